@@ -1,0 +1,74 @@
+// The whole configuration: one plain struct with defaults.
+//
+// Loaded once at start (file → CONFAB_* environment → flags, see
+// config_loader.hpp), validated once, then passed by const& and never mutated.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace confab {
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    int port = 8080;                 // 0 picks an ephemeral port (tests)
+    int io_threads = 2;              // threads running the io_context
+    std::string web_root = "web";    // static files served at /
+    std::string tls_cert;            // PEM; with tls_key, serves https/wss
+    std::string tls_key;
+    int drain_timeout_ms = 5000;     // graceful shutdown deadline
+    std::string port_file;           // if set, the bound port is written here (tests)
+};
+
+struct SessionLimits {
+    int max_sessions = 32;
+    int idle_timeout_ms = 120000;          // no client event for this long: closed
+    int ping_interval_ms = 15000;          // WebSocket ping; unanswered for 2x: closed
+    std::size_t max_message_bytes = 1u << 20;  // larger frames close with 1009
+    int max_input_audio_ms = 60000;        // input_audio_buffer bound
+    int max_conversation_items = 200;      // conversation bound (items)
+    std::size_t max_conversation_chars = 200000;
+    std::size_t max_instructions_chars = 20000;
+    std::size_t max_item_text_chars = 20000;
+};
+
+struct LlmConfig {
+    std::string base_url;            // empty: offline mode
+    std::string model = "gpt-4o-mini";
+    std::string api_key;
+    int connect_timeout_ms = 3000;
+    int first_token_timeout_ms = 15000;
+    int total_timeout_ms = 60000;
+    int max_history_turns = 20;      // user+assistant pairs sent as history
+    std::size_t max_history_chars = 12000;
+    int max_tokens = 300;
+};
+
+struct SttConfig {
+    std::string engine = "pocketsphinx";
+    std::string model_dir = "/usr/share/pocketsphinx/model/en-us/en-us";
+    std::string dictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
+    std::string language_model = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
+    bool fast = true;                // -fwdflat no -bestpath no -maxhmmpf 3000 -pl_window 10
+};
+
+struct TtsConfig {
+    std::string engine = "flite";    // flite | espeak-ng
+    std::string voice = "slt";
+    double speed = 1.0;
+};
+
+struct LogConfig {
+    std::string level = "info";      // trace|debug|info|warn|error
+    bool json = false;               // JSON lines instead of text
+};
+
+struct Config {
+    ServerConfig server;
+    SessionLimits limits;
+    LlmConfig llm;
+    SttConfig stt;
+    TtsConfig tts;
+    LogConfig log;
+};
+
+}  // namespace confab
