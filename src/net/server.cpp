@@ -1,0 +1,139 @@
+#include "net/server.hpp"
+
+#include <boost/asio.hpp>
+#include <fstream>
+#include <thread>
+
+#include "net/http_connection.hpp"
+#include "net/tls_context.hpp"
+#include "util/log.hpp"
+
+namespace confab::net {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+std::vector<std::string> available_voices() { return {"slt", "kal16", "rms", "awb"}; }
+}  // namespace
+
+Server::Server(const Config& config)
+    : config_(config),
+      ioc_(config.server.io_threads),
+      strand_(asio::make_strand(ioc_)),
+      acceptor_(strand_),
+      signals_(strand_, SIGINT, SIGTERM),
+      drain_timer_(strand_),
+      registry_(static_cast<std::size_t>(config.limits.max_sessions)) {
+    if (!config.server.tls_cert.empty()) tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
+    protocol::SessionConstraints constraints;
+    constraints.voices = available_voices();
+    constraints.max_instructions_chars = config.limits.max_instructions_chars;
+    context_ = std::make_unique<ServerContext>(ServerContext{config_, registry_, constraints, tls_.get()});
+
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(config.server.host, ec);
+    if (ec) throw std::runtime_error("server.host '" + config.server.host + "' is not an IP address");
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(config.server.port));
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + config.server.host + ":" +
+                                     std::to_string(config.server.port) + ": " + ec.message());
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+    if (!config.server.port_file.empty()) {
+        std::ofstream(config.server.port_file) << port_ << '\n';
+    }
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+    const std::string scheme = tls_ ? "https" : "http";
+    log::info("listening", {{"url", scheme + "://" + config_.server.host + ":" + std::to_string(port_)},
+                            {"io_threads", std::to_string(config_.server.io_threads)},
+                            {"max_sessions", std::to_string(config_.limits.max_sessions)}});
+    signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+        if (!ec) begin_shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
+    });
+    asio::co_spawn(strand_, accept_loop(), [](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                log::error("accept loop failed", {{"error", ex.what()}});
+            }
+        }
+    });
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < config_.server.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+    log::info("server stopped", {{"threads_joined", std::to_string(threads.size() + 1)}});
+    return 0;
+}
+
+void Server::stop() {
+    asio::post(strand_, [this] { begin_shutdown("stop requested"); });
+}
+
+asio::awaitable<void> Server::accept_loop() {
+    for (;;) {
+        // Each connection gets its own strand: its handlers never run concurrently.
+        auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), use_nothrow);
+        if (ec) {
+            if (shutting_down_ || ec == asio::error::operation_aborted) co_return;
+            log::warn("accept failed", {{"error", ec.message()}});
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, serve_connection(std::move(socket), *context_), [](std::exception_ptr e) {
+            // The one catch boundary per connection: log it; other sessions go on.
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                log::error("connection failed", {{"error", ex.what()}});
+            }
+        });
+    }
+}
+
+void Server::begin_shutdown(const char* why) {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    log::info("shutting down: draining sessions",
+              {{"reason", why}, {"sessions", std::to_string(registry_.size())},
+               {"deadline_ms", std::to_string(config_.server.drain_timeout_ms)}});
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    signals_.cancel();
+    registry_.begin_drain([this] { asio::post(strand_, [this] { finish(); }); });
+    registry_.for_each_control([](session::SessionControl& c) { c.request_shutdown(); });
+    drain_timer_.expires_after(std::chrono::milliseconds(config_.server.drain_timeout_ms));
+    drain_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || finished_) return;
+        log::warn("drain deadline passed", {{"sessions_left", std::to_string(registry_.size())}});
+        registry_.for_each_control([](session::SessionControl& c) { c.force_close(); });
+        // Closing sockets completes the sessions; give their handlers a moment.
+        drain_timer_.expires_after(std::chrono::milliseconds(500));
+        drain_timer_.async_wait([this](const boost::system::error_code& ec2) {
+            if (!ec2) finish();
+        });
+    });
+}
+
+void Server::finish() {
+    if (finished_) return;
+    finished_ = true;
+    drain_timer_.cancel();
+    log::info("all sessions closed");
+    // Idle keep-alive HTTP connections would otherwise hold the loop open.
+    ioc_.stop();
+}
+
+}  // namespace confab::net

@@ -1,0 +1,54 @@
+// The process's server: io_context and its threads, the listener, the
+// session registry, TLS, signals and the graceful shutdown sequence.
+//
+// Constructed and run by main on the main thread; run() blocks until the
+// server has stopped and every thread it started has been joined.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <atomic>
+#include <memory>
+
+#include "config/config.hpp"
+#include "net/server_context.hpp"
+#include "session/session_registry.hpp"
+
+namespace confab::net {
+
+class Server {
+public:
+    // Binds the listening socket; throws std::runtime_error on failure.
+    explicit Server(const Config& config);
+    ~Server();
+
+    unsigned short port() const { return port_; }
+    // Runs until shut down; returns the process exit code.
+    int run();
+    // Starts the graceful shutdown, as SIGTERM does. Thread-safe.
+    void stop();
+
+private:
+    boost::asio::awaitable<void> accept_loop();
+    void begin_shutdown(const char* why);  // on strand_
+    void finish();                         // on strand_
+
+    const Config& config_;
+    boost::asio::io_context ioc_;
+    boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer drain_timer_;
+    session::SessionRegistry registry_;
+    std::unique_ptr<boost::asio::ssl::context> tls_;
+    std::unique_ptr<ServerContext> context_;
+    unsigned short port_ = 0;
+    bool shutting_down_ = false;
+    bool finished_ = false;
+};
+
+}  // namespace confab::net

@@ -1,0 +1,125 @@
+#include "protocol/server_events.hpp"
+
+#include "protocol/session_config_codec.hpp"
+#include "util/ids.hpp"
+
+namespace confab::protocol::events {
+namespace json = boost::json;
+
+namespace {
+json::value optional_id(const std::optional<std::string>& id) {
+    return id ? json::value(*id) : json::value(nullptr);
+}
+}  // namespace
+
+json::object make_event(std::string_view type) {
+    return {{"type", type}, {"event_id", make_id("event")}};
+}
+
+json::object error(const ProtocolError& e) {
+    auto ev = make_event("error");
+    ev["error"] = json::object{{"type", e.type},
+                               {"code", e.code},
+                               {"message", e.message},
+                               {"param", e.param.empty() ? json::value(nullptr) : json::value(e.param)},
+                               {"event_id", e.event_id.empty() ? json::value(nullptr) : json::value(e.event_id)}};
+    return ev;
+}
+
+json::object session_created(const SessionConfig& config, const std::string& session_id) {
+    auto ev = make_event("session.created");
+    ev["session"] = session_to_json(config, session_id);
+    return ev;
+}
+
+json::object session_updated(const SessionConfig& config, const std::string& session_id) {
+    auto ev = make_event("session.updated");
+    ev["session"] = session_to_json(config, session_id);
+    return ev;
+}
+
+json::object input_audio_buffer_committed(const std::string& item_id,
+                                          const std::optional<std::string>& previous_item_id) {
+    auto ev = make_event("input_audio_buffer.committed");
+    ev["previous_item_id"] = optional_id(previous_item_id);
+    ev["item_id"] = item_id;
+    return ev;
+}
+
+json::object input_audio_buffer_cleared() { return make_event("input_audio_buffer.cleared"); }
+
+json::object input_audio_buffer_speech_started(int audio_start_ms, const std::string& item_id) {
+    auto ev = make_event("input_audio_buffer.speech_started");
+    ev["audio_start_ms"] = audio_start_ms;
+    ev["item_id"] = item_id;
+    return ev;
+}
+
+json::object input_audio_buffer_speech_stopped(int audio_end_ms, const std::string& item_id) {
+    auto ev = make_event("input_audio_buffer.speech_stopped");
+    ev["audio_end_ms"] = audio_end_ms;
+    ev["item_id"] = item_id;
+    return ev;
+}
+
+json::object conversation_item_added(const ConversationItem& item,
+                                     const std::optional<std::string>& previous_item_id) {
+    auto ev = make_event("conversation.item.added");
+    ev["previous_item_id"] = optional_id(previous_item_id);
+    ev["item"] = item_to_json(item);
+    return ev;
+}
+
+json::object conversation_item_done(const ConversationItem& item,
+                                    const std::optional<std::string>& previous_item_id) {
+    auto ev = make_event("conversation.item.done");
+    ev["previous_item_id"] = optional_id(previous_item_id);
+    ev["item"] = item_to_json(item);
+    return ev;
+}
+
+json::object conversation_item_retrieved(const ConversationItem& item) {
+    auto ev = make_event("conversation.item.retrieved");
+    ev["item"] = item_to_json(item);
+    return ev;
+}
+
+json::object conversation_item_deleted(const std::string& item_id) {
+    auto ev = make_event("conversation.item.deleted");
+    ev["item_id"] = item_id;
+    return ev;
+}
+
+json::object conversation_item_truncated(const std::string& item_id, int content_index, int audio_end_ms) {
+    auto ev = make_event("conversation.item.truncated");
+    ev["item_id"] = item_id;
+    ev["content_index"] = content_index;
+    ev["audio_end_ms"] = audio_end_ms;
+    return ev;
+}
+
+json::object transcription_delta(const std::string& item_id, const std::string& delta) {
+    auto ev = make_event("conversation.item.input_audio_transcription.delta");
+    ev["item_id"] = item_id;
+    ev["content_index"] = 0;
+    ev["delta"] = delta;
+    return ev;
+}
+
+json::object transcription_completed(const std::string& item_id, const std::string& transcript) {
+    auto ev = make_event("conversation.item.input_audio_transcription.completed");
+    ev["item_id"] = item_id;
+    ev["content_index"] = 0;
+    ev["transcript"] = transcript;
+    return ev;
+}
+
+json::object transcription_failed(const std::string& item_id, const ProtocolError& e) {
+    auto ev = make_event("conversation.item.input_audio_transcription.failed");
+    ev["item_id"] = item_id;
+    ev["content_index"] = 0;
+    ev["error"] = json::object{{"type", e.type}, {"code", e.code}, {"message", e.message}, {"param", nullptr}};
+    return ev;
+}
+
+}  // namespace confab::protocol::events

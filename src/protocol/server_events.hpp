@@ -1,0 +1,39 @@
+// Builders for the server events about the session, the input audio buffer
+// and the conversation. Each returns the whole event object, event_id
+// included; response events live in response_events.hpp.
+#pragma once
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+
+#include "protocol/conversation_item.hpp"
+#include "protocol/protocol_error.hpp"
+#include "protocol/session_config.hpp"
+
+namespace confab::protocol::events {
+
+boost::json::object make_event(std::string_view type);
+
+boost::json::object error(const ProtocolError& e);
+boost::json::object session_created(const SessionConfig& config, const std::string& session_id);
+boost::json::object session_updated(const SessionConfig& config, const std::string& session_id);
+
+boost::json::object input_audio_buffer_committed(const std::string& item_id,
+                                                 const std::optional<std::string>& previous_item_id);
+boost::json::object input_audio_buffer_cleared();
+boost::json::object input_audio_buffer_speech_started(int audio_start_ms, const std::string& item_id);
+boost::json::object input_audio_buffer_speech_stopped(int audio_end_ms, const std::string& item_id);
+
+boost::json::object conversation_item_added(const ConversationItem& item,
+                                            const std::optional<std::string>& previous_item_id);
+boost::json::object conversation_item_done(const ConversationItem& item,
+                                           const std::optional<std::string>& previous_item_id);
+boost::json::object conversation_item_retrieved(const ConversationItem& item);
+boost::json::object conversation_item_deleted(const std::string& item_id);
+boost::json::object conversation_item_truncated(const std::string& item_id, int content_index, int audio_end_ms);
+
+boost::json::object transcription_delta(const std::string& item_id, const std::string& delta);
+boost::json::object transcription_completed(const std::string& item_id, const std::string& transcript);
+boost::json::object transcription_failed(const std::string& item_id, const ProtocolError& e);
+
+}  // namespace confab::protocol::events

@@ -1,0 +1,75 @@
+#include "session/conversation.hpp"
+
+#include <algorithm>
+
+namespace confab::session {
+
+Conversation::Inserted Conversation::insert(protocol::ConversationItem item,
+                                            const std::optional<std::string>& previous_item_id) {
+    Inserted result;
+    if (find(item.id) != nullptr) {
+        result.status = InsertStatus::duplicate_id;
+        return result;
+    }
+    auto pos = items_.end();
+    if (previous_item_id) {
+        if (*previous_item_id == "root") {
+            pos = items_.begin();
+        } else {
+            auto it = std::find_if(items_.begin(), items_.end(),
+                                   [&](const auto& i) { return i.id == *previous_item_id; });
+            if (it == items_.end()) {
+                result.status = InsertStatus::unknown_previous;
+                return result;
+            }
+            pos = std::next(it);
+        }
+    }
+    if (pos != items_.begin()) result.previous_item_id = std::prev(pos)->id;
+    const std::string id = item.id;
+    items_.insert(pos, std::move(item));
+    result.evicted = enforce_bounds(id);
+    return result;
+}
+
+std::vector<std::string> Conversation::enforce_bounds(const std::string& keep_id) {
+    std::vector<std::string> evicted;
+    std::size_t total = chars();
+    // Evict from the front, never the item just added or growing.
+    while (!items_.empty() && (items_.size() > max_items_ || total > max_chars_)) {
+        auto victim = items_.begin();
+        if (victim->id == keep_id) {
+            if (items_.size() == 1) break;
+            ++victim;
+        }
+        total -= victim->char_count();
+        evicted.push_back(victim->id);
+        items_.erase(victim);
+    }
+    return evicted;
+}
+
+bool Conversation::remove(const std::string& id) {
+    auto it = std::find_if(items_.begin(), items_.end(), [&](const auto& i) { return i.id == id; });
+    if (it == items_.end()) return false;
+    items_.erase(it);
+    return true;
+}
+
+protocol::ConversationItem* Conversation::find(const std::string& id) {
+    auto it = std::find_if(items_.begin(), items_.end(), [&](const auto& i) { return i.id == id; });
+    return it == items_.end() ? nullptr : &*it;
+}
+
+std::optional<std::string> Conversation::last_id() const {
+    if (items_.empty()) return std::nullopt;
+    return items_.back().id;
+}
+
+std::size_t Conversation::chars() const {
+    std::size_t n = 0;
+    for (const auto& i : items_) n += i.char_count();
+    return n;
+}
+
+}  // namespace confab::session

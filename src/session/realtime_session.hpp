@@ -1,0 +1,75 @@
+// One client's Realtime session: all of its state and the handling of every
+// client event.
+//
+// Owned by the WebSocket connection that created it; lives and runs only on
+// that connection's strand, so it needs no locks. It never touches the socket:
+// everything it says goes through its EventSink.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "protocol/client_event.hpp"
+#include "protocol/session_config.hpp"
+#include "session/conversation.hpp"
+#include "session/event_sink.hpp"
+#include "session/input_audio_buffer.hpp"
+
+namespace confab::session {
+
+class RealtimeSession {
+public:
+    RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
+                    const protocol::SessionConstraints& constraints, EventSink& sink, std::string id,
+                    std::string model);
+    ~RealtimeSession();
+    RealtimeSession(const RealtimeSession&) = delete;
+    RealtimeSession& operator=(const RealtimeSession&) = delete;
+
+    const std::string& id() const { return id_; }
+    const protocol::SessionConfig& config() const { return config_; }
+    const Conversation& conversation() const { return conversation_; }
+    const InputAudioBuffer& input_audio() const { return input_audio_; }
+
+    // Sends session.created. Called once, right after the connection is admitted.
+    void start();
+    // Parses one text frame and handles it; malformed input yields an error event.
+    void handle_text(std::string_view frame);
+    void handle(protocol::ClientEvent event);
+    // Tells the client the server is stopping (error server_shutting_down).
+    void notify_shutdown();
+    // Reports whether a reply is still in flight (shutdown waits for it).
+    bool busy() const;
+
+private:
+    void on(protocol::SessionUpdate& ev);
+    void on(protocol::InputAudioAppend& ev);
+    void on(protocol::InputAudioCommit& ev);
+    void on(protocol::InputAudioClear& ev);
+    void on(protocol::ItemCreate& ev);
+    void on(protocol::ItemDelete& ev);
+    void on(protocol::ItemTruncate& ev);
+    void on(protocol::ItemRetrieve& ev);
+    void on(protocol::ResponseCreate& ev);
+    void on(protocol::ResponseCancel& ev);
+
+    void send_error(std::string code, std::string message, std::string param, std::string event_id);
+    // Adds an item and tells the client (added, then done), reporting evictions.
+    void add_item(protocol::ConversationItem item, const std::optional<std::string>& previous_item_id,
+                  const std::string& event_id);
+
+    boost::asio::any_io_executor strand_;
+    const Config& server_config_;
+    const protocol::SessionConstraints& constraints_;
+    EventSink& sink_;
+    const std::string id_;
+
+    protocol::SessionConfig config_;
+    Conversation conversation_;
+    InputAudioBuffer input_audio_;
+    int input_audio_total_ms_ = 0;  // audio received since the session began
+};
+
+}  // namespace confab::session
