@@ -49,12 +49,14 @@ struct SttConfig {
     std::string dictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
     std::string language_model = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
     bool fast = true;                // -fwdflat no -bestpath no -maxhmmpf 3000 -pl_window 10
+    int workers = 0;                 // decoders (~100 MB each); 0: 3 per core, at least 2
 };
 
 struct TtsConfig {
     std::string engine = "flite";    // flite | espeak-ng
     std::string voice = "slt";
     double speed = 1.0;
+    int workers = 0;                 // synthesis threads; 0: one per core
 };
 
 struct LogConfig {

@@ -14,23 +14,23 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-
-std::vector<std::string> available_voices() { return {"slt", "kal16", "rms", "awb"}; }
 }  // namespace
 
 Server::Server(const Config& config)
     : config_(config),
+      registry_(static_cast<std::size_t>(config.limits.max_sessions)),
       ioc_(config.server.io_threads),
       strand_(asio::make_strand(ioc_)),
       acceptor_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
-      drain_timer_(strand_),
-      registry_(static_cast<std::size_t>(config.limits.max_sessions)) {
+      drain_timer_(strand_) {
     if (!config.server.tls_cert.empty()) tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
+    pools_ = std::make_unique<pool::EnginePools>(config);
     protocol::SessionConstraints constraints;
-    constraints.voices = available_voices();
+    constraints.voices = pools_->voices();
     constraints.max_instructions_chars = config.limits.max_instructions_chars;
-    context_ = std::make_unique<ServerContext>(ServerContext{config_, registry_, constraints, tls_.get()});
+    context_ = std::make_unique<ServerContext>(
+        ServerContext{config_, registry_, constraints, pools_->engines(), tls_.get()});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);

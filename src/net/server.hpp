@@ -16,6 +16,7 @@
 
 #include "config/config.hpp"
 #include "net/server_context.hpp"
+#include "pool/engine_pools.hpp"
 #include "session/session_registry.hpp"
 
 namespace confab::net {
@@ -38,14 +39,17 @@ private:
     void finish();                         // on strand_
 
     const Config& config_;
+    // Declared before the io_context so they outlive it: destroying the
+    // io_context destroys pending session coroutines, which still use them.
+    session::SessionRegistry registry_;
+    std::unique_ptr<pool::EnginePools> pools_;
+    std::unique_ptr<boost::asio::ssl::context> tls_;
+    std::unique_ptr<ServerContext> context_;
     boost::asio::io_context ioc_;
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer drain_timer_;
-    session::SessionRegistry registry_;
-    std::unique_ptr<boost::asio::ssl::context> tls_;
-    std::unique_ptr<ServerContext> context_;
     unsigned short port_ = 0;
     bool shutting_down_ = false;
     bool finished_ = false;

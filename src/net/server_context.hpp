@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "pipeline/engines.hpp"
 #include "protocol/session_config.hpp"
 #include "session/session_registry.hpp"
 
@@ -15,6 +16,7 @@ struct ServerContext {
     const Config& config;
     session::SessionRegistry& registry;
     protocol::SessionConstraints constraints;
+    const pipeline::Engines& engines;
     boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP/WS
 };
 

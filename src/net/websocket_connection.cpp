@@ -89,6 +89,7 @@ private:
 
     void on_shutdown_requested() {
         if (!session_ || closing_) return;
+        shutdown_requested_ = true;
         session_->notify_shutdown();
         if (!session_->busy()) close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
     }
@@ -107,7 +108,7 @@ private:
     std::deque<Outgoing> queue_;
     asio::steady_timer wake_writer_;  // cancelled to wake the writer: an event, not a poll
     bool closing_ = false;
-    bool writer_done_ = false;
+    bool shutdown_requested_ = false;
     websocket::close_reason close_reason_;
 
     asio::steady_timer idle_timer_;
@@ -165,7 +166,11 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     log::info("session started", {{"session", id_}, {"model", model}, {"auth", has_bearer ? "bearer" : "none"}});
 
     session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config, context_.constraints,
-                                                          *this, id_, model);
+                                                          context_.engines, *this, id_, model);
+    // During shutdown a session closes as soon as its reply has finished.
+    session_->on_idle([this] {
+        if (shutdown_requested_) close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
+    });
     asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
     asio::co_spawn(ws_.get_executor(), idle_watchdog(), asio::detached);
     session_->start();

@@ -20,6 +20,39 @@ std::size_t ConversationItem::char_count() const {
     return n;
 }
 
+void truncate_audio_part(ContentPart& part, int audio_end_ms) {
+    std::string heard;
+    std::vector<TimedText> kept;
+    for (const auto& seg : part.timeline) {
+        if (seg.start_ms >= audio_end_ms) break;
+        TimedText cut = seg;
+        if (seg.end_ms > audio_end_ms && seg.end_ms > seg.start_ms) {
+            // Keep the share of words whose time has come, by proportion.
+            std::vector<std::string> words;
+            std::string w;
+            for (const char c : seg.text) {
+                if (c == ' ') {
+                    if (!w.empty()) words.push_back(std::move(w));
+                    w.clear();
+                } else {
+                    w += c;
+                }
+            }
+            if (!w.empty()) words.push_back(std::move(w));
+            const double share = static_cast<double>(audio_end_ms - seg.start_ms) / (seg.end_ms - seg.start_ms);
+            const auto keep = static_cast<std::size_t>(share * static_cast<double>(words.size()));
+            cut.text.clear();
+            for (std::size_t i = 0; i < keep; ++i) cut.text += (i ? " " : "") + words[i];
+            cut.end_ms = audio_end_ms;
+        }
+        if (!cut.text.empty()) heard += (heard.empty() ? "" : " ") + cut.text;
+        kept.push_back(std::move(cut));
+    }
+    part.timeline = std::move(kept);
+    part.transcript = heard;
+    part.audio_ms = audio_end_ms;
+}
+
 json::object item_to_json(const ConversationItem& item) {
     json::array content;
     for (const auto& part : item.content) {

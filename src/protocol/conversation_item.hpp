@@ -7,12 +7,24 @@
 
 namespace confab::protocol {
 
+// A piece of spoken text and where its audio lies in the part's audio.
+struct TimedText {
+    int start_ms = 0;
+    int end_ms = 0;
+    std::string text;
+};
+
 struct ContentPart {
     std::string type;  // input_text | input_audio | output_text | output_audio
     std::string text;  // for *_text parts
     std::optional<std::string> transcript;  // for *_audio parts; nullopt until known
     int audio_ms = 0;  // output_audio: milliseconds of audio sent (truncate bounds)
+    std::vector<TimedText> timeline;  // output_audio: which text each stretch of audio speaks
 };
+
+// Cuts an output_audio part to its first `audio_end_ms`: the transcript keeps
+// the text fully heard plus the heard share of the words being spoken then.
+void truncate_audio_part(ContentPart& part, int audio_end_ms);
 
 struct ConversationItem {
     std::string id;

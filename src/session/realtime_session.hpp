@@ -6,11 +6,17 @@
 // everything it says goes through its EventSink.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
 #include "config/config.hpp"
+#include "pipeline/engines.hpp"
+#include "pipeline/response.hpp"
+#include "pipeline/speech_input.hpp"
 #include "protocol/client_event.hpp"
 #include "protocol/session_config.hpp"
 #include "session/conversation.hpp"
@@ -19,11 +25,11 @@
 
 namespace confab::session {
 
-class RealtimeSession {
+class RealtimeSession final : private pipeline::SpeechInput::Listener, private pipeline::Response::Listener {
 public:
     RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
-                    const protocol::SessionConstraints& constraints, EventSink& sink, std::string id,
-                    std::string model);
+                    const protocol::SessionConstraints& constraints, const pipeline::Engines& engines,
+                    EventSink& sink, std::string id, std::string model);
     ~RealtimeSession();
     RealtimeSession(const RealtimeSession&) = delete;
     RealtimeSession& operator=(const RealtimeSession&) = delete;
@@ -42,6 +48,9 @@ public:
     void notify_shutdown();
     // Reports whether a reply is still in flight (shutdown waits for it).
     bool busy() const;
+    // Called once nothing is in flight any more (set by the connection).
+    void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
+    const pipeline::Response* active_response() const { return response_.get(); }
 
 private:
     void on(protocol::SessionUpdate& ev);
@@ -55,6 +64,21 @@ private:
     void on(protocol::ResponseCreate& ev);
     void on(protocol::ResponseCancel& ev);
 
+    // SpeechInput::Listener
+    std::string on_speech_started(int audio_start_ms) override;
+    void on_speech_stopped(const std::string& item_id, int audio_end_ms) override;
+    void on_transcript_partial(const std::string& item_id, const std::string& text) override;
+    void on_transcript_final(const std::string& item_id, const std::string& text) override;
+    void on_transcript_failed(const std::string& item_id, const std::string& message) override;
+    // Response::Listener
+    void on_response_done(pipeline::Response& response) override;
+
+    void apply_turn_detection();
+    void commit_audio(const std::string& item_id, const std::string& event_id, bool transcribe_now);
+    // Starts a response now, or once the transcripts it depends on are in.
+    void request_response(protocol::ResponseCreate params, pipeline::ResponseTimings timings);
+    void start_response(protocol::ResponseCreate params, pipeline::ResponseTimings timings);
+
     void send_error(std::string code, std::string message, std::string param, std::string event_id);
     // Adds an item and tells the client (added, then done), reporting evictions.
     void add_item(protocol::ConversationItem item, const std::optional<std::string>& previous_item_id,
@@ -63,6 +87,7 @@ private:
     boost::asio::any_io_executor strand_;
     const Config& server_config_;
     const protocol::SessionConstraints& constraints_;
+    const pipeline::Engines& engines_;
     EventSink& sink_;
     const std::string id_;
 
@@ -70,6 +95,15 @@ private:
     Conversation conversation_;
     InputAudioBuffer input_audio_;
     int input_audio_total_ms_ = 0;  // audio received since the session began
+
+    std::unique_ptr<pipeline::SpeechInput> speech_;  // null without a VAD engine
+    std::string speaking_item_;                      // the user's turn in progress, if any
+    std::map<std::string, std::string> partials_;    // item id → latest partial transcript
+    std::set<std::string> pending_transcripts_;      // committed items awaiting their transcript
+    std::optional<std::pair<protocol::ResponseCreate, pipeline::ResponseTimings>> deferred_response_;
+    pipeline::ResponseTimings turn_timings_;         // of the turn being transcribed
+    std::shared_ptr<pipeline::Response> response_;   // the one active response, if any
+    std::function<void()> on_idle_;
 };
 
 }  // namespace confab::session

@@ -1,0 +1,23 @@
+// Turns a session's conversation into the chat request for the language
+// model: the instructions as the system message, then the most recent
+// turns that fit the configured bounds (turns and characters). What the
+// assistant "said" is its transcript as sent (and as truncated by the
+// client), so the model never claims words the user did not hear.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "engines/llm/chat_request.hpp"
+#include "session/conversation.hpp"
+
+namespace confab::pipeline {
+
+struct HistoryLimits {
+    int max_turns = 20;           // user + assistant messages kept: 2 x this
+    std::size_t max_chars = 12000;
+};
+
+engines::ChatRequest build_chat_request(const session::Conversation& conversation, const std::string& instructions,
+                                        const HistoryLimits& limits, std::optional<int> max_tokens);
+
+}  // namespace confab::pipeline

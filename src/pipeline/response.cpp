@@ -1,0 +1,256 @@
+#include "pipeline/response.hpp"
+
+#include <boost/asio.hpp>
+
+#include "audio/resampler.hpp"
+#include "pool/tts_pool.hpp"
+#include "protocol/server_events.hpp"
+#include "util/base64.hpp"
+#include "util/errors.hpp"
+#include "util/log.hpp"
+
+namespace confab::pipeline {
+namespace asio = boost::asio;
+namespace events = protocol::events;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+constexpr int kOutputRate = 24000;
+// Audio deltas are sent in ~100 ms pieces (the first one at once): small
+// enough to start playback early, large enough to keep events few.
+constexpr std::size_t kDeltaSamples = kOutputRate / 10;
+}  // namespace
+
+Response::Response(asio::any_io_executor strand, session::EventSink& sink, engines::LanguageModel& llm,
+                   pool::TtsPool* tts, Listener* listener, Setup setup)
+    : strand_(std::move(strand)),
+      sink_(sink),
+      llm_(llm),
+      tts_(tts),
+      listener_(listener),
+      info_(std::move(setup.info)),
+      voice_(std::move(setup.voice)),
+      session_key_(std::move(setup.session_key)),
+      timings_(setup.timings),
+      audio_(tts != nullptr && info_.output_modalities == std::vector<std::string>{"audio"}),
+      request_(std::move(setup.request)) {
+    item_.id = std::move(setup.item_id);
+    item_.role = "assistant";
+    item_.status = "in_progress";
+    item_.content.push_back(protocol::ContentPart{audio_ ? "output_audio" : "output_text", "", std::nullopt, 0, {}});
+    if (audio_) part().transcript = "";
+}
+
+Response::~Response() = default;
+
+events::PartRef Response::ref() const { return events::PartRef{info_.id, item_.id, 0, 0}; }
+
+void Response::start(const std::optional<std::string>& previous_item_id) {
+    timings_.created = Clock::now();
+    sink_.send_event(events::response_created(info_));
+    sink_.send_event(events::output_item_added(info_.id, item_));
+    if (!info_.out_of_band) sink_.send_event(events::conversation_item_added(item_, previous_item_id));
+    sink_.send_event(events::content_part_added(ref(), part()));
+    log::debug("response started", {{"response", info_.id}, {"llm", llm_.name()}});
+    // The coroutine holds the response alive; the signal's slot lets
+    // cancel() reach into whatever network operation it is waiting on.
+    asio::co_spawn(strand_, run_llm(request_),
+                   asio::bind_cancellation_slot(llm_cancel_.slot(), [self = shared_from_this()](std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                           std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                           self->fail("llm_failed", std::string("the language model client failed: ") + ex.what());
+                       }
+                   }));
+}
+
+asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
+    auto self = shared_from_this();
+    auto outcome = co_await llm_.stream(std::move(request), [this](std::string_view text) { on_delta(text); });
+    on_llm_end(outcome);
+}
+
+void Response::on_delta(std::string_view text) {
+    if (finished_ || text.empty()) return;
+    if (!timings_.llm_first_token) timings_.llm_first_token = Clock::now();
+    text_ += text;
+    if (!audio_) {
+        part().text += text;
+        sink_.send_event(events::output_text_delta(ref(), std::string(text)));
+        return;
+    }
+    for (auto& piece : segmenter_.push(text)) queue_piece(std::move(piece));
+}
+
+void Response::on_llm_end(const engines::ChatOutcome& outcome) {
+    if (finished_) return;  // cancelled: the cancel already said everything
+    llm_done_ = true;
+    if (outcome.error) {
+        fail(outcome.error == make_error_code(errc::timeout) ? "llm_timeout" : "llm_backend_error",
+             "The language model request failed: " + (outcome.message.empty() ? outcome.error.message() : outcome.message));
+        return;
+    }
+    if (!audio_) {
+        finish("completed", std::nullopt);
+        return;
+    }
+    if (auto rest = segmenter_.flush()) queue_piece(std::move(*rest));
+    if (!tts_busy_ && pieces_.empty()) finish("completed", std::nullopt);
+}
+
+void Response::queue_piece(std::string text) {
+    pieces_.push_back(std::move(text));
+    pump_tts();
+}
+
+// Pieces are synthesised one at a time, in order: that keeps the audio in
+// order without reassembly, and leaves the pool's other workers to other
+// sessions.
+void Response::pump_tts() {
+    if (finished_ || tts_busy_ || pieces_.empty()) return;
+    speaking_ = std::move(pieces_.front());
+    pieces_.pop_front();
+    tts_busy_ = true;
+    piece_started_ = false;
+    pool::TtsJob job;
+    job.text = speaking_;
+    job.options = voice_;
+    job.tag = info_.id;
+    job.cancelled = tts_cancelled_;
+    std::weak_ptr<Response> weak = weak_from_this();
+    auto strand = strand_;
+    job.on_audio = [weak, strand](std::span<const std::int16_t> pcm, int rate) {
+        asio::post(strand, [weak, copy = std::vector<std::int16_t>(pcm.begin(), pcm.end()), rate]() mutable {
+            if (auto self = weak.lock()) self->on_tts_audio(std::move(copy), rate);
+        });
+    };
+    job.on_done = [weak, strand](std::error_code ec) {
+        asio::post(strand, [weak, ec] {
+            if (auto self = weak.lock()) self->on_tts_done(ec);
+        });
+    };
+    if (!tts_->submit(session_key_, std::move(job))) {
+        fail("tts_queue_full", "The speech synthesis queue is full; this response was stopped.");
+    }
+}
+
+void Response::on_tts_audio(std::vector<std::int16_t> pcm, int rate) {
+    if (finished_) return;
+    if (!timings_.first_audio_synthesized) timings_.first_audio_synthesized = Clock::now();
+    if (!resampler_ || resampler_rate_ != rate) {
+        resampler_ = std::make_unique<audio::Resampler>(rate, kOutputRate);
+        resampler_rate_ = rate;
+    }
+    resampler_->process(pcm, out_pcm_);
+    if (!piece_started_) {
+        // The transcript follows the audio: this piece's text goes out with its first sound.
+        piece_started_ = true;
+        piece_start_ms_ = static_cast<int>(samples_sent_ * 1000 / kOutputRate);
+        const std::string delta = (part().transcript->empty() ? "" : " ") + speaking_;
+        *part().transcript += delta;
+        sink_.send_event(events::output_audio_transcript_delta(ref(), delta));
+    }
+    if (!timings_.first_audio_sent || out_pcm_.size() >= kDeltaSamples) send_audio(false);
+}
+
+void Response::send_audio(bool final_chunk) {
+    if (out_pcm_.empty() || (!final_chunk && out_pcm_.empty())) return;
+    std::vector<std::uint8_t> bytes(out_pcm_.size() * 2);
+    for (std::size_t i = 0; i < out_pcm_.size(); ++i) {
+        const auto v = static_cast<std::uint16_t>(out_pcm_[i]);
+        bytes[2 * i] = static_cast<std::uint8_t>(v & 0xFF);  // PCM16 little-endian on the wire
+        bytes[2 * i + 1] = static_cast<std::uint8_t>(v >> 8);
+    }
+    samples_sent_ += out_pcm_.size();
+    out_pcm_.clear();
+    sink_.send_event(events::output_audio_delta(ref(), base64::encode(bytes)), info_.id);
+    if (!timings_.first_audio_sent) timings_.first_audio_sent = Clock::now();
+    part().audio_ms = static_cast<int>(samples_sent_ * 1000 / kOutputRate);
+}
+
+void Response::on_tts_done(std::error_code ec) {
+    if (finished_) return;
+    tts_busy_ = false;
+    if (ec && ec != make_error_code(errc::cancelled)) {
+        fail("tts_failed", "Speech synthesis failed: " + ec.message());
+        return;
+    }
+    if (resampler_) {
+        resampler_->flush(out_pcm_);
+        resampler_->reset();
+    }
+    send_audio(true);
+    if (piece_started_) {
+        part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
+    }
+    if (!pieces_.empty()) {
+        pump_tts();
+    } else if (llm_done_) {
+        finish("completed", std::nullopt);
+    }
+}
+
+void Response::cancel(const std::string& reason) {
+    if (finished_) return;
+    // Stop every producer first, then say so: nothing of this response can
+    // reach the client after its response.done.
+    tts_cancelled_->store(true);
+    if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
+    llm_cancel_.emit(asio::cancellation_type::terminal);
+    const auto dropped = sink_.drop_response(info_.id);
+    if (piece_started_ && audio_) {
+        part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
+    }
+    log::info("response cancelled",
+              {{"response", info_.id}, {"reason", reason}, {"audio_deltas_dropped", std::to_string(dropped)}});
+    finish("cancelled", events::status_details("cancelled", reason));
+}
+
+void Response::fail(const std::string& code, const std::string& message) {
+    if (finished_) return;
+    tts_cancelled_->store(true);
+    if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
+    llm_cancel_.emit(asio::cancellation_type::terminal);
+    protocol::ProtocolError err{code, message, "", ""};
+    err.type = "server_error";
+    log::warn("response failed", {{"response", info_.id}, {"code", code}, {"message", message}});
+    sink_.send_event(events::error(err));
+    finish("failed", events::status_details("failed", code, err));
+}
+
+void Response::finish(const std::string& status, std::optional<boost::json::object> details) {
+    if (finished_) return;
+    finished_ = true;
+    timings_.done = Clock::now();
+    info_.status = status;
+    info_.status_details = std::move(details);
+    item_.status = status == "completed" ? "completed" : "incomplete";
+    if (audio_) {
+        if (status == "completed") {
+            sink_.send_event(events::output_audio_done(ref()));
+        }
+        sink_.send_event(events::output_audio_transcript_done(ref(), part().transcript.value_or("")));
+    } else {
+        sink_.send_event(events::output_text_done(ref(), part().text));
+    }
+    sink_.send_event(events::content_part_done(ref(), part()));
+    sink_.send_event(events::output_item_done(info_.id, item_));
+    if (!info_.out_of_band) sink_.send_event(events::conversation_item_done(item_, std::nullopt));
+    info_.output = {item_};
+    sink_.send_event(events::response_done(info_));
+
+    auto timing = events::make_event("confab.response.timings");
+    timing["response_id"] = info_.id;
+    timing["status"] = status;
+    timing["timings"] = timings_.to_json();
+    sink_.send_event(std::move(timing));
+    const auto e2a = timings_.end_of_speech_to_first_audio_ms();
+    log::info("turn summary", {{"response", info_.id},
+                               {"status", status},
+                               {"end_of_speech_to_first_audio_ms", e2a ? std::to_string(static_cast<int>(*e2a)) : "-"},
+                               {"timings", boost::json::serialize(timings_.to_json())}});
+    if (listener_ != nullptr) listener_->on_response_done(*this);
+}
+
+}  // namespace confab::pipeline

@@ -1,0 +1,122 @@
+// One reply: an object that owns its whole life and its cancellation.
+//
+// It streams a chat completion, cuts the text into speakable pieces, has
+// them synthesised one after another on the TTS pool, and sends the audio
+// and transcript as Realtime events. cancel() is the one way to stop it: it
+// emits the LLM request's cancellation signal (closing the HTTP stream),
+// flags its synthesis (queued jobs are erased, the running one stops at its
+// next chunk), drops its audio still queued for the socket, and sends
+// response.done "cancelled" — all synchronously, in the caller's handler.
+//
+// Owned by the session (shared, because the LLM coroutine and posted TTS
+// results hold it too); runs only on the session's strand. After it
+// finished, late results are ignored and it never touches the sink again.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "engines/llm/language_model.hpp"
+#include "engines/tts/speech_synthesizer.hpp"
+#include "pipeline/response_timings.hpp"
+#include "pipeline/text_segmenter.hpp"
+#include "protocol/response_events.hpp"
+#include "session/event_sink.hpp"
+
+namespace confab::audio {
+class Resampler;
+}
+namespace confab::pool {
+class TtsPool;
+}
+
+namespace confab::pipeline {
+
+class Response : public std::enable_shared_from_this<Response> {
+public:
+    // Told once, when the response has finished in any way.
+    class Listener {
+    public:
+        virtual ~Listener() = default;
+        virtual void on_response_done(Response& response) = 0;
+    };
+
+    struct Setup {
+        protocol::events::ResponseInfo info;  // id, modalities, voice, metadata...
+        std::string item_id;
+        engines::ChatRequest request;
+        engines::SynthesisOptions voice;
+        std::string session_key;  // fairness key in the TTS pool
+        ResponseTimings timings;  // speech_stopped / transcript_final when spoken
+    };
+
+    Response(boost::asio::any_io_executor strand, session::EventSink& sink, engines::LanguageModel& llm,
+             pool::TtsPool* tts, Listener* listener, Setup setup);
+    ~Response();
+
+    // Sends the opening events (created, output_item.added, ...) and starts the LLM.
+    void start(const std::optional<std::string>& previous_item_id);
+    // Cancels everything in flight; `reason` is "turn_detected" or "client_cancelled".
+    void cancel(const std::string& reason);
+    // Stops telling the listener (the session is being destroyed).
+    void detach() { listener_ = nullptr; }
+
+    const std::string& id() const { return info_.id; }
+    bool finished() const { return finished_; }
+    bool audio() const { return audio_; }
+    const std::string& status() const { return info_.status; }
+    const protocol::ConversationItem& item() const { return item_; }
+    const ResponseTimings& timings() const { return timings_; }
+
+private:
+    boost::asio::awaitable<void> run_llm(engines::ChatRequest request);
+    void on_delta(std::string_view text);
+    void on_llm_end(const engines::ChatOutcome& outcome);
+    void queue_piece(std::string text);
+    void pump_tts();
+    void on_tts_audio(std::vector<std::int16_t> pcm, int rate);
+    void on_tts_done(std::error_code ec);
+    void send_audio(bool final_chunk);
+    void fail(const std::string& code, const std::string& message);
+    void finish(const std::string& status, std::optional<boost::json::object> details);
+    protocol::events::PartRef ref() const;
+    protocol::ContentPart& part() { return item_.content.front(); }
+
+    boost::asio::any_io_executor strand_;
+    session::EventSink& sink_;
+    engines::LanguageModel& llm_;
+    pool::TtsPool* tts_;
+    Listener* listener_;
+
+    protocol::events::ResponseInfo info_;
+    protocol::ConversationItem item_;
+    engines::SynthesisOptions voice_;
+    std::string session_key_;
+    ResponseTimings timings_;
+    const bool audio_;
+    engines::ChatRequest request_;
+
+    // Cancellation: one signal for the LLM coroutine, one flag for synthesis.
+    boost::asio::cancellation_signal llm_cancel_;
+    std::shared_ptr<std::atomic<bool>> tts_cancelled_ = std::make_shared<std::atomic<bool>>(false);
+    bool finished_ = false;
+
+    TextSegmenter segmenter_;
+    std::string text_;             // everything the model said
+    bool llm_done_ = false;
+    std::deque<std::string> pieces_;  // waiting for synthesis, in order
+    bool tts_busy_ = false;
+    std::string speaking_;         // the piece being synthesised
+    bool piece_started_ = false;   // its first audio was sent
+    int piece_start_ms_ = 0;
+    std::unique_ptr<audio::Resampler> resampler_;
+    int resampler_rate_ = 0;
+    std::vector<std::int16_t> out_pcm_;  // 24 kHz audio not yet sent
+    std::size_t samples_sent_ = 0;
+};
+
+}  // namespace confab::pipeline

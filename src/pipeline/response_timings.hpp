@@ -1,0 +1,27 @@
+// When each stage of one response happened, for the confab.response.timings
+// event, the per-turn log line and (later) metrics.
+#pragma once
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <optional>
+
+namespace confab::pipeline {
+
+struct ResponseTimings {
+    using Clock = std::chrono::steady_clock;
+    using Point = std::optional<Clock::time_point>;
+
+    Point speech_stopped;     // the VAD decided the user's turn ended
+    Point transcript_final;   // the final transcript of that turn arrived
+    Point created;            // the response began
+    Point llm_first_token;    // first text from the language model
+    Point first_audio_synthesized;  // first audio from the synthesizer
+    Point first_audio_sent;   // first output_audio.delta queued to the client
+    Point done;
+
+    // Milliseconds from the base (speech_stopped, else created) to each stage.
+    boost::json::object to_json() const;
+    std::optional<double> end_of_speech_to_first_audio_ms() const;
+};
+
+}  // namespace confab::pipeline

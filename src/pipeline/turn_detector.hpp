@@ -1,0 +1,59 @@
+// The turn-taking state machine: quiet → starting → speaking → stopping.
+//
+// Fed one voice-activity decision per frame (20 ms), in stream time. It
+// declares speech started once enough of the onset window is speech (the
+// Realtime `threshold` sets how much: ceil(threshold x 5) of the last five
+// frames), and speech stopped after a pause as long as the end-of-turn
+// policy asks for given the latest partial transcript. Pure logic with no
+// clock of its own, so it is tested frame by frame.
+// Owned by a session's speech input; used only on the session's strand.
+#pragma once
+#include <deque>
+#include <string>
+
+namespace confab::pipeline {
+
+class TurnDetector {
+public:
+    struct Params {
+        double threshold = 0.5;
+        int prefix_padding_ms = 300;
+        int silence_duration_ms = 500;
+        int frame_ms = 20;
+        int max_turn_ms = 30000;  // a monologue is cut into turns of at most this
+    };
+    enum class State { quiet, starting, speaking, stopping };
+    enum class Event { none, speech_started, speech_stopped };
+
+    explicit TurnDetector(Params params);
+
+    // One frame's decision; `frame_start_ms` is where the frame begins in
+    // the stream. Returns what this frame decided.
+    Event on_frame(bool is_speech, int frame_start_ms);
+    // The latest partial transcript of the current turn (adapts the pause).
+    void set_transcript(std::string transcript) { transcript_ = std::move(transcript); }
+    void reset();
+
+    State state() const { return state_; }
+    int speech_start_ms() const { return speech_start_ms_; }
+    int speech_end_ms() const { return speech_end_ms_; }
+    // The pause that currently ends the turn, from the policy.
+    int silence_target_ms() const;
+    const Params& params() const { return params_; }
+
+private:
+    static constexpr int kOnsetFrames = 5;
+    Event end_turn();
+
+    Params params_;
+    int onset_needed_;
+    State state_ = State::quiet;
+    std::deque<bool> onset_window_;
+    int candidate_start_ms_ = 0;
+    int speech_start_ms_ = 0;
+    int speech_end_ms_ = 0;
+    int silence_ms_ = 0;
+    std::string transcript_;
+};
+
+}  // namespace confab::pipeline

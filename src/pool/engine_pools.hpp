@@ -1,0 +1,38 @@
+// The process's engines: loaded once at start from the config, shared by
+// every session through pipeline::Engines. Owns the STT and TTS worker pools
+// and the language model client. Thread-safe; owned by the Server and
+// destroyed after every session (joining the worker threads).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "pipeline/engines.hpp"
+
+namespace confab::pool {
+
+class SttPool;
+class TtsPool;
+
+class EnginePools {
+public:
+    // Throws std::runtime_error naming the engine that cannot be loaded.
+    explicit EnginePools(const Config& config);
+    ~EnginePools();
+
+    const pipeline::Engines& engines() const { return engines_; }
+    std::vector<std::string> voices() const;
+    bool offline() const { return offline_; }
+    SttPool& stt() { return *stt_; }
+    TtsPool& tts() { return *tts_; }
+
+private:
+    std::unique_ptr<engines::LanguageModel> llm_;
+    std::unique_ptr<SttPool> stt_;
+    std::unique_ptr<TtsPool> tts_;
+    pipeline::Engines engines_;
+    bool offline_ = false;
+};
+
+}  // namespace confab::pool

@@ -1,0 +1,86 @@
+#include "pool/stt_pool.hpp"
+
+#include "util/errors.hpp"
+#include "util/log.hpp"
+
+namespace confab::pool {
+
+SttPool::SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate, Options options)
+    : factory_(std::move(factory)),
+      sample_rate_(sample_rate),
+      options_(options),
+      queue_(options.max_waiting, options.max_waiting_per_session) {
+    for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { run_worker(i); });
+}
+
+SttPool::~SttPool() {
+    queue_.close();
+    for (auto& t : threads_) t.join();
+}
+
+bool SttPool::submit(const std::string& session_key, std::shared_ptr<SttStream> stream) {
+    return queue_.push(session_key, std::move(stream)) == FairQueue<std::shared_ptr<SttStream>>::PushResult::ok;
+}
+
+void SttPool::run_worker(int index) {
+    std::unique_ptr<engines::SpeechRecognizer> decoder;
+    // The first worker loads its decoder at once so the first utterance
+    // after start-up does not pay the 0.5–0.8 s model load.
+    if (index == 0) decoder = factory_->create();
+    while (auto stream = queue_.pop()) {
+        if ((*stream)->cancelled()) continue;
+        if (!decoder) decoder = factory_->create();
+        if (!decoder) {
+            (*stream)->deliver_error(make_error_code(errc::engine_unavailable), "speech recognizer failed to load");
+            continue;
+        }
+        ++busy_;
+        decode(*decoder, **stream);
+        --busy_;
+    }
+}
+
+void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
+    if (auto ec = decoder.start_utterance()) {
+        stream.deliver_error(ec, "could not start an utterance");
+        return;
+    }
+    const std::size_t partial_every = static_cast<std::size_t>(sample_rate_) * options_.partial_interval_ms / 1000;
+    std::size_t since_partial = 0;
+    std::string last_partial;
+    std::vector<std::int16_t> chunk;
+    for (;;) {
+        bool finished = false;
+        if (!stream.wait_audio(chunk, finished)) {
+            decoder.cancel();
+            return;
+        }
+        if (!chunk.empty()) {
+            if (auto ec = decoder.feed(chunk)) {
+                decoder.cancel();
+                stream.deliver_error(ec, "speech recognizer failed while decoding");
+                return;
+            }
+            since_partial += chunk.size();
+        }
+        if (finished) {
+            std::string text;
+            if (auto ec = decoder.finish(text)) {
+                stream.deliver_error(ec, "speech recognizer failed to finish");
+                return;
+            }
+            stream.deliver_final(std::move(text));
+            return;
+        }
+        if (since_partial >= partial_every) {
+            since_partial = 0;
+            std::string partial = decoder.partial();
+            if (partial != last_partial) {
+                last_partial = partial;
+                stream.deliver_partial(std::move(partial));
+            }
+        }
+    }
+}
+
+}  // namespace confab::pool

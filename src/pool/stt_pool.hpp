@@ -1,0 +1,54 @@
+// A fixed pool of speech-to-text workers, each with its own decoder.
+//
+// Sessions open an SttStream per utterance; the stream waits in a fair queue
+// (round-robin across sessions) until a worker is free, which then decodes
+// its audio as it arrives. Decoders are independent (pocketsphinx cannot
+// safely share its language model between concurrently running decoders);
+// each worker creates its decoder on its own thread, the first at start-up,
+// the others when first needed. Owned by the server; thread-safe.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engines/stt/speech_recognizer.hpp"
+#include "pool/fair_queue.hpp"
+#include "pool/stt_stream.hpp"
+
+namespace confab::pool {
+
+class SttPool {
+public:
+    struct Options {
+        int workers = 4;
+        std::size_t max_waiting = 256;        // utterances waiting for a worker, in total
+        std::size_t max_waiting_per_session = 2;
+        int partial_interval_ms = 300;         // how often a partial hypothesis is taken
+    };
+
+    SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate, Options options);
+    ~SttPool();  // closes the queue and joins the workers
+
+    int sample_rate() const { return sample_rate_; }
+    // Queues the stream for the next free worker; false if the queue is full.
+    bool submit(const std::string& session_key, std::shared_ptr<SttStream> stream);
+
+    int workers() const { return static_cast<int>(threads_.size()); }
+    int busy() const { return busy_.load(); }
+    std::size_t waiting() const { return queue_.size(); }
+
+private:
+    void run_worker(int index);
+    void decode(engines::SpeechRecognizer& decoder, SttStream& stream);
+
+    std::shared_ptr<engines::SpeechRecognizerFactory> factory_;
+    const int sample_rate_;
+    const Options options_;
+    FairQueue<std::shared_ptr<SttStream>> queue_;
+    std::atomic<int> busy_{0};
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace confab::pool

@@ -1,0 +1,72 @@
+#include "pool/stt_stream.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace confab::pool {
+
+SttStream::SttStream(boost::asio::any_io_executor executor, Callbacks callbacks, std::size_t max_pending_samples)
+    : executor_(std::move(executor)), callbacks_(std::move(callbacks)), max_pending_(max_pending_samples) {}
+
+bool SttStream::feed(std::span<const std::int16_t> pcm) {
+    {
+        const std::lock_guard lock(mutex_);
+        if (cancelled_ || finished_) return true;
+        if (pending_.size() + pcm.size() > max_pending_) return false;
+        pending_.insert(pending_.end(), pcm.begin(), pcm.end());
+    }
+    cv_.notify_one();
+    return true;
+}
+
+void SttStream::finish() {
+    {
+        const std::lock_guard lock(mutex_);
+        finished_ = true;
+    }
+    cv_.notify_one();
+}
+
+void SttStream::cancel() {
+    {
+        const std::lock_guard lock(mutex_);
+        cancelled_ = true;
+        pending_.clear();
+    }
+    cv_.notify_one();
+}
+
+bool SttStream::wait_audio(std::vector<std::int16_t>& out, bool& finished) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return cancelled_ || finished_ || !pending_.empty(); });
+    if (cancelled_) return false;
+    out.clear();
+    out.swap(pending_);
+    finished = finished_;
+    return true;
+}
+
+bool SttStream::cancelled() const {
+    const std::lock_guard lock(mutex_);
+    return cancelled_;
+}
+
+// Results hop to the session's strand; a cancelled stream says nothing more.
+void SttStream::deliver_partial(std::string text) {
+    boost::asio::post(executor_, [self = shared_from_this(), text = std::move(text)] {
+        if (!self->cancelled() && self->callbacks_.on_partial) self->callbacks_.on_partial(text);
+    });
+}
+
+void SttStream::deliver_final(std::string text) {
+    boost::asio::post(executor_, [self = shared_from_this(), text = std::move(text)] {
+        if (!self->cancelled() && self->callbacks_.on_final) self->callbacks_.on_final(text);
+    });
+}
+
+void SttStream::deliver_error(std::error_code ec, std::string message) {
+    boost::asio::post(executor_, [self = shared_from_this(), ec, message = std::move(message)] {
+        if (!self->cancelled() && self->callbacks_.on_error) self->callbacks_.on_error(ec, message);
+    });
+}
+
+}  // namespace confab::pool

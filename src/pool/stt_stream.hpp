@@ -1,0 +1,62 @@
+// One utterance on its way through speech-to-text: the hand-off between a
+// session (which feeds audio as it arrives) and an STT worker (which decodes
+// it as soon as a decoder is free, catching up faster than real time if it
+// had to wait).
+//
+// Thread-safety: feed/finish/cancel are called on the session's strand;
+// wait_audio and deliver_* on a worker thread. Results are posted to the
+// session's executor, so the session's callbacks run on its strand.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace confab::pool {
+
+class SttStream : public std::enable_shared_from_this<SttStream> {
+public:
+    using Clock = std::chrono::steady_clock;
+    struct Callbacks {
+        std::function<void(const std::string& partial)> on_partial;
+        std::function<void(const std::string& final_text)> on_final;
+        std::function<void(std::error_code, const std::string& message)> on_error;
+    };
+
+    SttStream(boost::asio::any_io_executor executor, Callbacks callbacks, std::size_t max_pending_samples);
+
+    // Session side.
+    bool feed(std::span<const std::int16_t> pcm);  // false: pending audio over its bound (refused)
+    void finish();
+    void cancel();
+
+    // Worker side. Blocks until audio is pending, the stream is finished or
+    // cancelled. Moves pending audio into `out`. Returns false if cancelled.
+    bool wait_audio(std::vector<std::int16_t>& out, bool& finished);
+    bool cancelled() const;
+    void deliver_partial(std::string text);
+    void deliver_final(std::string text);
+    void deliver_error(std::error_code ec, std::string message);
+
+    Clock::time_point created_at() const { return created_at_; }
+
+private:
+    boost::asio::any_io_executor executor_;
+    Callbacks callbacks_;
+    const std::size_t max_pending_;
+    const Clock::time_point created_at_ = Clock::now();
+
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<std::int16_t> pending_;
+    bool finished_ = false;
+    bool cancelled_ = false;
+};
+
+}  // namespace confab::pool

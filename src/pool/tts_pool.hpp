@@ -1,0 +1,48 @@
+// A fixed pool of text-to-speech workers sharing one synthesizer, fed by a
+// queue that is fair across sessions. The synthesizer decides its own
+// thread-safety (flite is safe with one shared voice; espeak-ng serialises
+// inside). Owned by the server; thread-safe.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engines/tts/speech_synthesizer.hpp"
+#include "pool/fair_queue.hpp"
+#include "pool/tts_job.hpp"
+
+namespace confab::pool {
+
+class TtsPool {
+public:
+    struct Options {
+        int workers = 2;
+        std::size_t max_queued = 256;
+        std::size_t max_queued_per_session = 16;
+    };
+
+    TtsPool(std::shared_ptr<engines::SpeechSynthesizer> synthesizer, Options options);
+    ~TtsPool();
+
+    engines::SpeechSynthesizer& synthesizer() { return *synthesizer_; }
+    // False when the queue refused the job (full).
+    bool submit(const std::string& session_key, TtsJob job);
+    // Removes queued (not yet running) jobs of a response; returns how many.
+    std::size_t cancel_queued(const std::string& session_key, const std::string& tag);
+
+    int workers() const { return static_cast<int>(threads_.size()); }
+    int busy() const { return busy_.load(); }
+    std::size_t queued() const { return queue_.size(); }
+
+private:
+    void run_worker();
+
+    std::shared_ptr<engines::SpeechSynthesizer> synthesizer_;
+    FairQueue<TtsJob> queue_;
+    std::atomic<int> busy_{0};
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace confab::pool

@@ -1,0 +1,47 @@
+// A small blocking WebSocket client for integration tests, on Beast.
+// Every wait is bounded by a timeout; not thread-safe.
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace confab::test {
+
+class WsClient {
+public:
+    explicit WsClient(unsigned short port, std::string target = "/v1/realtime?model=test-model");
+    ~WsClient();
+
+    // Performs the handshake; false (with the reason in error()) on failure.
+    bool connect(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    void send(const boost::json::object& event);
+    void send_text(const std::string& text);
+    void send_binary(const std::string& bytes);
+
+    // The next event, or nullopt when none arrived in time or the socket closed.
+    std::optional<boost::json::object> receive(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Skips events until one of `type` arrives (nullopt on timeout/close).
+    std::optional<boost::json::object> receive_type(std::string_view type,
+                                                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Waits for the server to close; returns its close code (-1 if it did not).
+    int wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    bool closed() const { return closed_; }
+    void close();
+    const std::string& error() const { return error_; }
+
+private:
+    boost::asio::io_context ioc_;
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    unsigned short port_;
+    std::string target_;
+    boost::beast::flat_buffer buffer_;
+    bool closed_ = false;
+    int close_code_ = -1;
+    std::string error_;
+};
+
+}  // namespace confab::test

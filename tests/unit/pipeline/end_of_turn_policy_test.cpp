@@ -1,0 +1,32 @@
+#include <gtest/gtest.h>
+
+#include "pipeline/end_of_turn_policy.hpp"
+
+namespace confab::pipeline {
+namespace {
+
+TEST(EndOfTurnPolicy, TrailingConjunctionsAndFillersWaitLonger) {
+    EXPECT_EQ(classify_turn_end("i went to the shop and"), TurnCue::unfinished);
+    EXPECT_EQ(classify_turn_end("so um"), TurnCue::unfinished);
+    EXPECT_EQ(classify_turn_end("I think,"), TurnCue::unfinished);
+    EXPECT_EQ(adapted_silence_ms(500, "tell me about the"), 900);
+    EXPECT_EQ(adapted_silence_ms(1000, "and so"), 1800);
+    EXPECT_EQ(adapted_silence_ms(2000, "because"), 3200);  // capped at base + 1200
+}
+
+TEST(EndOfTurnPolicy, FinishedSentencesEndSooner) {
+    EXPECT_EQ(classify_turn_end("What time is it?"), TurnCue::finished);
+    EXPECT_EQ(adapted_silence_ms(500, "It is done."), 300);         // punctuation: x0.6
+    EXPECT_EQ(adapted_silence_ms(500, "okay thanks"), 350);         // closing word: x0.7
+    EXPECT_EQ(adapted_silence_ms(500, "what time is it"), 350);     // a whole question
+    EXPECT_EQ(adapted_silence_ms(250, "thanks."), 200);             // never under 200 ms
+}
+
+TEST(EndOfTurnPolicy, OtherwiseTheBase) {
+    EXPECT_EQ(adapted_silence_ms(500, ""), 500);
+    EXPECT_EQ(adapted_silence_ms(500, "the weather in paris"), 500);
+    EXPECT_EQ(classify_turn_end("what"), TurnCue::neutral);  // too short to be a question
+}
+
+}  // namespace
+}  // namespace confab::pipeline
