@@ -1,0 +1,56 @@
+// The language model behind any OpenAI-compatible chat-completions endpoint
+// (OpenAI, Ollama, llama.cpp server, vLLM, ...): POST {base_url}/chat/completions
+// with stream:true, read as Server-Sent Events while the bytes arrive.
+//
+// Ownership: one instance serves every session; after construction it holds
+// only immutable settings and the TLS context, so stream() calls may run
+// concurrently on different strands. Threads: stream() runs on the executor
+// of the coroutine that awaits it and does network I/O only.
+//
+// Time and cancellation: connect, first-token and total timeouts from
+// LlmConfig end the call with errc::timeout and a message naming which one; a
+// terminal cancellation of the awaiting coroutine closes the socket at once
+// and ends the call with errc::cancelled. See http_connection.hpp.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "engines/llm/http_connection.hpp"
+#include "engines/llm/language_model.hpp"
+
+namespace confab::engines {
+
+class OpenAiChatModel final : public LanguageModel {
+  public:
+    struct TlsOptions {
+        std::string ca_file;  // PEM bundle to trust instead of the system CAs
+    };
+
+    explicit OpenAiChatModel(LlmConfig config) : OpenAiChatModel(std::move(config), TlsOptions{}) {}
+    OpenAiChatModel(LlmConfig config, TlsOptions tls);
+    ~OpenAiChatModel() override;
+
+    // "openai:<base_url> <model>"
+    std::string name() const override;
+    boost::asio::awaitable<ChatOutcome> stream(ChatRequest request, DeltaSink on_delta) override;
+
+    // Why the configuration cannot be used (bad base_url, unreadable CA file),
+    // or empty. stream() then fails at once with errc::invalid_argument.
+    const std::string& config_error() const { return config_error_; }
+
+  private:
+    // stream() without the cancellation-exception guard (see cancellation_as_error.hpp).
+    boost::asio::awaitable<ChatOutcome> run(ChatRequest request, DeltaSink on_delta);
+    std::string request_body(const ChatRequest& request) const;
+    HttpRequest http_request(const ChatRequest& request) const;
+
+    LlmConfig config_;
+    HttpEndpoint endpoint_;
+    std::string target_;  // e.g. "/v1/chat/completions"
+    std::string config_error_;
+    std::unique_ptr<boost::asio::ssl::context> tls_context_;  // https only
+};
+
+}  // namespace confab::engines

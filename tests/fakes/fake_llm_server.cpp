@@ -1,0 +1,342 @@
+#include "fakes/fake_llm_server.hpp"
+
+#include "fakes/fake_llm_wire.hpp"
+
+#include <strings.h>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <variant>
+
+// g++ 12 false positive on Asio coroutine frames (see src/engines/llm/openai_chat_model.cpp).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace confab::test {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+using asio::ip::tcp;
+using namespace fake_llm_wire;
+
+std::string FakeLlmRequest::header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+        if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
+            return value;
+        }
+    }
+    return {};
+}
+
+struct FakeLlmServer::Impl {
+    explicit Impl(Options opts) : options(std::move(opts)), acceptor(io) {
+        const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), options.port);
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(tcp::acceptor::reuse_address(true));
+        acceptor.bind(endpoint);
+        acceptor.listen();
+        port = acceptor.local_endpoint().port();
+        default_script = options.default_script;
+        asio::co_spawn(io, accept_loop(), asio::detached);
+        thread = std::thread([this] { io.run(); });
+    }
+
+    ~Impl() {
+        io.stop();
+        thread.join();
+    }
+
+    asio::awaitable<void> accept_loop() {
+        for (std::size_t connection = 0;; ++connection) {
+            auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+            if (ec) co_return;
+            // Like real streaming servers: each event leaves at once instead
+            // of waiting behind Nagle for the client's delayed ACK.
+            socket.set_option(tcp::no_delay(true), ec);
+            asio::co_spawn(io, serve(std::move(socket), connection), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> serve(tcp::socket socket, std::size_t connection) {
+        using namespace asio::experimental::awaitable_operators;
+        beast::flat_buffer buffer;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(1 << 20);
+            auto [ec, bytes] = co_await http::async_read(socket, buffer, parser,
+                                                         asio::as_tuple(asio::use_awaitable));
+            if (ec) break;
+            const bool keep_alive = parser.get().keep_alive();
+            auto [index, script] = record(parser.get(), connection);
+            if (script.error_status != 0 || !parser.get().target().ends_with("/chat/completions")) {
+                int status = script.error_status;
+                std::string body = error_json(script.error_message, "server_error");
+                if (status == 0) {
+                    status = 404;
+                    body = error_json("no such endpoint", "invalid_request_error");
+                }
+                const std::string response = plain_response(status, body, keep_alive);
+                auto [write_ec, written] = co_await asio::async_write(
+                    socket, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
+                if (write_ec) {
+                    mark_disconnected(index);
+                    break;
+                }
+                mark_completed(index);
+                if (!keep_alive) break;
+                continue;
+            }
+            // Streaming and watching the socket race: whichever ends first
+            // cancels the other, so a client that leaves is seen at once.
+            bool keep = false;
+            try {
+                auto winner = co_await (stream_reply(socket, script, index) ||
+                                        watch_disconnect(socket, index));
+                keep = winner.index() == 0 && std::get<0>(winner) && keep_alive;
+            } catch (const std::exception&) {
+                mark_disconnected(index);  // a write failed: the client is gone
+            }
+            if (!keep) break;
+        }
+        beast::error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+    }
+
+    // Returns whether the connection can carry another request.
+    asio::awaitable<bool> stream_reply(tcp::socket& socket, FakeLlmScript script,
+                                       std::size_t index) {
+        const auto executor = co_await asio::this_coro::executor;
+        asio::steady_timer timer(executor);
+        std::string head =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n";
+        head += script.chunked ? "Transfer-Encoding: chunked\r\n\r\n" : "Connection: close\r\n\r\n";
+        co_await asio::async_write(socket, asio::buffer(head), asio::use_awaitable);
+
+        if (script.mode == FakeLlmScript::Mode::hang_before_first_token) {
+            timer.expires_at(asio::steady_timer::time_point::max());
+            co_await timer.async_wait(asio::use_awaitable);  // ended by watch_disconnect
+        }
+        timer.expires_after(script.time_to_first_token);
+        co_await timer.async_wait(asio::use_awaitable);
+
+        const std::string model = model_of(request(index).json);
+        const auto send = [&](const std::string& data) {
+            return write_body(socket, script.chunked, data);
+        };
+        // Every event is built in a named local before its co_await: g++ 12
+        // miscompiles temporaries inside co_await expressions (docs/engines.md).
+        std::string event =
+            chunk_event(model, json::object{{"role", "assistant"}, {"content", ""}}, "");
+        co_await send(event);
+
+        const std::vector<std::string> tokens = word_tokens(script.reply);
+        const auto gap = script.tokens_per_second > 0
+                             ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::duration<double>(1.0 / script.tokens_per_second))
+                             : std::chrono::nanoseconds(0);
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            if (i > 0 && gap.count() > 0) {
+                timer.expires_after(gap);
+                co_await timer.async_wait(asio::use_awaitable);
+            }
+            event = chunk_event(model, json::object{{"content", tokens[i]}}, "");
+            co_await send(event);
+            if (script.mode == FakeLlmScript::Mode::malformed) {
+                event = sse("{\"choices\": [{\"delta\": {\"content\": \"oops");
+                co_await send(event);
+                break;
+            }
+            if (script.mode == FakeLlmScript::Mode::error_in_stream) {
+                event = sse(error_json(script.error_message, "server_error"));
+                co_await send(event);
+                break;
+            }
+        }
+        if (script.mode == FakeLlmScript::Mode::normal) {
+            event = chunk_event(model, json::object{}, script.finish_reason);
+            co_await send(event);
+            event = sse("[DONE]");
+            co_await send(event);
+        }
+        if (script.chunked) {
+            const std::string_view last_chunk = "0\r\n\r\n";
+            co_await asio::async_write(socket, asio::buffer(last_chunk), asio::use_awaitable);
+        }
+        mark_completed(index);
+        co_return script.chunked;
+    }
+
+    asio::awaitable<void> write_body(tcp::socket& socket, bool chunked, std::string data) {
+        if (chunked) {
+            char size[32];
+            std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+            data = size + data + "\r\n";
+        }
+        co_await asio::async_write(socket, asio::buffer(data), asio::use_awaitable);
+    }
+
+    // Completes when the client closes or resets the connection. Waiting for
+    // readability (not reading) leaves a pipelined next request in place.
+    asio::awaitable<void> watch_disconnect(tcp::socket& socket, std::size_t index) {
+        beast::error_code ec;
+        co_await socket.async_wait(tcp::socket::wait_read,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        const auto woke = Clock::now();
+        beast::error_code available_ec;
+        if (ec || socket.available(available_ec) == 0 || available_ec) {
+            if (ec == asio::error::operation_aborted) co_return;
+            mark_disconnected(index, woke);
+            co_return;
+        }
+        // The client sent more: not a disconnect. Wait until the stream ends.
+        asio::steady_timer forever(socket.get_executor(), asio::steady_timer::time_point::max());
+        co_await forever.async_wait(asio::use_awaitable);
+    }
+
+    std::pair<std::size_t, FakeLlmScript> record(const http::request<http::string_body>& message,
+                                                 std::size_t connection) {
+        FakeLlmRequest request;
+        request.method = std::string(message.method_string());
+        request.target = std::string(message.target());
+        for (const auto& field : message) {
+            request.headers.emplace_back(std::string(field.name_string()),
+                                         std::string(field.value()));
+        }
+        request.body = message.body();
+        std::error_code parse_ec;
+        request.json = json::parse(request.body, parse_ec);
+        if (parse_ec) request.json = nullptr;
+        request.connection = connection;
+        request.received_at = Clock::now();
+
+        std::size_t index = 0;
+        FakeLlmScript script;
+        bool use_generator = false;
+        {
+            const std::lock_guard lock(mutex);
+            index = requests.size();
+            requests.push_back(request);
+            use_generator = scripts.empty() && options.reply_generator;
+            if (scripts.empty()) {
+                script = default_script;
+            } else {
+                script = std::move(scripts.front());
+                scripts.pop_front();
+            }
+        }
+        changed.notify_all();
+        if (use_generator) script.reply = options.reply_generator(index);
+        if (options.on_request) options.on_request(index, request);
+        return {index, std::move(script)};
+    }
+
+    void mark_completed(std::size_t index) {
+        {
+            const std::lock_guard lock(mutex);
+            requests[index].completed = true;
+        }
+        changed.notify_all();
+    }
+
+    void mark_disconnected(std::size_t index, Clock::time_point at = Clock::now()) {
+        FakeLlmRequest copy;
+        {
+            const std::lock_guard lock(mutex);
+            FakeLlmRequest& request = requests[index];
+            if (request.completed || request.disconnected_at) return;
+            request.disconnected_at = at;
+            copy = request;
+        }
+        changed.notify_all();
+        if (options.on_disconnect) options.on_disconnect(index, copy);
+    }
+
+    FakeLlmRequest request(std::size_t index) const {
+        const std::lock_guard lock(mutex);
+        return requests.at(index);
+    }
+
+    Options options;
+    mutable std::mutex mutex;
+    mutable std::condition_variable changed;
+    FakeLlmScript default_script;          // guarded by mutex
+    std::deque<FakeLlmScript> scripts;     // guarded by mutex
+    std::vector<FakeLlmRequest> requests;  // guarded by mutex
+    // Server-thread objects. The io_context is declared before the objects
+    // bound to it so that they are destroyed first.
+    asio::io_context io;
+    tcp::acceptor acceptor;
+    unsigned short port = 0;
+    std::thread thread;
+};
+
+FakeLlmServer::FakeLlmServer(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+FakeLlmServer::~FakeLlmServer() = default;
+
+unsigned short FakeLlmServer::port() const {
+    return impl_->port;
+}
+
+std::string FakeLlmServer::url() const {
+    return "http://127.0.0.1:" + std::to_string(port()) + "/v1";
+}
+
+void FakeLlmServer::push_script(FakeLlmScript script) {
+    const std::lock_guard lock(impl_->mutex);
+    impl_->scripts.push_back(std::move(script));
+}
+
+void FakeLlmServer::set_default_script(FakeLlmScript script) {
+    const std::lock_guard lock(impl_->mutex);
+    impl_->default_script = std::move(script);
+}
+
+std::size_t FakeLlmServer::request_count() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->requests.size();
+}
+
+std::vector<FakeLlmRequest> FakeLlmServer::requests() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->requests;
+}
+
+FakeLlmRequest FakeLlmServer::request(std::size_t index) const {
+    return impl_->request(index);
+}
+
+bool FakeLlmServer::wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(impl_->mutex);
+    return impl_->changed.wait_for(lock, timeout, [&] { return impl_->requests.size() >= count; });
+}
+
+std::optional<FakeLlmServer::Clock::time_point> FakeLlmServer::wait_for_disconnect(
+    std::size_t index, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(impl_->mutex);
+    const auto& requests = impl_->requests;
+    impl_->changed.wait_for(lock, timeout, [&] {
+        return index < requests.size() && requests[index].disconnected_at.has_value();
+    });
+    if (index >= requests.size()) return std::nullopt;
+    return requests[index].disconnected_at;
+}
+
+bool FakeLlmServer::wait_for_end(std::size_t index, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(impl_->mutex);
+    const auto& requests = impl_->requests;
+    return impl_->changed.wait_for(lock, timeout, [&] {
+        return index < requests.size() &&
+               (requests[index].completed || requests[index].disconnected_at.has_value());
+    });
+}
+
+}  // namespace confab::test

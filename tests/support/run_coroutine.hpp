@@ -1,0 +1,33 @@
+// Runs one coroutine to completion on an io_context driven by the calling
+// (test) thread, optionally cancellable through `slot`, and returns its
+// result; an exception escaping the coroutine is rethrown here.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <exception>
+#include <optional>
+#include <utility>
+
+namespace confab::test {
+
+template <typename T>
+T run_coroutine(boost::asio::io_context& io, boost::asio::awaitable<T> coroutine,
+                boost::asio::cancellation_slot slot = {}) {
+    std::optional<T> result;
+    std::exception_ptr failure;
+    boost::asio::co_spawn(
+        io, std::move(coroutine),
+        boost::asio::bind_cancellation_slot(slot, [&](std::exception_ptr error, T value) {
+            failure = error;
+            result = std::move(value);
+        }));
+    io.run();
+    io.restart();
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*result);
+}
+
+}  // namespace confab::test

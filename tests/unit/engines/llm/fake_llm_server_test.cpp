@@ -1,0 +1,80 @@
+// The fake itself: keep-alive (issue 4 pools connections against it) and the
+// records the other tests rely on.
+#include "fakes/fake_llm_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace confab::test {
+namespace {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using namespace std::chrono_literals;
+
+http::response<http::string_body> post(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                       const std::string& target, const std::string& body) {
+    http::request<http::string_body> request{http::verb::post, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    request.set(http::field::content_type, "application/json");
+    request.body() = body;
+    request.prepare_payload();
+    http::write(stream, request);
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    return response;
+}
+
+TEST(FakeLlmServer, ServesSeveralRequestsOnOneConnection) {
+    FakeLlmServer server;
+    FakeLlmScript failing;
+    failing.error_status = 429;
+    server.push_script(failing);
+    FakeLlmScript second;
+    second.reply = "second reply";
+    server.push_script(second);
+
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+    beast::flat_buffer buffer;
+    const auto first = post(stream, buffer, "/v1/chat/completions", R"({"model":"m"})");
+    EXPECT_EQ(first.result_int(), 429u);
+    EXPECT_NE(first.body().find("the fake model failed"), std::string::npos);
+    const auto streamed = post(stream, buffer, "/v1/chat/completions", R"({"model":"m"})");
+    EXPECT_EQ(streamed.result_int(), 200u);
+    EXPECT_NE(streamed.body().find("\"second \""), std::string::npos) << streamed.body();
+    EXPECT_NE(streamed.body().find("data: [DONE]"), std::string::npos);
+    const auto third = post(stream, buffer, "/v1/chat/completions", "not json");
+    EXPECT_EQ(third.result_int(), 200u);  // the default script
+
+    ASSERT_TRUE(server.wait_for_requests(3, 2s));
+    const auto requests = server.requests();
+    EXPECT_EQ(requests[0].connection, requests[2].connection);
+    EXPECT_EQ(requests[0].json.at("model"), "m");
+    EXPECT_TRUE(requests[2].json.is_null());
+    EXPECT_TRUE(server.wait_for_end(2, 2s));
+    EXPECT_FALSE(server.request(1).disconnected_at.has_value());
+}
+
+TEST(FakeLlmServer, UnknownPathIs404) {
+    FakeLlmServer server;
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+    beast::flat_buffer buffer;
+    EXPECT_EQ(post(stream, buffer, "/v1/embeddings", "{}").result_int(), 404u);
+}
+
+TEST(FakeLlmServer, WaitsTimeOutWhenNothingHappens) {
+    FakeLlmServer server;
+    EXPECT_FALSE(server.wait_for_requests(1, 20ms));
+    EXPECT_FALSE(server.wait_for_disconnect(0, 20ms).has_value());
+    EXPECT_EQ(server.url(), "http://127.0.0.1:" + std::to_string(server.port()) + "/v1");
+}
+
+}  // namespace
+}  // namespace confab::test
