@@ -25,7 +25,7 @@
 
 namespace confab::session {
 
-class RealtimeSession final : private pipeline::SpeechInput::Listener, private pipeline::Response::Listener {
+class RealtimeSession final : public pipeline::SpeechInput::Listener, public pipeline::Response::Listener {
 public:
     RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
                     const protocol::SessionConstraints& constraints, const pipeline::Engines& engines,
