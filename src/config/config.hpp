@@ -3,6 +3,7 @@
 // Loaded once at start (file → CONFAB_* environment → flags, see
 // config_loader.hpp), validated once, then passed by const& and never mutated.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -17,6 +18,8 @@ struct ServerConfig {
     std::string tls_key;
     int drain_timeout_ms = 5000;     // graceful shutdown deadline
     std::string port_file;           // if set, the bound port is written here (tests)
+
+    bool operator==(const ServerConfig&) const = default;
 };
 
 struct SessionLimits {
@@ -29,6 +32,8 @@ struct SessionLimits {
     std::size_t max_conversation_chars = 200000;
     std::size_t max_instructions_chars = 20000;
     std::size_t max_item_text_chars = 20000;
+
+    bool operator==(const SessionLimits&) const = default;
 };
 
 struct LlmConfig {
@@ -41,6 +46,8 @@ struct LlmConfig {
     int max_history_turns = 20;      // user+assistant pairs sent as history
     std::size_t max_history_chars = 12000;
     int max_tokens = 300;
+
+    bool operator==(const LlmConfig&) const = default;
 };
 
 struct SttConfig {
@@ -50,6 +57,8 @@ struct SttConfig {
     std::string language_model = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
     bool fast = true;                // -fwdflat no -bestpath no -maxhmmpf 3000 -pl_window 10
     int workers = 0;                 // decoders (~100 MB each); 0: 3 per core, at least 2
+
+    bool operator==(const SttConfig&) const = default;
 };
 
 struct TtsConfig {
@@ -57,11 +66,15 @@ struct TtsConfig {
     std::string voice = "slt";
     double speed = 1.0;
     int workers = 0;                 // synthesis threads; 0: one per core
+
+    bool operator==(const TtsConfig&) const = default;
 };
 
 struct LogConfig {
     std::string level = "info";      // trace|debug|info|warn|error
     bool json = false;               // JSON lines instead of text
+
+    bool operator==(const LogConfig&) const = default;
 };
 
 struct Config {
@@ -71,6 +84,8 @@ struct Config {
     SttConfig stt;
     TtsConfig tts;
     LogConfig log;
+
+    bool operator==(const Config&) const = default;
 };
 
 }  // namespace confab

@@ -1,0 +1,131 @@
+// The table of every configuration option. Adding a field to Config means
+// adding one row here; flags, environment variables, --help, --print-config and
+// docs/configuration.md follow from it (a unit test fails if the doc is stale).
+#include <cctype>
+
+#include "config/config_option.hpp"
+
+namespace confab {
+namespace {
+
+// Names the TOML section and key once and derives the field accessor from
+// them, so a row cannot point at a field other than the one it names.
+// clang-format off
+#define CONFAB_OPTION(sect, k) \
+    .section = #sect, .key = #k, .field = +[](Config& c) -> auto& { return c.sect.k; }
+// clang-format on
+
+constexpr double kMinute = 60'000;
+constexpr double kHour = 60 * kMinute;
+
+std::vector<ConfigOption> build_table() {
+    std::vector<ConfigOption> table = {
+        // [server]
+        {CONFAB_OPTION(server, host), .non_empty = true,
+         .help = "Address to listen on (IP address or host name)."},
+        {CONFAB_OPTION(server, port), .min = 0, .max = 65535,
+         .help = "TCP port to listen on; 0 picks an ephemeral port."},
+        {CONFAB_OPTION(server, io_threads), .min = 1, .max = 64,
+         .help = "Threads running the network event loop."},
+        {CONFAB_OPTION(server, web_root), .constraint = "an existing directory",
+         .help = "Directory of the static web client served at /; must exist."},
+        {CONFAB_OPTION(server, tls_cert), .constraint = "empty, or a readable file",
+         .help = "PEM certificate chain; with tls_key, serves https/wss. Empty: plain http."},
+        {CONFAB_OPTION(server, tls_key), .constraint = "empty, or a readable file",
+         .help = "PEM private key for tls_cert."},
+        {CONFAB_OPTION(server, drain_timeout_ms), .min = 1, .max = 5 * kMinute,
+         .help = "On shutdown, how long sessions may finish before they are cut."},
+        {CONFAB_OPTION(server, port_file),
+         .constraint = "empty, or a file name in an existing directory",
+         .help = "If set, the bound port is written to this file (for tests with port 0)."},
+
+        // [limits]
+        {CONFAB_OPTION(limits, max_sessions), .min = 1, .max = 10'000,
+         .help = "Concurrent sessions; further connections are refused."},
+        {CONFAB_OPTION(limits, idle_timeout_ms), .min = 1000, .max = 24 * kHour,
+         .help = "A session with no client event for this long is closed."},
+        {CONFAB_OPTION(limits, ping_interval_ms), .min = 100, .max = 10 * kMinute,
+         .help = "WebSocket ping interval; a ping unanswered for twice this closes."},
+        {CONFAB_OPTION(limits, max_message_bytes), .min = 1024, .max = 64 << 20,
+         .help = "Largest WebSocket message accepted; larger ones close with 1009."},
+        {CONFAB_OPTION(limits, max_input_audio_ms), .min = 1000, .max = 10 * kMinute,
+         .help = "Most audio held in a session's input buffer."},
+        {CONFAB_OPTION(limits, max_conversation_items), .min = 1, .max = 10'000,
+         .help = "Most items a conversation keeps; the oldest are dropped."},
+        {CONFAB_OPTION(limits, max_conversation_chars), .min = 1000, .max = 10'000'000,
+         .help = "Most text a conversation keeps, in characters."},
+        {CONFAB_OPTION(limits, max_instructions_chars), .min = 1, .max = 1'000'000,
+         .help = "Longest session instructions accepted, in characters."},
+        {CONFAB_OPTION(limits, max_item_text_chars), .min = 1, .max = 1'000'000,
+         .help = "Longest text of one conversation item, in characters."},
+
+        // [llm]
+        {CONFAB_OPTION(llm, base_url), .constraint = "empty, or an http:// or https:// URL",
+         .help = "OpenAI-compatible API root (http:// or https://). Empty: offline replies."},
+        {CONFAB_OPTION(llm, model), .non_empty = true, .help = "Model name sent to the API."},
+        {CONFAB_OPTION(llm, api_key), .secret = true,
+         .help = "Bearer token for the API; prefer the environment variable. Never printed."},
+        {CONFAB_OPTION(llm, connect_timeout_ms), .min = 1, .max = kMinute,
+         .help = "Deadline to connect to the API."},
+        {CONFAB_OPTION(llm, first_token_timeout_ms), .min = 1, .max = 5 * kMinute,
+         .help = "Deadline for the first streamed token; at most total_timeout_ms."},
+        {CONFAB_OPTION(llm, total_timeout_ms), .min = 1, .max = 10 * kMinute,
+         .help = "Deadline for a whole reply."},
+        {CONFAB_OPTION(llm, max_history_turns), .min = 0, .max = 1000,
+         .help = "User+assistant pairs sent as history."},
+        {CONFAB_OPTION(llm, max_history_chars), .min = 0, .max = 1'000'000,
+         .help = "Most history text sent, in characters."},
+        {CONFAB_OPTION(llm, max_tokens), .min = 1, .max = 100'000,
+         .help = "Most tokens asked for per reply."},
+
+        // [stt]
+        {CONFAB_OPTION(stt, engine), .choices = {"pocketsphinx"}, .help = "Speech-to-text engine."},
+        {CONFAB_OPTION(stt, model_dir), .constraint = "an existing directory",
+         .help = "Pocketsphinx acoustic model directory."},
+        {CONFAB_OPTION(stt, dictionary), .constraint = "a readable file",
+         .help = "Pocketsphinx pronunciation dictionary file."},
+        {CONFAB_OPTION(stt, language_model), .constraint = "a readable file",
+         .help = "Pocketsphinx language model file."},
+        {CONFAB_OPTION(stt, fast),
+         .help = "Pruned decoding (about half the CPU, slightly more errors)."},
+        {CONFAB_OPTION(stt, workers), .min = 0, .max = 256,
+         .help = "Decoders, one per STT worker (~100 MB each); 0: 3 per core, at least 2."},
+
+        // [tts]
+        {CONFAB_OPTION(tts, engine), .choices = {"flite", "espeak-ng"},
+         .help = "Text-to-speech engine."},
+        {CONFAB_OPTION(tts, voice), .help = "Voice of the engine; empty: the engine's default."},
+        {CONFAB_OPTION(tts, speed), .min = 0.25, .max = 4.0,
+         .help = "Speaking rate; 1 is natural."},
+        {CONFAB_OPTION(tts, workers), .min = 0, .max = 64,
+         .help = "Speech synthesis threads; 0: one per core."},
+
+        // [log]
+        {CONFAB_OPTION(log, level), .choices = {"trace", "debug", "info", "warn", "error"},
+         .help = "Least severe level logged."},
+        {CONFAB_OPTION(log, json), .help = "Log JSON lines instead of text."},
+    };
+#undef CONFAB_OPTION
+
+    for (ConfigOption& option : table) {
+        // [server] and [limits] are the server's own settings and get bare
+        // flags; the other sections prefix theirs so names stay unambiguous.
+        const bool bare = option.section == "server" || option.section == "limits";
+        option.flag = bare ? option.key : option.section + "_" + option.key;
+        option.env = "CONFAB_";
+        for (char& ch : option.flag) {
+            if (ch == '_') ch = '-';
+            option.env += ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
+        }
+    }
+    return table;
+}
+
+}  // namespace
+
+const std::vector<ConfigOption>& config_options() {
+    static const std::vector<ConfigOption> table = build_table();
+    return table;
+}
+
+}  // namespace confab
