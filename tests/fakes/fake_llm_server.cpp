@@ -166,11 +166,15 @@ struct FakeLlmServer::Impl {
             event = sse("[DONE]");
             co_await send(event);
         }
+        // Complete once every event is out: a client may close right after
+        // [DONE] without waiting for the chunked terminator, and that is not
+        // leaving mid-stream. (The write's completion is queued before any
+        // later EOF, so the watcher cannot record the client's close first.)
+        mark_completed(index);
         if (script.chunked) {
             const std::string_view last_chunk = "0\r\n\r\n";
             co_await asio::async_write(socket, asio::buffer(last_chunk), asio::use_awaitable);
         }
-        mark_completed(index);
         co_return script.chunked;
     }
 
