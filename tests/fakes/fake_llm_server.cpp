@@ -75,14 +75,11 @@ struct FakeLlmServer::Impl {
             if (ec) break;
             const bool keep_alive = parser.get().keep_alive();
             auto [index, script] = record(parser.get(), connection);
-            if (script.error_status != 0 || !parser.get().target().ends_with("/chat/completions")) {
-                int status = script.error_status;
-                std::string body = error_json(script.error_message, "server_error");
-                if (status == 0) {
-                    status = 404;
-                    body = error_json("no such endpoint", "invalid_request_error");
-                }
-                const std::string response = plain_response(status, body, keep_alive);
+            if (script.error_status != 0) {
+                const char* type =
+                    script.error_status == 404 ? "invalid_request_error" : "server_error";
+                const std::string body = error_json(script.error_message, type);
+                const std::string response = plain_response(script.error_status, body, keep_alive);
                 auto [write_ec, written] = co_await asio::async_write(
                     socket, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
                 if (write_ec) {
@@ -228,8 +225,13 @@ struct FakeLlmServer::Impl {
             const std::lock_guard lock(mutex);
             index = requests.size();
             requests.push_back(request);
-            use_generator = scripts.empty() && options.reply_generator;
-            if (scripts.empty()) {
+            const bool chat = request.target.ends_with("/chat/completions");
+            use_generator = chat && scripts.empty() && options.reply_generator;
+            if (!chat) {
+                // Not ours to script: a stray request must not eat a test's script.
+                script.error_status = 404;
+                script.error_message = "no such endpoint: " + request.target;
+            } else if (scripts.empty()) {
                 script = default_script;
             } else {
                 script = std::move(scripts.front());

@@ -4,10 +4,11 @@
 // It serves POST .../chat/completions on 127.0.0.1 with scripted behaviour:
 // reply text streamed as word tokens at a given pace, an HTTP error status,
 // a malformed stream, a stream that stops without [DONE], an error inside the
-// stream, or a hang before the first token. Connections are kept alive
-// between requests. It records every request and, for each, when the client
-// disconnected mid-stream (seen as EOF/reset on the socket while streaming,
-// the moment it happens) and whether the scripted stream was sent in full.
+// stream, or a hang before the first token; other paths get a 404 and leave
+// the scripts alone. Connections are kept alive between requests. It records
+// every request and, for each, when the client disconnected mid-stream (seen
+// as EOF/reset on the socket while streaming, the moment it happens) and
+// whether the scripted stream was sent in full.
 //
 // Ownership and threads: the owner (a test) constructs and destroys it on its
 // own thread. The server runs its own io_context on its own thread; every
