@@ -230,6 +230,27 @@ TEST(OpenAiChatModel, InvalidBaseUrlIsInvalidArgument) {
     }
 }
 
+TEST(OpenAiChatModel, ConnectTimeout) {
+    // A listener whose one-slot accept queue is full: Linux drops further
+    // SYNs, so a connect neither succeeds nor fails until the client gives up.
+    asio::io_context io;
+    asio::ip::tcp::acceptor full(io, {asio::ip::make_address("127.0.0.1"), 0});
+    full.listen(0);
+    asio::ip::tcp::socket queued(io);
+    queued.connect(full.local_endpoint());
+    LlmConfig config =
+        config_for("http://127.0.0.1:" + std::to_string(full.local_endpoint().port()) + "/v1");
+    config.connect_timeout_ms = 200;
+    OpenAiChatModel model(config);
+
+    const Streamed streamed = stream_once(model);
+    EXPECT_EQ(streamed.outcome.error, errc::timeout) << streamed.outcome.message;
+    EXPECT_NE(streamed.outcome.message.find("connect timeout"), std::string::npos)
+        << streamed.outcome.message;
+    EXPECT_GE(streamed.elapsed, 190ms);
+    EXPECT_LT(streamed.elapsed, 3s);
+}
+
 TEST(OpenAiChatModel, FirstTokenTimeout) {
     FakeLlmServer server;
     FakeLlmScript script;
