@@ -56,44 +56,56 @@ json::object manual_turns() {
 
 // WER of the server's transcripts (word-weighted over the three
 // recordings) must stay within 2 points of bare pocketsphinx on the same
-// audio: same settings (the default, pruned for speed), same decoding order
-// on one decoder, since the decoder adapts across utterances. The absolute
-// bound is 0.65: bare pocketsphinx with these settings measures ~0.59 here
-// (jfk, a 1961 recording, is mostly lost at ~100%; platforms ~37%,
-// expression ~21%; bench/results/stt.md), plus a margin for the server's
-// 16→24→16 kHz round trip.
+// audio: the 24 kHz audio the server receives, brought back to the engine's
+// 16 kHz with the same resampler, decoded with the same settings (the
+// default, pruned for speed) in the same order on one decoder, since the
+// decoder adapts across utterances. The absolute bound is 0.65: bare
+// pocketsphinx with these settings measures ~0.47-0.59 here (jfk, a 1961
+// recording, is mostly lost; platforms ~37-62%, expression ~5-21%;
+// bench/results/stt.md). Decoding the original 16 kHz files is printed too,
+// to show what the protocol's 24 kHz round trip costs.
 TEST(VoiceE2E, TranscriptsMatchBarePocketsphinx) {
     engines::PocketsphinxFactory factory{SttConfig{}};
     auto bare = factory.create();
+    auto native = factory.create();
     ServerProcess server({"--stt-workers", "1"});
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
     client.send(manual_turns());
     ASSERT_TRUE(client.receive_type("session.updated"));
-    double server_errors = 0, bare_errors = 0, words = 0;
+    double server_errors = 0, bare_errors = 0, native_errors = 0, words = 0;
     for (const auto& rec : kRecordings) {
         const auto wav = load_shared_wav(rec.file);
-        bare->start_utterance();
-        bare->feed(wav.samples);
-        std::string bare_text;
-        bare->finish(bare_text);
+        const auto sent = resample(wav.samples, wav.sample_rate, 24000);
+        auto decode = [](engines::SpeechRecognizer& d, const std::vector<std::int16_t>& pcm) {
+            d.start_utterance();
+            d.feed(pcm);
+            std::string text;
+            d.finish(text);
+            return text;
+        };
+        const std::string bare_text = decode(*bare, resample(sent, 24000, 16000));
+        const std::string native_text = decode(*native, wav.samples);
 
-        send_audio(client, resample(wav.samples, wav.sample_rate, 24000));
+        send_audio(client, sent);
         client.send({{"type", "input_audio_buffer.commit"}});
         const auto done = client.receive_type("conversation.item.input_audio_transcription.completed", 30s);
         ASSERT_TRUE(done) << rec.file << ": " << client.error();
         const std::string text(done->at("transcript").as_string());
         const double server_wer = word_error_rate(rec.transcript, text);
         const double bare_wer = word_error_rate(rec.transcript, bare_text);
-        std::printf("%s: server WER %.3f (%s) | bare WER %.3f (%s)\n", rec.file.c_str(), server_wer, text.c_str(),
-                    bare_wer, bare_text.c_str());
+        const double native_wer = word_error_rate(rec.transcript, native_text);
+        std::printf("%s: server WER %.3f (%s) | bare WER %.3f | bare on the 16 kHz file %.3f\n", rec.file.c_str(),
+                    server_wer, text.c_str(), bare_wer, native_wer);
         const double n = static_cast<double>(normalize_words(rec.transcript).size());
         server_errors += server_wer * n;
         bare_errors += bare_wer * n;
+        native_errors += native_wer * n;
         words += n;
     }
     const double server_wer = server_errors / words, bare_wer = bare_errors / words;
-    std::printf("word-weighted WER: server %.3f, bare %.3f\n", server_wer, bare_wer);
+    std::printf("word-weighted WER: server %.3f, bare %.3f, bare on the 16 kHz files %.3f\n", server_wer, bare_wer,
+                native_errors / words);
     EXPECT_LE(server_wer, bare_wer + 0.02);
     EXPECT_LE(server_wer, 0.65);
 }
@@ -257,9 +269,10 @@ TEST(VoiceE2E, BargeInOnRealAudio) {
     // The server cancelled before it sent response.done, which we received
     // after that: the disconnect must follow our receipt by under 100 ms.
     EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(*disconnected - *cancelled_at).count(), 100);
-    // Nothing of the cancelled response after its response.done.
+    // Nothing of the cancelled response after its response.done (but the
+    // confab.response.timings summary, which follows it by design).
     while (auto ev = client.receive(2s)) {
-        if (ev->contains("response_id")) {
+        if (ev->contains("response_id") && ev->at("type").as_string() != "confab.response.timings") {
             EXPECT_NE(ev->at("response_id").as_string(), response_id) << ev->at("type");
         }
     }
