@@ -103,12 +103,23 @@ TEST_F(PocketsphinxRecognizerTest, CancelAbandonsTheUtteranceAndTheDecoderStaysU
     for (const auto& word : normalize_words(next)) EXPECT_NE(word, "expression") << next;
 }
 
+// Starting again must behave exactly like cancelling then starting: the
+// abandoned second of audio leaves no words behind. (The WER of the result
+// depends on what the decoder heard before, which differs between a whole
+// suite run and ctest's one process per test, so the comparison is between
+// two fresh decoders given the same history.)
 TEST_F(PocketsphinxRecognizerTest, StartingAgainAbandonsTheOpenUtterance) {
     const auto wav = test::load_shared_wav("platforms.wav");
-    ASSERT_FALSE(shared_->start_utterance());
-    ASSERT_FALSE(test::feed_in_chunks(*shared_, std::span(wav.samples).first(16000)));
-    const std::string text = decode(*shared_, wav.samples);
-    EXPECT_LE(word_error_rate(kPlatforms, text), 0.75) << text;  // as above
+    auto restarted = factory_->create();
+    auto cancelled = factory_->create();
+    ASSERT_FALSE(restarted->start_utterance());
+    ASSERT_FALSE(test::feed_in_chunks(*restarted, std::span(wav.samples).first(16000)));
+    const std::string text = decode(*restarted, wav.samples);
+    ASSERT_FALSE(cancelled->start_utterance());
+    ASSERT_FALSE(test::feed_in_chunks(*cancelled, std::span(wav.samples).first(16000)));
+    cancelled->cancel();
+    EXPECT_EQ(text, decode(*cancelled, wav.samples));
+    EXPECT_FALSE(text.empty());
 }
 
 TEST_F(PocketsphinxRecognizerTest, FeedAndFinishOutsideAnUtteranceAreRefused) {
