@@ -20,7 +20,7 @@ class TextSegmenter {
 public:
     struct Options {
         int first_min_words = 3;
-        int first_max_words = 12;
+        int first_max_words = 8;
         std::size_t max_chars = 220;
     };
 

@@ -109,8 +109,9 @@ TEST(Server, IdleSessionsAreClosed) {
 TEST(Server, DeadConnectionsAreReaped) {
     ServerProcess server({"--ping-interval-ms", "100", "--max-sessions", "1"});
     WsClient silent(server.port());
-    ASSERT_TRUE(silent.connect());
-    // The client never reads again, so it never answers a ping.
+    // session.created is sent once the session is admitted; after it the
+    // client never reads again, so it never answers a ping.
+    ASSERT_TRUE(silent.connect() && silent.receive());
     EXPECT_EQ(http_get(server.port(), "/readyz").status, 503);
     int status = 503;
     for (int i = 0; i < 150 && status != 200; ++i) {
@@ -158,9 +159,10 @@ TEST(Server, SigtermDrainsSessionsAndExitsZero) {
 TEST(Server, DrainDeadlineClosesSessionsThatStay) {
     ServerProcess server({"--drain-timeout-ms", "300"});
     WsClient client(server.port());
-    ASSERT_TRUE(client.connect());
-    // This client does not read, so it never completes the close handshake.
+    ASSERT_TRUE(client.connect() && client.receive());
+    // This client does not read again, so it never completes the close handshake.
     EXPECT_EQ(server.signal_and_wait(SIGTERM, 10s), 0) << server.log();
+    EXPECT_NE(server.log().find("drain deadline passed"), std::string::npos) << server.log();
 }
 
 }  // namespace
