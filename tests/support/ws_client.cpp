@@ -29,15 +29,20 @@ bool WsClient::connect(std::chrono::milliseconds timeout) {
             done = true;
         });
     });
-    ioc_.restart();
-    ioc_.run_for(timeout);
-    if (!done) {
-        beast::get_lowest_layer(ws_).cancel();
-        ioc_.restart();
-        ioc_.run();
-    }
+    run_bounded(done, timeout);
     if (result) error_ = result.message();
     return !result;
+}
+
+bool WsClient::run_bounded(const bool& done, std::chrono::milliseconds timeout) {
+    ioc_.restart();
+    ioc_.run_for(timeout);
+    if (done) return true;
+    // Timed out: cancel the operation and let its handler run.
+    beast::get_lowest_layer(ws_).cancel();
+    ioc_.restart();
+    ioc_.run();
+    return false;
 }
 
 void WsClient::send(const boost::json::object& event) { send_text(boost::json::serialize(event)); }
@@ -64,14 +69,9 @@ std::optional<boost::json::object> WsClient::receive(std::chrono::milliseconds t
         result = ec;
         done = true;
     });
-    ioc_.restart();
-    ioc_.run_for(timeout);
-    if (!done) {
-        // Timed out: abandon this read. Cancelling a websocket read tears the
-        // stream down, so a timeout ends the connection for this client.
-        beast::get_lowest_layer(ws_).cancel();
-        ioc_.restart();
-        ioc_.run();
+    if (!run_bounded(done, timeout)) {
+        // Cancelling a websocket read tears the stream down, so a timeout
+        // ends the connection for this client.
         closed_ = true;
         error_ = "timeout";
         return std::nullopt;

@@ -34,6 +34,9 @@ public:
     const std::string& error() const { return error_; }
 
 private:
+    // Runs the io_context until `done` or the timeout (then cancels); true if done.
+    bool run_bounded(const bool& done, std::chrono::milliseconds timeout);
+
     boost::asio::io_context ioc_;
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
     unsigned short port_;
