@@ -73,7 +73,9 @@ def run_section(run):
              f"Server behaviour: {counts(r['server_behaviour'])}.", ""]
     if proc.get("samples"):
         lines += [f"Server process: CPU {proc['cpu_percent_avg']:.1f}% average, {proc['cpu_percent_max']:.1f}% max "
-                  f"(100% = one core, {proc['samples']} samples), RSS max {proc['rss_max_mb']:.1f} MB.", ""]
+                  f"(100% = one core, {proc['samples']} samples), RSS max {proc['rss_max_mb']:.1f} MB. "
+                  f"Whole machine: {proc.get('machine_cpu_percent_avg', 0):.1f}% of all cores busy on average "
+                  f"(every process, this load generator and the fake LLM included).", ""]
     tick = r["client"]["frame_clock_lateness_ms"]
     lines += [f"Load generator frame clock lateness: p99 {tick['p99']:.1f} ms, max {tick['max']:.1f} ms.", ""]
     if run.get("table"):

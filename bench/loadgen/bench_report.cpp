@@ -92,6 +92,7 @@ BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double el
     json_["barge_in"] = {{"interrupts", r.interrupts}, {"interrupts_after_done", r.interrupts_after_done}};
     json_["server_behaviour"] = {{"split_turns", r.split_turns},
                                  {"premature_responses", r.premature_responses},
+                                 {"premature_responses_completed", r.premature_responses_completed},
                                  {"late_turn_ends", r.late_turn_ends},
                                  {"stray_audio_deltas", r.stray_audio_deltas}};
     json_["errors"] = counts(r.errors);
@@ -99,7 +100,8 @@ BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double el
                                {"samples", r.server_cpu_percent.count()},
                                {"cpu_percent_avg", r.server_cpu_percent.mean()},
                                {"cpu_percent_max", r.server_cpu_percent.max()},
-                               {"rss_max_mb", r.server_rss_max_mb}};
+                               {"rss_max_mb", r.server_rss_max_mb},
+                               {"machine_cpu_percent_avg", r.machine_cpu_percent.mean()}};
     json_["client"] = {{"frame_clock_lateness_ms", summary(r.tick_lateness_ms)}};
 }
 
@@ -146,15 +148,18 @@ std::string BenchReport::table() const {
                   number(playback, "underruns"));
     out += format("Barge-in: %.0f interrupts, %.0f of them after the reply had been sent in full\n",
                   number(barge, "interrupts"), number(barge, "interrupts_after_done"));
-    out += format("Server behaviour: %.0f split turns, %.0f premature responses, %.0f late turn ends, "
-                  "%.0f stray audio deltas\n",
+    out += format("Server behaviour: %.0f split turns, %.0f premature responses (%.0f completed over the user), "
+                  "%.0f late turn ends, %.0f stray audio deltas\n",
                   number(behaviour, "split_turns"), number(behaviour, "premature_responses"),
-                  number(behaviour, "late_turn_ends"), number(behaviour, "stray_audio_deltas"));
+                  number(behaviour, "premature_responses_completed"), number(behaviour, "late_turn_ends"),
+                  number(behaviour, "stray_audio_deltas"));
     out += "Errors by code: " + count_list(j.at("errors").get_object()) + "\n";
     if (number(proc, "samples") > 0) {
         out += format("Server process %.0f: CPU avg %.1f%% (max %.1f%%, 100%% = one core), RSS max %.1f MB\n",
                       number(proc, "pid"), number(proc, "cpu_percent_avg"), number(proc, "cpu_percent_max"),
                       number(proc, "rss_max_mb"));
+        out += format("Machine (all processes, incl. this load generator): %.1f%% of all cores busy on average\n",
+                      number(proc, "machine_cpu_percent_avg"));
     }
     out += format("Load generator: frame clock lateness p99 %.1f ms, max %.1f ms\n", number(tick, "p99"),
                   number(tick, "max"));

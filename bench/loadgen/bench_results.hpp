@@ -34,6 +34,7 @@ struct BenchResults {
     std::map<std::string, int> errors;   // every `error` event, by code
     int split_turns = 0;           // speech_stopped while the user was still speaking
     int premature_responses = 0;   // response.created while the user was still speaking
+    int premature_responses_completed = 0;  // ...and never cancelled: spoken over the user
     int late_turn_ends = 0;        // speech_stopped not within --silence-ms of the end of speech
     int stray_audio_deltas = 0;    // audio of a response that was not the turn's reply
 
@@ -51,6 +52,7 @@ struct BenchResults {
     // Server process
     LatencySeries server_cpu_percent;  // one sample a second; 100 = one core
     double server_rss_max_mb = 0;
+    LatencySeries machine_cpu_percent;  // all processes; 100 = every core busy
 };
 
 }  // namespace confab::bench

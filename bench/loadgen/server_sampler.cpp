@@ -44,9 +44,22 @@ std::optional<double> ServerSampler::rss_mb(int pid) {
     return std::nullopt;
 }
 
+std::optional<ServerSampler::MachineTicks> ServerSampler::machine_ticks() {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    // cpu user nice system idle iowait irq softirq steal ...
+    double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu") {
+        return std::nullopt;
+    }
+    const double busy = user + nice + system + irq + softirq + steal;
+    return MachineTicks{busy, busy + idle + iowait};
+}
+
 asio::awaitable<void> ServerSampler::run() {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     auto last_cpu = cpu_seconds(pid_);
+    auto last_machine = machine_ticks();
     auto last_time = Clock::now();
     auto deadline = last_time;
     if (auto rss = rss_mb(pid_)) results_.server_rss_max_mb = *rss;
@@ -61,6 +74,12 @@ asio::awaitable<void> ServerSampler::run() {
         const double wall = std::chrono::duration<double>(now - last_time).count();
         results_.server_cpu_percent.add(100.0 * (*cpu - *last_cpu) / wall);
         if (auto rss = rss_mb(pid_)) results_.server_rss_max_mb = std::max(results_.server_rss_max_mb, *rss);
+        const auto machine = machine_ticks();
+        if (machine && last_machine && machine->total > last_machine->total) {
+            results_.machine_cpu_percent.add(100.0 * (machine->busy - last_machine->busy) /
+                                             (machine->total - last_machine->total));
+        }
+        last_machine = machine;
         last_cpu = cpu;
         last_time = now;
     }

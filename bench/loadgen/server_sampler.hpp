@@ -1,5 +1,6 @@
 // Samples a server process's CPU time and resident memory once a second from
-// /proc/PID/stat and /proc/PID/status.
+// /proc/PID/stat and /proc/PID/status, and how busy the whole machine is
+// (/proc/stat): other processes on these shared cores skew latencies.
 //
 // Owned by main; its coroutine runs on the load generator's I/O thread and
 // writes into BenchResults. The /proc reads are tiny and do not block.
@@ -24,6 +25,12 @@ public:
     static std::optional<double> cpu_seconds(int pid);
     // VmRSS in MB, or nullopt.
     static std::optional<double> rss_mb(int pid);
+    // Busy and total jiffies of all CPUs together, from /proc/stat.
+    struct MachineTicks {
+        double busy = 0;
+        double total = 0;
+    };
+    static std::optional<MachineTicks> machine_ticks();
 
 private:
     int pid_;

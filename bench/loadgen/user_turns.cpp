@@ -102,7 +102,7 @@ void UserTurns::interrupt(TimePoint now) {
     ++results_.turns_completed;
     ++results_.turns_interrupted;
     if (turn_->reply_done) ++results_.interrupts_after_done;  // nothing left to cancel
-    barge_in_.emplace(BargeIn{turn_->reply_id, items_[turn_->reply_id], turn_->playback, {}, {}, false});
+    barge_in_.emplace(BargeIn{turn_->reply_id, items_[turn_->reply_id], turn_->playback, now, {}, {}, false});
     if (turn_->reply_done) barge_in_->response_id.clear();  // no response.done will follow
     last_reply_id_ = turn_->reply_id;
     start_turn(now, true);
@@ -154,7 +154,10 @@ void UserTurns::on_event(const json::object& ev, TimePoint now) {
 
 void UserTurns::on_speech_started(const json::object& ev, TimePoint now) {
     if (turn_ && turn_->reply_id.empty()) turn_->item_id = std::string(field(ev, "item_id"));
-    if (!barge_in_ || !barge_in_->speech_start || barge_in_->speech_started_seen) return;
+    if (!barge_in_ || barge_in_->speech_started_seen) return;
+    // The server may hear speech in the quiet lead-in of the recording, before
+    // the first frame above our threshold: then measure from its first frame.
+    if (!barge_in_->speech_start) barge_in_->speech_start = barge_in_->decided;
     // A browser stops playing the reply here and tells the server how much was heard.
     barge_in_->speech_started_seen = true;
     results_.latency["barge_in_to_speech_started_ms"].add(ms_between(*barge_in_->speech_start, now));
@@ -203,6 +206,7 @@ void UserTurns::on_response_created(const json::object& ev) {
     const std::string id(field(child(ev, "response"), "id"));
     if (!turn_->end_of_speech) {
         ++results_.premature_responses;  // a reply to part of what the user is saying
+        premature_.insert(id);
     } else if (turn_->reply_id.empty()) {
         turn_->pending_response = id;
     }
@@ -236,6 +240,7 @@ void UserTurns::on_response_done(const json::object& ev, TimePoint now) {
     const std::string id(field(response, "id"));
     const std::string status(field(response, "status"));
     items_.erase(id);
+    if (premature_.erase(id) != 0 && status == "completed") ++results_.premature_responses_completed;
     if (barge_in_ && id == barge_in_->response_id) {
         settle_barge_in(status, now);
         return;

@@ -81,7 +81,8 @@ private:
         std::string response_id;
         std::string item_id;
         PlaybackBuffer playback;  // the interrupted reply, still playing until speech_started
-        std::optional<TimePoint> speech_start;  // first voiced frame of the interruption written
+        TimePoint decided;        // the interrupting recording started
+        std::optional<TimePoint> speech_start;  // its first voiced frame written
         std::optional<TimePoint> last_audio;    // last delta of the interrupted response
         bool speech_started_seen = false;
     };
@@ -115,6 +116,7 @@ private:
     std::string last_reply_id_;                   // the previous turn's reply: its audio is stray
     std::map<std::string, std::string> items_;    // response id → its assistant item id
     std::set<std::string> timings_wanted_;        // replies whose server timings we record
+    std::set<std::string> premature_;             // responses created while the user was speaking
     std::vector<std::string> control_;
 };
 

@@ -128,5 +128,30 @@ TEST(UserTurns, AnInterrupterBargesInAndMeasuresTheCancel) {
     EXPECT_EQ(h.results.turns_started, 2);
 }
 
+TEST(UserTurns, ABargeInHeardInTheLeadInIsMeasuredFromTheRecordingStart) {
+    Harness h(/*interrupter=*/true);
+    h.send_until(h.start + 800ms);
+    h.event(audio_delta("resp_1", Ms(1000)), 1000ms);  // plays 1100..2100 ms
+    h.event(done("resp_1", "completed"), 1010ms);
+    h.send_until(h.start + 1500ms);  // interrupts at 1400 ms; voice would start at 1600 ms
+    h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_3"}}, 1520ms);
+    EXPECT_DOUBLE_EQ(h.results.latency["barge_in_to_speech_started_ms"].percentile(50), 120);
+    EXPECT_EQ(h.results.interrupts_after_done, 1);
+    EXPECT_EQ(h.results.latency.count("barge_in_to_response_done_ms"), 0u);
+}
+
+TEST(UserTurns, CountsAResponseStartedWhileTheUserSpeaksThatIsNeverCancelled) {
+    Harness h;
+    h.send_until(h.start + 300ms);  // still speaking
+    h.event({{"type", "input_audio_buffer.speech_stopped"}, {"item_id", "item_1"}}, 300ms);
+    h.event({{"type", "response.created"}, {"response", {{"id", "resp_0"}}}}, 300ms);
+    h.event(audio_delta("resp_0", Ms(100)), 310ms);
+    h.event(done("resp_0", "completed"), 320ms);
+    EXPECT_EQ(h.results.split_turns, 1);
+    EXPECT_EQ(h.results.premature_responses, 1);
+    EXPECT_EQ(h.results.premature_responses_completed, 1);
+    EXPECT_EQ(h.results.stray_audio_deltas, 1);
+}
+
 }  // namespace
 }  // namespace confab::bench
