@@ -53,6 +53,8 @@ def run_section(run):
              "| latency (ms) | n | p50 | p95 | p99 |", "|---|---:|---:|---:|---:|",
              row("**end of speech → first reply audio delta** (client)", lat.get("end_of_speech_to_first_audio_ms")),
              row("end of speech → `speech_stopped` received (client)", lat.get("end_of_speech_to_speech_stopped_ms")),
+             row("`speech_stopped` received → first reply audio delta (client)",
+                 lat.get("speech_stopped_to_first_audio_ms")),
              row("end of speech → transcript final received (client)", lat.get("stt_final_ms")),
              row("server: `speech_stopped` → transcript final", srv.get("transcript_final_ms")),
              row("server: `speech_stopped` → response created", srv.get("response_created_ms")),

@@ -124,6 +124,7 @@ std::string BenchReport::table() const {
     latency_rows(out, j.at("latency_ms").get_object(),
                  {{"end_of_speech_to_first_audio_ms", "end of speech -> first reply audio delta"},
                   {"end_of_speech_to_speech_stopped_ms", "end of speech -> speech_stopped"},
+                  {"speech_stopped_to_first_audio_ms", "speech_stopped -> first reply audio delta"},
                   {"stt_final_ms", "end of speech -> transcript final (STT)"},
                   {"barge_in_to_speech_started_ms", "barge-in speech -> speech_started"},
                   {"barge_in_to_last_audio_ms", "barge-in speech -> last cancelled audio"},

@@ -179,8 +179,8 @@ void UserTurns::on_speech_stopped(TimePoint now) {
         ++results_.split_turns;  // the server ended the turn while the user was still speaking
         return;
     }
-    if (turn_->speech_stopped_seen) return;
-    turn_->speech_stopped_seen = true;
+    if (turn_->speech_stopped) return;
+    turn_->speech_stopped = now;
     const double ms = ms_between(*turn_->end_of_speech, now);
     results_.latency["end_of_speech_to_speech_stopped_ms"].add(ms);
     if (ms > settings_.silence.count()) ++results_.late_turn_ends;
@@ -222,6 +222,9 @@ void UserTurns::on_audio_delta(const json::object& ev, TimePoint now) {
         turn_->reply_id = std::string(id);
         timings_wanted_.insert(turn_->reply_id);
         results_.latency["end_of_speech_to_first_audio_ms"].add(ms_between(*turn_->end_of_speech, now));
+        if (turn_->speech_stopped) {
+            results_.latency["speech_stopped_to_first_audio_ms"].add(ms_between(*turn_->speech_stopped, now));
+        }
         phase_ = Phase::playing;
     }
     if (!turn_ || id != turn_->reply_id) {

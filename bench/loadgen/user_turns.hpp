@@ -68,7 +68,7 @@ private:
         std::optional<TimePoint> end_of_speech;  // the last voiced frame was written
         std::string item_id;                     // input item of the latest speech_started
         bool stt_seen = false;
-        bool speech_stopped_seen = false;
+        std::optional<TimePoint> speech_stopped;  // the server's end of turn arrived
         std::string pending_response;  // created after the end of speech, no audio yet
         std::string reply_id;          // the response whose audio answered this turn
         PlaybackBuffer playback;

@@ -81,6 +81,7 @@ TEST(UserTurns, MeasuresATurnFromTheEndOfSpeech) {
     EXPECT_EQ(h.results.turns_failed, 0);
     EXPECT_DOUBLE_EQ(h.results.latency["end_of_speech_to_first_audio_ms"].percentile(50), 900);
     EXPECT_DOUBLE_EQ(h.results.latency["end_of_speech_to_speech_stopped_ms"].percentile(50), 600);
+    EXPECT_DOUBLE_EQ(h.results.latency["speech_stopped_to_first_audio_ms"].percentile(50), 300);
     EXPECT_DOUBLE_EQ(h.results.latency["stt_final_ms"].percentile(50), 650);
     EXPECT_EQ(h.results.underruns, 1);
     EXPECT_DOUBLE_EQ(h.results.latency["underrun_lateness_ms"].percentile(50), 120);
