@@ -37,11 +37,13 @@ bool load_audio(const BenchOptions& o, AudioLibrary& audio) {
     const fs::path dir = o.audio_dir.empty() ? default_audio_dir() : o.audio_dir;
     for (const char* name : {"jfk.wav", "platforms.wav", "expression.wav"}) {
         if (auto ec = audio.add_file(dir / name)) {
-            std::fprintf(stderr, "confab-bench: %s: %s\n", (dir / name).c_str(), ec.message().c_str());
+            std::fprintf(stderr, "confab-bench: %s: %s\n", (dir / name).c_str(),
+                         ec.message().c_str());
             return false;
         }
     }
-    if (!o.librivox_dir.empty() && fs::is_directory(o.librivox_dir)) audio.add_folder(o.librivox_dir);
+    if (!o.librivox_dir.empty() && fs::is_directory(o.librivox_dir))
+        audio.add_folder(o.librivox_dir);
     return true;
 }
 
@@ -62,7 +64,7 @@ bool resolve(const std::string& url, ServerEndpoint& out) {
     return true;
 }
 
-UserTurns::Settings settings_for(const BenchOptions& o, int user) {
+UserTurns::Settings settings_for(const BenchOptions& o, int user, Clock::time_point run_start) {
     using Ms = UserTurns::Ms;
     UserTurns::Settings s;
     s.silence = Ms(o.silence_ms);
@@ -73,8 +75,11 @@ UserTurns::Settings settings_for(const BenchOptions& o, int user) {
     s.interrupt_max = Ms(o.interrupt_max_ms);
     s.reply_timeout = Ms(o.reply_timeout_ms);
     // Exactly floor(users × share) interrupters, spread evenly over the users.
-    s.interrupter = std::floor((user + 1) * o.interrupt_share) > std::floor(user * o.interrupt_share);
+    s.interrupter =
+        std::floor((user + 1) * o.interrupt_share) > std::floor(user * o.interrupt_share);
     s.seed = o.seed * 1000003 + static_cast<std::uint64_t>(user);
+    s.user = user;
+    s.run_start = run_start;
     return s;
 }
 
@@ -102,13 +107,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "confab-bench: cannot resolve %s\n", options.url.c_str());
         return 1;
     }
-    std::fprintf(stderr, "confab-bench: %d users for %.0f s against %s, %zu recordings\n", options.users,
-                 options.duration_s, options.url.c_str(), audio.utterances().size());
+    std::fprintf(stderr, "confab-bench: %d users for %.0f s against %s, %zu recordings\n",
+                 options.users, options.duration_s, options.url.c_str(), audio.utterances().size());
 
     asio::io_context io(1);
     BenchResults results;
     const auto t0 = Clock::now();
-    RunWindow window{t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.duration_s))};
+    RunWindow window{t0 + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(options.duration_s))};
 
     // Ctrl-C ends the run early but still reports.
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -130,9 +136,10 @@ int main(int argc, char** argv) {
         if (--running == 0) signals.cancel();
     };
     for (int i = 0; i < options.users; ++i) {
-        const auto settings = settings_for(options, i);
+        const auto settings = settings_for(options, i, t0);
         interrupters += settings.interrupter ? 1 : 0;
-        users.push_back(std::make_unique<SimulatedUser>(io.get_executor(), server, audio, results, settings, window));
+        users.push_back(std::make_unique<SimulatedUser>(io.get_executor(), server, audio, results,
+                                                        settings, window));
         const auto offset = std::chrono::duration<double>(options.ramp_s * i / options.users);
         const auto start = t0 + std::chrono::duration_cast<Clock::duration>(offset);
         asio::co_spawn(io, users.back()->run(start), on_user_done);
@@ -144,7 +151,8 @@ int main(int argc, char** argv) {
     }
     io.run();
 
-    const double elapsed = std::chrono::duration<double>(std::min(Clock::now(), window.end) - t0).count();
+    const double elapsed =
+        std::chrono::duration<double>(std::min(Clock::now(), window.end) - t0).count();
     const BenchReport report(options, results, elapsed, interrupters);
     std::fputs(report.table().c_str(), stdout);
     if (!options.json_path.empty()) {

@@ -40,6 +40,24 @@ def counts(d):
     return ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"
 
 
+def turn_table(log):
+    def ms(d, key):
+        v = d.get(key)
+        return "–" if v is None else f"{v:.0f}"
+    lines = ["Per turn (ms; client clock, then the server's timings after its `speech_stopped`):", "",
+             "| user | start s | recording | outcome | end of speech → speech_stopped | speech_stopped → "
+             "first audio | **end of speech → first audio** | srv: transcript | srv: LLM 1st token | "
+             "srv: 1st audio sent | transcript |",
+             "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    for t in log:
+        lat, srv = t["latency_ms"], t["server_ms"]
+        lines.append(f"| {t['user']} | {t['start_s']:.1f} | {t['utterance']} | {t['outcome']} | "
+                     f"{ms(lat, 'end_of_speech_to_speech_stopped_ms')} | {ms(lat, 'speech_stopped_to_first_audio_ms')} | "
+                     f"{ms(lat, 'end_of_speech_to_first_audio_ms')} | {ms(srv, 'transcript_final_ms')} | "
+                     f"{ms(srv, 'llm_first_token_ms')} | {ms(srv, 'first_audio_sent_ms')} | {t['transcript']} |")
+    return lines + [""]
+
+
 def run_section(run):
     r = run["result"]
     lat, srv = r["latency_ms"], r["server_timings_ms"]
@@ -80,6 +98,9 @@ def run_section(run):
                   f"(every process, this load generator and the fake LLM included).", ""]
     tick = r["client"]["frame_clock_lateness_ms"]
     lines += [f"Load generator frame clock lateness: p99 {tick['p99']:.1f} ms, max {tick['max']:.1f} ms.", ""]
+    log = r.get("turn_log", [])
+    if 0 < len(log) <= 40:
+        lines += turn_table(log)
     if run.get("table"):
         lines += ["<details><summary>confab-bench output</summary>", "", "```", run["table"].rstrip(), "```", "",
                   "</details>", ""]

@@ -15,8 +15,10 @@ namespace {
 std::string append_event(std::span<const std::int16_t> samples) {
     std::vector<std::byte> bytes;
     audio::append_le_bytes_from_samples(samples, bytes);
-    const std::span<const std::uint8_t> raw(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-    boost::json::object event{{"type", "input_audio_buffer.append"}, {"audio", base64::encode(raw)}};
+    const std::span<const std::uint8_t> raw(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                            bytes.size());
+    boost::json::object event{{"type", "input_audio_buffer.append"},
+                              {"audio", base64::encode(raw)}};
     return boost::json::serialize(event);
 }
 
@@ -68,9 +70,11 @@ std::error_code AudioLibrary::add_samples(std::string name, std::vector<std::int
     }
     const double threshold = voiced_threshold(levels);
     const auto voiced = [&](double level) { return level > threshold; };
-    utt.first_voiced = static_cast<std::size_t>(std::find_if(levels.begin(), levels.end(), voiced) - levels.begin());
+    utt.first_voiced = static_cast<std::size_t>(std::find_if(levels.begin(), levels.end(), voiced) -
+                                                levels.begin());
     utt.last_voiced = levels.size() - 1 -
-                      static_cast<std::size_t>(std::find_if(levels.rbegin(), levels.rend(), voiced) - levels.rbegin());
+                      static_cast<std::size_t>(
+                          std::find_if(levels.rbegin(), levels.rend(), voiced) - levels.rbegin());
     if (utt.first_voiced == levels.size()) {  // no frame stands out: all of it counts as speech
         utt.first_voiced = 0;
         utt.last_voiced = levels.size() - 1;

@@ -16,14 +16,14 @@
 namespace confab::bench {
 
 struct Utterance {
-    std::string name;                // file name, for reports
+    std::string name;                 // file name, for reports
     std::vector<std::string> frames;  // serialised append events, 20 ms each
     std::size_t first_voiced = 0;     // index of the first frame above the silence threshold
     std::size_t last_voiced = 0;      // index of the last such frame: the end of speech
 };
 
 class AudioLibrary {
-public:
+  public:
     static constexpr int kRate = 24000;
     static constexpr std::size_t kFrameSamples = kRate / 50;  // 20 ms
 
@@ -39,7 +39,7 @@ public:
     const std::vector<Utterance>& utterances() const { return utterances_; }
     const std::string& silence_frame() const { return silence_frame_; }
 
-private:
+  private:
     std::vector<Utterance> utterances_;
     std::string silence_frame_;  // 20 ms of digital silence
 };

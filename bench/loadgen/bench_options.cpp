@@ -59,15 +59,19 @@ std::string validate(const BenchOptions& o) {
     if (!o.url.starts_with("ws://")) return "--url must be ws://HOST:PORT/PATH";
     if (o.users < 1 || o.users > 10000) return "--users must be 1..10000";
     if (o.duration_s <= 0) return "--duration must be > 0";
-    if (o.ramp_s < 0 || o.ramp_s >= o.duration_s) return "--ramp-seconds must be >= 0 and < --duration";
+    if (o.ramp_s < 0 || o.ramp_s >= o.duration_s)
+        return "--ramp-seconds must be >= 0 and < --duration";
     if (o.interrupt_share < 0 || o.interrupt_share > 1) return "--interrupt-share must be 0..1";
-    if (o.silence_ms < 0 || o.jitter_buffer_ms < 0) return "--silence-ms and --jitter-buffer-ms must be >= 0";
-    if (o.pause_min_ms < 0 || o.pause_max_ms < o.pause_min_ms) return "need 0 <= --pause-min-ms <= --pause-max-ms";
+    if (o.silence_ms < 0 || o.jitter_buffer_ms < 0)
+        return "--silence-ms and --jitter-buffer-ms must be >= 0";
+    if (o.pause_min_ms < 0 || o.pause_max_ms < o.pause_min_ms)
+        return "need 0 <= --pause-min-ms <= --pause-max-ms";
     if (o.interrupt_min_ms < 0 || o.interrupt_max_ms < o.interrupt_min_ms)
         return "need 0 <= --interrupt-min-ms <= --interrupt-max-ms";
     if (o.reply_timeout_ms < 1000) return "--reply-timeout-ms must be >= 1000";
     if (o.fake_llm_port < 0 || o.fake_llm_port > 65535) return "--fake-llm-port must be 0..65535";
-    if (o.fake_llm_ttft_ms < 0 || o.fake_llm_tokens_per_second < 0) return "fake LLM pace must be >= 0";
+    if (o.fake_llm_ttft_ms < 0 || o.fake_llm_tokens_per_second < 0)
+        return "fake LLM pace must be >= 0";
     return {};
 }
 

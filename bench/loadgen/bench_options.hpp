@@ -19,13 +19,13 @@ struct BenchOptions {
     int jitter_buffer_ms = 100;    // simulated browser prebuffer
     int pause_min_ms = 1000;       // pause after a reply has played, before speaking again
     int pause_max_ms = 2000;
-    int interrupt_min_ms = 300;  // barge in after this much of the reply has played...
-    int interrupt_max_ms = 1500;  // ...at most this much (and at most half of it)
+    int interrupt_min_ms = 300;    // barge in after this much of the reply has played...
+    int interrupt_max_ms = 1500;   // ...at most this much (and at most half of it)
     int reply_timeout_ms = 20000;  // no reply audio this long after the silence: the turn failed
-    std::string audio_dir;         // jfk/platforms/expression.wav; default ../shared/audio of the repo
+    std::string audio_dir;  // jfk/platforms/expression.wav; default ../shared/audio of the repo
     std::string librivox_dir = "/usr/share/pocketsphinx/test/data/librivox";  // "" to skip
-    int server_pid = 0;            // 0: no CPU/RSS sampling
-    std::string json_path;         // "" : no JSON file
+    int server_pid = 0;     // 0: no CPU/RSS sampling
+    std::string json_path;  // "" : no JSON file
 
     // --fake-llm: serve a fake OpenAI-compatible chat API instead of generating load
     bool fake_llm = false;

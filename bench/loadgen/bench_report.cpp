@@ -11,7 +11,7 @@ namespace json = boost::json;
 namespace {
 
 json::object summary(const LatencySeries& s) {
-    return {{"count", s.count()},       {"p50", s.percentile(50)}, {"p95", s.percentile(95)},
+    return {{"count", s.count()},      {"p50", s.percentile(50)}, {"p95", s.percentile(95)},
             {"p99", s.percentile(99)}, {"mean", s.mean()},        {"max", s.max()}};
 }
 
@@ -49,21 +49,23 @@ void latency_rows(std::string& out, const json::object& section,
             continue;
         }
         const auto& s = v->get_object();
-        out += format("  %-44s %6.0f %8.1f %8.1f %8.1f %8.1f\n", label.c_str(), number(s, "count"), number(s, "p50"),
-                      number(s, "p95"), number(s, "p99"), number(s, "max"));
+        out += format("  %-44s %6.0f %8.1f %8.1f %8.1f %8.1f\n", label.c_str(), number(s, "count"),
+                      number(s, "p50"), number(s, "p95"), number(s, "p99"), number(s, "max"));
     }
 }
 
 std::string count_list(const json::object& map) {
     if (map.empty()) return "none";
     std::string out;
-    for (const auto& [key, n] : map) out += (out.empty() ? "" : ", ") + std::string(key) + " " + json::serialize(n);
+    for (const auto& [key, n] : map)
+        out += (out.empty() ? "" : ", ") + std::string(key) + " " + json::serialize(n);
     return out;
 }
 
 }  // namespace
 
-BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double elapsed_s, int interrupters) {
+BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double elapsed_s,
+                         int interrupters) {
     std::string command;
     for (const auto& a : o.argv) command += (command.empty() ? "" : " ") + a;
     json_["tool"] = "confab-bench";
@@ -80,16 +82,20 @@ BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double el
                         {"interrupt_after_ms", json::array{o.interrupt_min_ms, o.interrupt_max_ms}},
                         {"reply_timeout_ms", o.reply_timeout_ms}};
     json_["elapsed_s"] = elapsed_s;
-    json_["users"] = {{"requested", o.users},          {"interrupters", interrupters},
-                      {"connected", r.users_connected}, {"rejections", r.rejections},
-                      {"connect_failures", r.connect_failures}, {"disconnects", r.disconnects}};
-    json_["turns"] = {{"started", r.turns_started},     {"completed", r.turns_completed},
+    json_["users"] = {{"requested", o.users},
+                      {"interrupters", interrupters},
+                      {"connected", r.users_connected},
+                      {"rejections", r.rejections},
+                      {"connect_failures", r.connect_failures},
+                      {"disconnects", r.disconnects}};
+    json_["turns"] = {{"started", r.turns_started},         {"completed", r.turns_completed},
                       {"interrupted", r.turns_interrupted}, {"failed", r.turns_failed},
                       {"unfinished", r.turns_unfinished},   {"failures", counts(r.failures)}};
     json_["latency_ms"] = summaries(r.latency);
     json_["server_timings_ms"] = summaries(r.server_timings);
     json_["playback"] = {{"replies_played", r.replies_played}, {"underruns", r.underruns}};
-    json_["barge_in"] = {{"interrupts", r.interrupts}, {"interrupts_after_done", r.interrupts_after_done}};
+    json_["barge_in"] = {{"interrupts", r.interrupts},
+                         {"interrupts_after_done", r.interrupts_after_done}};
     json_["server_behaviour"] = {{"split_turns", r.split_turns},
                                  {"premature_responses", r.premature_responses},
                                  {"premature_responses_completed", r.premature_responses_completed},
@@ -103,6 +109,18 @@ BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double el
                                {"rss_max_mb", r.server_rss_max_mb},
                                {"machine_cpu_percent_avg", r.machine_cpu_percent.mean()}};
     json_["client"] = {{"frame_clock_lateness_ms", summary(r.tick_lateness_ms)}};
+    json::array turn_log;
+    for (const auto& t : r.turn_log) {
+        turn_log.push_back({{"user", t.user},
+                            {"utterance", t.utterance},
+                            {"start_s", t.start_s},
+                            {"outcome", t.outcome},
+                            {"transcript", t.transcript},
+                            {"underruns", t.underruns},
+                            {"latency_ms", counts(t.latency_ms)},
+                            {"server_ms", counts(t.server_ms)}});
+    }
+    json_["turn_log"] = std::move(turn_log);
 }
 
 std::string BenchReport::table() const {
@@ -111,16 +129,21 @@ std::string BenchReport::table() const {
     const auto& turns = j.at("turns").get_object();
     const auto& opts = j.at("options").get_object();
     std::string out;
-    out += format("confab-bench: %.0f users (%.0f interrupting), %.1f s, %s\n", number(users, "requested"),
-                  number(users, "interrupters"), number(j, "elapsed_s"), opts.at("url").get_string().c_str());
-    out += format("Users: connected %.0f, rejected %.0f, connect failures %.0f, disconnected early %.0f\n",
-                  number(users, "connected"), number(users, "rejections"), number(users, "connect_failures"),
-                  number(users, "disconnects"));
-    out += format("Turns: started %.0f, completed %.0f (interrupted by the user %.0f), failed %.0f, unfinished %.0f\n",
-                  number(turns, "started"), number(turns, "completed"), number(turns, "interrupted"),
-                  number(turns, "failed"), number(turns, "unfinished"));
+    out += format("confab-bench: %.0f users (%.0f interrupting), %.1f s, %s\n",
+                  number(users, "requested"), number(users, "interrupters"), number(j, "elapsed_s"),
+                  opts.at("url").get_string().c_str());
+    out += format(
+        "Users: connected %.0f, rejected %.0f, connect failures %.0f, disconnected early %.0f\n",
+        number(users, "connected"), number(users, "rejections"), number(users, "connect_failures"),
+        number(users, "disconnects"));
+    out += format(
+        "Turns: started %.0f, completed %.0f (interrupted by the user %.0f), failed %.0f, "
+        "unfinished %.0f\n",
+        number(turns, "started"), number(turns, "completed"), number(turns, "interrupted"),
+        number(turns, "failed"), number(turns, "unfinished"));
     out += "  failures: " + count_list(turns.at("failures").get_object()) + "\n\n";
-    out += format("%-46s %6s %8s %8s %8s %8s\n", "Latency (ms, client clock)", "n", "p50", "p95", "p99", "max");
+    out += format("%-46s %6s %8s %8s %8s %8s\n", "Latency (ms, client clock)", "n", "p50", "p95",
+                  "p99", "max");
     latency_rows(out, j.at("latency_ms").get_object(),
                  {{"end_of_speech_to_first_audio_ms", "end of speech -> first reply audio delta"},
                   {"end_of_speech_to_speech_stopped_ms", "end of speech -> speech_stopped"},
@@ -131,8 +154,8 @@ std::string BenchReport::table() const {
                   {"barge_in_to_response_done_ms", "barge-in speech -> cancelled response.done"},
                   {"underrun_lateness_ms", "underrun lateness"},
                   {"reply_audio_ms", "reply audio length (played replies)"}});
-    out += format("\n%-46s %6s %8s %8s %8s %8s\n", "Server timings (ms after speech_stopped)", "n", "p50", "p95", "p99",
-                  "max");
+    out += format("\n%-46s %6s %8s %8s %8s %8s\n", "Server timings (ms after speech_stopped)", "n",
+                  "p50", "p95", "p99", "max");
     latency_rows(out, j.at("server_timings_ms").get_object(),
                  {{"transcript_final_ms", "transcript final"},
                   {"response_created_ms", "response created"},
@@ -145,25 +168,30 @@ std::string BenchReport::table() const {
     const auto& behaviour = j.at("server_behaviour").get_object();
     const auto& proc = j.at("server_process").get_object();
     const auto& tick = j.at("client").get_object().at("frame_clock_lateness_ms").get_object();
-    out += format("\nPlayback: %.0f replies played, %.0f underruns\n", number(playback, "replies_played"),
-                  number(playback, "underruns"));
+    out += format("\nPlayback: %.0f replies played, %.0f underruns\n",
+                  number(playback, "replies_played"), number(playback, "underruns"));
     out += format("Barge-in: %.0f interrupts, %.0f of them after the reply had been sent in full\n",
                   number(barge, "interrupts"), number(barge, "interrupts_after_done"));
-    out += format("Server behaviour: %.0f split turns, %.0f premature responses (%.0f completed over the user), "
-                  "%.0f late turn ends, %.0f stray audio deltas\n",
-                  number(behaviour, "split_turns"), number(behaviour, "premature_responses"),
-                  number(behaviour, "premature_responses_completed"), number(behaviour, "late_turn_ends"),
-                  number(behaviour, "stray_audio_deltas"));
+    out += format(
+        "Server behaviour: %.0f split turns, %.0f premature responses (%.0f completed over the "
+        "user), "
+        "%.0f late turn ends, %.0f stray audio deltas\n",
+        number(behaviour, "split_turns"), number(behaviour, "premature_responses"),
+        number(behaviour, "premature_responses_completed"), number(behaviour, "late_turn_ends"),
+        number(behaviour, "stray_audio_deltas"));
     out += "Errors by code: " + count_list(j.at("errors").get_object()) + "\n";
     if (number(proc, "samples") > 0) {
-        out += format("Server process %.0f: CPU avg %.1f%% (max %.1f%%, 100%% = one core), RSS max %.1f MB\n",
-                      number(proc, "pid"), number(proc, "cpu_percent_avg"), number(proc, "cpu_percent_max"),
-                      number(proc, "rss_max_mb"));
-        out += format("Machine (all processes, incl. this load generator): %.1f%% of all cores busy on average\n",
-                      number(proc, "machine_cpu_percent_avg"));
+        out += format(
+            "Server process %.0f: CPU avg %.1f%% (max %.1f%%, 100%% = one core), RSS max %.1f MB\n",
+            number(proc, "pid"), number(proc, "cpu_percent_avg"), number(proc, "cpu_percent_max"),
+            number(proc, "rss_max_mb"));
+        out += format(
+            "Machine (all processes, incl. this load generator): %.1f%% of all cores busy on "
+            "average\n",
+            number(proc, "machine_cpu_percent_avg"));
     }
-    out += format("Load generator: frame clock lateness p99 %.1f ms, max %.1f ms\n", number(tick, "p99"),
-                  number(tick, "max"));
+    out += format("Load generator: frame clock lateness p99 %.1f ms, max %.1f ms\n",
+                  number(tick, "p99"), number(tick, "max"));
     return out;
 }
 

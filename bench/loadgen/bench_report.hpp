@@ -10,13 +10,14 @@
 namespace confab::bench {
 
 class BenchReport {
-public:
-    BenchReport(const BenchOptions& options, const BenchResults& results, double elapsed_s, int interrupters);
+  public:
+    BenchReport(const BenchOptions& options, const BenchResults& results, double elapsed_s,
+                int interrupters);
 
     const boost::json::object& json() const { return json_; }
     std::string table() const;
 
-private:
+  private:
     boost::json::object json_;
 };
 

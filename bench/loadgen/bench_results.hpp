@@ -5,8 +5,10 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include "loadgen/latency_series.hpp"
+#include "loadgen/turn_record.hpp"
 
 namespace confab::bench {
 
@@ -27,16 +29,17 @@ struct BenchResults {
     int turns_completed = 0;  // the reply arrived and was played (or interrupted by us)
     int turns_interrupted = 0;
     int turns_failed = 0;
-    int turns_unfinished = 0;  // still in flight when the run ended
+    int turns_unfinished = 0;             // still in flight when the run ended
     std::map<std::string, int> failures;  // by reason
+    std::vector<TurnRecord> turn_log;     // every settled turn, in order
 
     // Server behaviour seen by the users
-    std::map<std::string, int> errors;   // every `error` event, by code
-    int split_turns = 0;           // speech_stopped while the user was still speaking
-    int premature_responses = 0;   // response.created while the user was still speaking
+    std::map<std::string, int> errors;      // every `error` event, by code
+    int split_turns = 0;                    // speech_stopped while the user was still speaking
+    int premature_responses = 0;            // response.created while the user was still speaking
     int premature_responses_completed = 0;  // ...and never cancelled: spoken over the user
-    int late_turn_ends = 0;        // speech_stopped not within --silence-ms of the end of speech
-    int stray_audio_deltas = 0;    // audio of a response that was not the turn's reply
+    int late_turn_ends = 0;      // speech_stopped not within --silence-ms of the end of speech
+    int stray_audio_deltas = 0;  // audio of a response that was not the turn's reply
 
     // Playback (simulated jitter buffer)
     int underruns = 0;

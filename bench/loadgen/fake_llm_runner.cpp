@@ -36,7 +36,8 @@ std::string FakeLlmRunner::reply(std::uint64_t seed, std::size_t index) {
     std::uniform_int_distribution<std::size_t> count(1, 3);
     std::uniform_int_distribution<std::size_t> pick(0, kSentences.size() - 1);
     std::string text;
-    for (std::size_t n = count(rng); n > 0; --n) text += (text.empty() ? "" : " ") + std::string(kSentences[pick(rng)]);
+    for (std::size_t n = count(rng); n > 0; --n)
+        text += (text.empty() ? "" : " ") + std::string(kSentences[pick(rng)]);
     return text;
 }
 
@@ -51,7 +52,8 @@ int FakeLlmRunner::run() {
 
     test::FakeLlmServer::Options server_options;
     server_options.port = static_cast<unsigned short>(options_.fake_llm_port);
-    server_options.default_script.time_to_first_token = std::chrono::milliseconds(options_.fake_llm_ttft_ms);
+    server_options.default_script.time_to_first_token =
+        std::chrono::milliseconds(options_.fake_llm_ttft_ms);
     server_options.default_script.tokens_per_second = options_.fake_llm_tokens_per_second;
     const std::uint64_t seed = options_.seed;
     server_options.reply_generator = [seed](std::size_t index) { return reply(seed, index); };

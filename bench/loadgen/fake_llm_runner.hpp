@@ -11,14 +11,14 @@
 namespace confab::bench {
 
 class FakeLlmRunner {
-public:
+  public:
     explicit FakeLlmRunner(const BenchOptions& options) : options_(options) {}
     // Returns the process exit code.
     int run();
     // The reply text of request `index` (deterministic for a seed).
     static std::string reply(std::uint64_t seed, std::size_t index);
 
-private:
+  private:
     const BenchOptions& options_;
 };
 

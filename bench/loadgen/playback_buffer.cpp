@@ -4,7 +4,8 @@
 
 namespace confab::bench {
 
-std::optional<PlaybackBuffer::Duration> PlaybackBuffer::on_audio(Clock::time_point arrival, Duration length) {
+std::optional<PlaybackBuffer::Duration> PlaybackBuffer::on_audio(Clock::time_point arrival,
+                                                                 Duration length) {
     if (stopped_) return std::nullopt;
     std::optional<Duration> lateness;
     if (!started_) {

@@ -49,7 +49,8 @@ std::optional<ServerSampler::MachineTicks> ServerSampler::machine_ticks() {
     std::string cpu;
     // cpu user nice system idle iowait irq softirq steal ...
     double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu") {
+    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
+        cpu != "cpu") {
         return std::nullopt;
     }
     const double busy = user + nice + system + irq + softirq + steal;
@@ -73,7 +74,8 @@ asio::awaitable<void> ServerSampler::run() {
         if (!cpu) break;
         const double wall = std::chrono::duration<double>(now - last_time).count();
         results_.server_cpu_percent.add(100.0 * (*cpu - *last_cpu) / wall);
-        if (auto rss = rss_mb(pid_)) results_.server_rss_max_mb = std::max(results_.server_rss_max_mb, *rss);
+        if (auto rss = rss_mb(pid_))
+            results_.server_rss_max_mb = std::max(results_.server_rss_max_mb, *rss);
         const auto machine = machine_ticks();
         if (machine && last_machine && machine->total > last_machine->total) {
             results_.machine_cpu_percent.add(100.0 * (machine->busy - last_machine->busy) /

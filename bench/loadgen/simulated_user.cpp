@@ -6,6 +6,8 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 
+#include "loadgen/json_access.hpp"
+
 // g++ 12 false positive on Asio coroutine frames (as in src/engines/llm/openai_chat_model.cpp).
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
@@ -48,9 +50,11 @@ struct SimulatedUser::Impl {
     bool closed = false;    // the reader has ended
 };
 
-SimulatedUser::SimulatedUser(asio::any_io_executor executor, const ServerEndpoint& server, const AudioLibrary& audio,
-                             BenchResults& results, UserTurns::Settings settings, const RunWindow& window)
-    : impl_(std::make_unique<Impl>(std::move(executor), server, audio, results, settings, window)) {}
+SimulatedUser::SimulatedUser(asio::any_io_executor executor, const ServerEndpoint& server,
+                             const AudioLibrary& audio, BenchResults& results,
+                             UserTurns::Settings settings, const RunWindow& window)
+    : impl_(std::make_unique<Impl>(std::move(executor), server, audio, results, settings, window)) {
+}
 
 SimulatedUser::~SimulatedUser() = default;
 
@@ -92,8 +96,8 @@ asio::awaitable<void> SimulatedUser::Impl::reader() {
     for (;;) {
         auto [ec, n] = co_await ws.async_read(buffer, nothrow);
         if (ec) {
-            if (ec == websocket::error::closed && ws.reason().code == websocket::close_code::try_again_later &&
-                !rejected) {
+            if (ec == websocket::error::closed &&
+                ws.reason().code == websocket::close_code::try_again_later && !rejected) {
                 rejected = true;
                 ++results.rejections;
             }
@@ -117,17 +121,14 @@ void SimulatedUser::Impl::on_message(std::string_view text) {
     }
     const auto& event = value.get_object();
     if (!admitted && !rejected) {
-        const auto* type = event.if_contains("type");
-        if (type != nullptr && *type == "session.created") {
+        const std::string_view type = string_field(event, "type");
+        if (type == "session.created") {
             admitted = true;
             ++results.users_connected;
-        } else if (type != nullptr && *type == "error") {
-            const auto* err = event.if_contains("error");
-            const auto* code = err != nullptr && err->is_object() ? err->get_object().if_contains("code") : nullptr;
-            if (code != nullptr && *code == "server_at_capacity") {
-                rejected = true;
-                ++results.rejections;
-            }
+        } else if (type == "error" &&
+                   string_field(object_field(event, "error"), "code") == "server_at_capacity") {
+            rejected = true;
+            ++results.rejections;
         }
     }
     turns.on_event(event, now);
@@ -146,7 +147,8 @@ asio::awaitable<void> SimulatedUser::Impl::sender() {
             deadline += kFrame;
             continue;
         }
-        results.tick_lateness_ms.add(std::chrono::duration<double, std::milli>(now - deadline).count());
+        results.tick_lateness_ms.add(
+            std::chrono::duration<double, std::milli>(now - deadline).count());
         bool failed = false;
         for (const auto& control : turns.take_control_events()) {
             auto [ec, n] = co_await ws.async_write(asio::buffer(control), nothrow);

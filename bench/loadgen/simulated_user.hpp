@@ -31,9 +31,10 @@ struct RunWindow {
 };
 
 class SimulatedUser {
-public:
-    SimulatedUser(boost::asio::any_io_executor executor, const ServerEndpoint& server, const AudioLibrary& audio,
-                  BenchResults& results, UserTurns::Settings settings, const RunWindow& window);
+  public:
+    SimulatedUser(boost::asio::any_io_executor executor, const ServerEndpoint& server,
+                  const AudioLibrary& audio, BenchResults& results, UserTurns::Settings settings,
+                  const RunWindow& window);
     ~SimulatedUser();
     SimulatedUser(const SimulatedUser&) = delete;
     SimulatedUser& operator=(const SimulatedUser&) = delete;
@@ -41,7 +42,7 @@ public:
     // Connects at `start`, talks until the run window ends, then closes.
     boost::asio::awaitable<void> run(std::chrono::steady_clock::time_point start);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -21,13 +21,14 @@
 #include <vector>
 
 #include "loadgen/audio_library.hpp"
+#include "loadgen/barge_in.hpp"
 #include "loadgen/bench_results.hpp"
 #include "loadgen/playback_buffer.hpp"
 
 namespace confab::bench {
 
 class UserTurns {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     using TimePoint = Clock::time_point;
     using Ms = std::chrono::duration<double, std::milli>;
@@ -42,6 +43,8 @@ public:
         Ms reply_timeout{20000};
         bool interrupter = false;
         std::uint64_t seed = 1;
+        int user = 0;           // for the turn log
+        TimePoint run_start{};  // for the turn log
     };
 
     UserTurns(const AudioLibrary& audio, BenchResults& results, Settings settings);
@@ -58,7 +61,7 @@ public:
     // over) or failed (the connection was lost).
     void finish(bool run_over);
 
-private:
+  private:
     enum class Phase { pause, speaking, waiting, playing };
 
     struct Turn {
@@ -69,27 +72,22 @@ private:
         std::string item_id;                     // input item of the latest speech_started
         bool stt_seen = false;
         std::optional<TimePoint> speech_stopped;  // the server's end of turn arrived
-        std::string pending_response;  // created after the end of speech, no audio yet
-        std::string reply_id;          // the response whose audio answered this turn
+        std::string pending_response;             // created after the end of speech, no audio yet
+        std::string reply_id;                     // the response whose audio answered this turn
         PlaybackBuffer playback;
         TimePoint last_reply_event{};
         bool reply_done = false;
         Ms interrupt_at{0};
-    };
-
-    struct BargeIn {
-        std::string response_id;
-        std::string item_id;
-        PlaybackBuffer playback;  // the interrupted reply, still playing until speech_started
-        TimePoint decided;        // the interrupting recording started
-        std::optional<TimePoint> speech_start;  // its first voiced frame written
-        std::optional<TimePoint> last_audio;    // last delta of the interrupted response
-        bool speech_started_seen = false;
+        TurnRecord record;
     };
 
     void start_turn(TimePoint now, bool interrupting);
     void interrupt(TimePoint now);
     void settle(TimePoint now, const std::string& failure);
+    // Ends the turn's record with `outcome` and files it in the turn log.
+    void log_turn(const std::string& outcome);
+    // Adds a client-side latency to the results and to the current turn's record.
+    void measure(const char* name, double ms);
     void check_deadlines(TimePoint now);
 
     void on_speech_started(const boost::json::object& ev, TimePoint now);
@@ -99,7 +97,6 @@ private:
     void on_audio_delta(const boost::json::object& ev, TimePoint now);
     void on_response_done(const boost::json::object& ev, TimePoint now);
     void on_timings(const boost::json::object& ev);
-    void settle_barge_in(const std::string& status, TimePoint now);
 
     const AudioLibrary& audio_;
     BenchResults& results_;
@@ -113,10 +110,10 @@ private:
     bool sending_speech_ = false;  // the last next_frame() was a speech frame
     std::size_t sending_index_ = 0;
 
-    std::string last_reply_id_;                   // the previous turn's reply: its audio is stray
-    std::map<std::string, std::string> items_;    // response id → its assistant item id
-    std::set<std::string> timings_wanted_;        // replies whose server timings we record
-    std::set<std::string> premature_;             // responses created while the user was speaking
+    std::string last_reply_id_;                 // the previous turn's reply: its audio is stray
+    std::map<std::string, std::string> items_;  // response id → its assistant item id
+    std::set<std::string> timings_wanted_;      // replies whose server timings we record
+    std::set<std::string> premature_;           // responses created while the user was speaking
     std::vector<std::string> control_;
 };
 

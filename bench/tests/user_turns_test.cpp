@@ -53,7 +53,9 @@ struct Harness {
 };
 
 json::object audio_delta(const std::string& response, Ms length) {
-    return {{"type", "response.output_audio.delta"}, {"response_id", response}, {"delta", delta_of(length)}};
+    return {{"type", "response.output_audio.delta"},
+            {"response_id", response},
+            {"delta", delta_of(length)}};
 }
 json::object done(const std::string& response, const std::string& status) {
     return {{"type", "response.done"}, {"response", {{"id", response}, {"status", status}}}};
@@ -65,15 +67,20 @@ TEST(UserTurns, MeasuresATurnFromTheEndOfSpeech) {
     // The last voiced frame (560..580 ms) was sent at 580 ms.
     h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_1"}}, 300ms);
     h.event({{"type", "input_audio_buffer.speech_stopped"}, {"item_id", "item_1"}}, 1180ms);
-    h.event({{"type", "conversation.item.input_audio_transcription.completed"}, {"item_id", "item_1"},
-             {"transcript", "hello"}}, 1230ms);
+    h.event({{"type", "conversation.item.input_audio_transcription.completed"},
+             {"item_id", "item_1"},
+             {"transcript", "hello"}},
+            1230ms);
     h.event({{"type", "response.created"}, {"response", {{"id", "resp_1"}}}}, 1231ms);
     h.event(audio_delta("resp_1", Ms(100)), 1480ms);
     h.event(audio_delta("resp_1", Ms(100)), 1600ms);
     h.event(audio_delta("resp_1", Ms(100)), 1900ms);  // due at 1780 ms: 120 ms late
     h.event(done("resp_1", "completed"), 1901ms);
-    h.event({{"type", "confab.response.timings"}, {"response_id", "resp_1"}, {"status", "completed"},
-             {"timings", {{"first_audio_sent_ms", 299.5}, {"llm_first_token_ms", nullptr}}}}, 1902ms);
+    h.event({{"type", "confab.response.timings"},
+             {"response_id", "resp_1"},
+             {"status", "completed"},
+             {"timings", {{"first_audio_sent_ms", 299.5}, {"llm_first_token_ms", nullptr}}}},
+            1902ms);
     EXPECT_EQ(h.send_until(h.start + 2000ms), 0);  // playback ends at 2000 ms
     EXPECT_EQ(h.results.turns_completed, 0);
     h.send_until(h.start + 2100ms);
@@ -96,8 +103,10 @@ TEST(UserTurns, AnEmptyTranscriptEndsTheTurnWithoutAReply) {
     Harness h;
     h.send_until(h.start + 800ms);
     h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_1"}}, 300ms);
-    h.event({{"type", "conversation.item.input_audio_transcription.completed"}, {"item_id", "item_1"},
-             {"transcript", ""}}, 1200ms);
+    h.event({{"type", "conversation.item.input_audio_transcription.completed"},
+             {"item_id", "item_1"},
+             {"transcript", ""}},
+            1200ms);
     EXPECT_EQ(h.results.turns_failed, 1);
     EXPECT_EQ(h.results.failures["empty_transcript"], 1);
 }
@@ -106,7 +115,9 @@ TEST(UserTurns, AnInterrupterBargesInAndMeasuresTheCancel) {
     Harness h(/*interrupter=*/true);
     h.send_until(h.start + 800ms);
     h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_1"}}, 300ms);
-    h.event({{"type", "response.output_item.added"}, {"response_id", "resp_1"}, {"item", {{"id", "item_2"}}}},
+    h.event({{"type", "response.output_item.added"},
+             {"response_id", "resp_1"},
+             {"item", {{"id", "item_2"}}}},
             1000ms);
     h.event(audio_delta("resp_1", Ms(1000)), 1000ms);  // plays 1100..2100 ms
     // 300 ms into playback (1400 ms) the user starts speaking again.
@@ -127,6 +138,25 @@ TEST(UserTurns, AnInterrupterBargesInAndMeasuresTheCancel) {
     EXPECT_DOUBLE_EQ(h.results.latency["barge_in_to_response_done_ms"].percentile(50), 151);
     EXPECT_EQ(h.results.turns_interrupted, 1);
     EXPECT_EQ(h.results.turns_started, 2);
+}
+
+// confab sends the cancelled response.done before speech_started.
+TEST(UserTurns, ACancelReportedBeforeSpeechStartedIsMeasuredToo) {
+    Harness h(/*interrupter=*/true);
+    h.send_until(h.start + 800ms);
+    h.event({{"type", "response.output_item.added"},
+             {"response_id", "resp_1"},
+             {"item", {{"id", "item_2"}}}},
+            1000ms);
+    h.event(audio_delta("resp_1", Ms(1000)), 1000ms);
+    h.send_until(h.start + 1800ms);  // interrupts at 1400 ms, voice from 1600 ms
+    h.event(done("resp_1", "cancelled"), 1700ms);
+    h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_3"}}, 1701ms);
+    EXPECT_DOUBLE_EQ(h.results.latency["barge_in_to_response_done_ms"].percentile(50), 100);
+    EXPECT_DOUBLE_EQ(h.results.latency["barge_in_to_last_audio_ms"].percentile(50), 0);
+    EXPECT_DOUBLE_EQ(h.results.latency["barge_in_to_speech_started_ms"].percentile(50), 101);
+    EXPECT_EQ(h.turns->take_control_events().size(), 1u);
+    EXPECT_EQ(h.results.interrupts_after_done, 0);
 }
 
 TEST(UserTurns, ABargeInHeardInTheLeadInIsMeasuredFromTheRecordingStart) {
