@@ -68,7 +68,8 @@ std::error_code read_wav(const std::filesystem::path& path, WavAudio& out) {
     const auto file_size = std::filesystem::file_size(path, size_error);
     if (size_error) return size_error;
     std::vector<std::byte> data(static_cast<std::size_t>(file_size));
-    if (!file.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size()))) {
+    if (!file.read(reinterpret_cast<char*>(data.data()),
+                   static_cast<std::streamsize>(data.size()))) {
         return std::make_error_code(std::errc::io_error);
     }
     if (data.size() < 12 || !tag_is(data.data(), "RIFF") || !tag_is(data.data() + 8, "WAVE")) {
@@ -133,8 +134,8 @@ std::error_code write_wav(const std::filesystem::path& path, std::span<const std
     put_u16(out, 1);  // mono
     put_u32(out, static_cast<std::uint32_t>(sample_rate));
     put_u32(out, static_cast<std::uint32_t>(sample_rate) * 2);  // byte rate
-    put_u16(out, 2);                                             // block align
-    put_u16(out, 16);                                            // bits per sample
+    put_u16(out, 2);                                            // block align
+    put_u16(out, 16);                                           // bits per sample
     put_tag(out, "data");
     put_u32(out, data_bytes);
     append_le_bytes_from_samples(samples, out);

@@ -7,7 +7,9 @@
 
 namespace confab::audio {
 
-void Resampler::SoxrDeleter::operator()(soxr* handle) const noexcept { soxr_delete(handle); }
+void Resampler::SoxrDeleter::operator()(soxr* handle) const noexcept {
+    soxr_delete(handle);
+}
 
 Resampler::Resampler(int in_rate, int out_rate) : in_rate_(in_rate), out_rate_(out_rate) {
     if (in_rate <= 0 || out_rate <= 0) {
@@ -70,8 +72,8 @@ void Resampler::drain(const std::int16_t* in, std::size_t in_len, std::vector<st
         out.resize(old_size + chunk);
         std::size_t in_done = 0;
         std::size_t out_done = 0;
-        const soxr_error_t error =
-            soxr_process(soxr_.get(), in, in_len, &in_done, out.data() + old_size, chunk, &out_done);
+        const soxr_error_t error = soxr_process(soxr_.get(), in, in_len, &in_done,
+                                                out.data() + old_size, chunk, &out_done);
         out.resize(old_size + out_done);
         if (error != nullptr) return;  // soxr only fails on misuse; output so far stands
         if (in == nullptr) {

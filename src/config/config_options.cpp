@@ -42,7 +42,7 @@ std::vector<ConfigOption> build_table() {
         // [limits]
         {CONFAB_OPTION(limits, max_sessions), .min = 1, .max = 10'000,
          .help = "Concurrent sessions; further connections are refused."},
-        {CONFAB_OPTION(limits, idle_timeout_ms), .min = 1000, .max = 24 * kHour,
+        {CONFAB_OPTION(limits, idle_timeout_ms), .min = 100, .max = 24 * kHour,
          .help = "A session with no client event for this long is closed."},
         {CONFAB_OPTION(limits, ping_interval_ms), .min = 100, .max = 10 * kMinute,
          .help = "WebSocket ping interval; a ping unanswered for twice this closes."},

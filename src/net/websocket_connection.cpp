@@ -157,10 +157,15 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     if (!membership_) {
         const bool draining = why == session::SessionRegistry::Refusal::draining;
         log::warn("session refused", {{"reason", draining ? "draining" : "at_capacity"}});
-        co_await refuse(draining ? "server_shutting_down" : "server_at_capacity",
-                        draining ? "The server is shutting down; try another server or retry shortly."
-                                 : "The server is at capacity (" + std::to_string(context_.registry.max_sessions()) +
-                                       " sessions); retry shortly.");
+        // Named locals, not ?: temporaries inside co_await: g++ 12 miscompiles those.
+        std::string code = "server_at_capacity";
+        std::string message =
+            "The server is at capacity (" + std::to_string(context_.registry.max_sessions()) + " sessions); retry shortly.";
+        if (draining) {
+            code = "server_shutting_down";
+            message = "The server is shutting down; try another server or retry shortly.";
+        }
+        co_await refuse(std::move(code), std::move(message));
         co_return;
     }
     log::info("session started", {{"session", id_}, {"model", model}, {"auth", has_bearer ? "bearer" : "none"}});

@@ -191,13 +191,24 @@ void Response::on_tts_done(std::error_code ec) {
     }
 }
 
+// The signal is emitted from a fresh handler, never from inside the LLM
+// coroutine's own call stack (cancel() can be reached from on_delta): Asio
+// turns a cancellation seen by a running coroutine into an exception at its
+// next co_await, which would escape co_spawn's completion path. Posted, it
+// reaches the coroutine while it waits on the socket, aborts that wait and
+// the client closes the connection; after the coroutine ended it is a no-op.
+void Response::cancel_llm() {
+    if (llm_done_) return;
+    asio::post(strand_, [self = shared_from_this()] { self->llm_cancel_.emit(asio::cancellation_type::terminal); });
+}
+
 void Response::cancel(const std::string& reason) {
     if (finished_) return;
     // Stop every producer first, then say so: nothing of this response can
     // reach the client after its response.done.
     tts_cancelled_->store(true);
     if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
-    llm_cancel_.emit(asio::cancellation_type::terminal);
+    cancel_llm();
     const auto dropped = sink_.drop_response(info_.id);
     if (piece_started_ && audio_) {
         part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
@@ -211,7 +222,7 @@ void Response::fail(const std::string& code, const std::string& message) {
     if (finished_) return;
     tts_cancelled_->store(true);
     if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
-    llm_cancel_.emit(asio::cancellation_type::terminal);
+    cancel_llm();
     protocol::ProtocolError err{code, message, "", ""};
     err.type = "server_error";
     log::warn("response failed", {{"response", info_.id}, {"code", code}, {"message", message}});

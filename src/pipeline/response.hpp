@@ -82,6 +82,7 @@ private:
     void on_tts_done(std::error_code ec);
     void send_audio(bool final_chunk);
     void fail(const std::string& code, const std::string& message);
+    void cancel_llm();
     void finish(const std::string& status, std::optional<boost::json::object> details);
     protocol::events::PartRef ref() const;
     protocol::ContentPart& part() { return item_.content.front(); }

@@ -242,13 +242,13 @@ void RealtimeSession::on(protocol::ResponseCancel& ev) {
 // ---- voice turns (SpeechInput::Listener) ----
 
 std::string RealtimeSession::on_speech_started(int audio_start_ms) {
+    speaking_item_ = make_id("item");
+    input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200 : 0);
+    sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
     // Barge-in: the user's voice stops the reply within this very frame.
     if (response_ && config_.turn_detection && config_.turn_detection->interrupt_response) {
         response_->cancel("turn_detected");
     }
-    speaking_item_ = make_id("item");
-    input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200 : 0);
-    sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
     return speaking_item_;
 }
 

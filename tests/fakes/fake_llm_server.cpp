@@ -2,15 +2,11 @@
 
 #include "fakes/fake_llm_wire.hpp"
 
-#include <strings.h>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <variant>
@@ -26,24 +22,17 @@ namespace json = boost::json;
 using asio::ip::tcp;
 using namespace fake_llm_wire;
 
-std::string FakeLlmRequest::header(std::string_view name) const {
-    for (const auto& [key, value] : headers) {
-        if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-            return value;
-        }
-    }
-    return {};
-}
-
 struct FakeLlmServer::Impl {
-    explicit Impl(Options opts) : options(std::move(opts)), acceptor(io) {
+    explicit Impl(Options opts)
+        : options(std::move(opts)),
+          ledger(options.default_script, options.reply_generator),
+          acceptor(io) {
         const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), options.port);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(tcp::acceptor::reuse_address(true));
         acceptor.bind(endpoint);
         acceptor.listen();
         port = acceptor.local_endpoint().port();
-        default_script = options.default_script;
         asio::co_spawn(io, accept_loop(), asio::detached);
         thread = std::thread([this] { io.run(); });
     }
@@ -75,14 +64,11 @@ struct FakeLlmServer::Impl {
             if (ec) break;
             const bool keep_alive = parser.get().keep_alive();
             auto [index, script] = record(parser.get(), connection);
-            if (script.error_status != 0 || !parser.get().target().ends_with("/chat/completions")) {
-                int status = script.error_status;
-                std::string body = error_json(script.error_message, "server_error");
-                if (status == 0) {
-                    status = 404;
-                    body = error_json("no such endpoint", "invalid_request_error");
-                }
-                const std::string response = plain_response(status, body, keep_alive);
+            if (script.error_status != 0) {
+                const char* type =
+                    script.error_status == 404 ? "invalid_request_error" : "server_error";
+                const std::string body = error_json(script.error_message, type);
+                const std::string response = plain_response(script.error_status, body, keep_alive);
                 auto [write_ec, written] = co_await asio::async_write(
                     socket, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
                 if (write_ec) {
@@ -127,7 +113,7 @@ struct FakeLlmServer::Impl {
         timer.expires_after(script.time_to_first_token);
         co_await timer.async_wait(asio::use_awaitable);
 
-        const std::string model = model_of(request(index).json);
+        const std::string model = model_of(ledger.at(index).json);
         const auto send = [&](const std::string& data) {
             return write_body(socket, script.chunked, data);
         };
@@ -166,11 +152,15 @@ struct FakeLlmServer::Impl {
             event = sse("[DONE]");
             co_await send(event);
         }
+        // Complete once every event is out: a client may close right after
+        // [DONE] without waiting for the chunked terminator, and that is not
+        // leaving mid-stream. (The write's completion is queued before any
+        // later EOF, so the watcher cannot record the client's close first.)
+        mark_completed(index);
         if (script.chunked) {
             const std::string_view last_chunk = "0\r\n\r\n";
             co_await asio::async_write(socket, asio::buffer(last_chunk), asio::use_awaitable);
         }
-        mark_completed(index);
         co_return script.chunked;
     }
 
@@ -216,60 +206,21 @@ struct FakeLlmServer::Impl {
         if (parse_ec) request.json = nullptr;
         request.connection = connection;
         request.received_at = Clock::now();
-
-        std::size_t index = 0;
-        FakeLlmScript script;
-        bool use_generator = false;
-        {
-            const std::lock_guard lock(mutex);
-            index = requests.size();
-            requests.push_back(request);
-            use_generator = scripts.empty() && options.reply_generator;
-            if (scripts.empty()) {
-                script = default_script;
-            } else {
-                script = std::move(scripts.front());
-                scripts.pop_front();
-            }
-        }
-        changed.notify_all();
-        if (use_generator) script.reply = options.reply_generator(index);
-        if (options.on_request) options.on_request(index, request);
-        return {index, std::move(script)};
+        const FakeLlmRequest copy = options.on_request ? request : FakeLlmRequest{};
+        auto recorded = ledger.record(std::move(request));
+        if (options.on_request) options.on_request(recorded.first, copy);
+        return recorded;
     }
 
-    void mark_completed(std::size_t index) {
-        {
-            const std::lock_guard lock(mutex);
-            requests[index].completed = true;
-        }
-        changed.notify_all();
-    }
+    void mark_completed(std::size_t index) { ledger.mark_completed(index); }
 
     void mark_disconnected(std::size_t index, Clock::time_point at = Clock::now()) {
-        FakeLlmRequest copy;
-        {
-            const std::lock_guard lock(mutex);
-            FakeLlmRequest& request = requests[index];
-            if (request.completed || request.disconnected_at) return;
-            request.disconnected_at = at;
-            copy = request;
-        }
-        changed.notify_all();
-        if (options.on_disconnect) options.on_disconnect(index, copy);
-    }
-
-    FakeLlmRequest request(std::size_t index) const {
-        const std::lock_guard lock(mutex);
-        return requests.at(index);
+        const auto updated = ledger.mark_disconnected(index, at);
+        if (updated && options.on_disconnect) options.on_disconnect(index, *updated);
     }
 
     Options options;
-    mutable std::mutex mutex;
-    mutable std::condition_variable changed;
-    FakeLlmScript default_script;          // guarded by mutex
-    std::deque<FakeLlmScript> scripts;     // guarded by mutex
-    std::vector<FakeLlmRequest> requests;  // guarded by mutex
+    FakeLlmLedger ledger;
     // Server-thread objects. The io_context is declared before the objects
     // bound to it so that they are destroyed first.
     asio::io_context io;
@@ -291,52 +242,36 @@ std::string FakeLlmServer::url() const {
 }
 
 void FakeLlmServer::push_script(FakeLlmScript script) {
-    const std::lock_guard lock(impl_->mutex);
-    impl_->scripts.push_back(std::move(script));
+    impl_->ledger.push_script(std::move(script));
 }
 
 void FakeLlmServer::set_default_script(FakeLlmScript script) {
-    const std::lock_guard lock(impl_->mutex);
-    impl_->default_script = std::move(script);
+    impl_->ledger.set_default_script(std::move(script));
 }
 
 std::size_t FakeLlmServer::request_count() const {
-    const std::lock_guard lock(impl_->mutex);
-    return impl_->requests.size();
+    return impl_->ledger.count();
 }
 
 std::vector<FakeLlmRequest> FakeLlmServer::requests() const {
-    const std::lock_guard lock(impl_->mutex);
-    return impl_->requests;
+    return impl_->ledger.all();
 }
 
 FakeLlmRequest FakeLlmServer::request(std::size_t index) const {
-    return impl_->request(index);
+    return impl_->ledger.at(index);
 }
 
 bool FakeLlmServer::wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const {
-    std::unique_lock lock(impl_->mutex);
-    return impl_->changed.wait_for(lock, timeout, [&] { return impl_->requests.size() >= count; });
+    return impl_->ledger.wait_for_requests(count, timeout);
 }
 
 std::optional<FakeLlmServer::Clock::time_point> FakeLlmServer::wait_for_disconnect(
     std::size_t index, std::chrono::milliseconds timeout) const {
-    std::unique_lock lock(impl_->mutex);
-    const auto& requests = impl_->requests;
-    impl_->changed.wait_for(lock, timeout, [&] {
-        return index < requests.size() && requests[index].disconnected_at.has_value();
-    });
-    if (index >= requests.size()) return std::nullopt;
-    return requests[index].disconnected_at;
+    return impl_->ledger.wait_for_disconnect(index, timeout);
 }
 
 bool FakeLlmServer::wait_for_end(std::size_t index, std::chrono::milliseconds timeout) const {
-    std::unique_lock lock(impl_->mutex);
-    const auto& requests = impl_->requests;
-    return impl_->changed.wait_for(lock, timeout, [&] {
-        return index < requests.size() &&
-               (requests[index].completed || requests[index].disconnected_at.has_value());
-    });
+    return impl_->ledger.wait_for_end(index, timeout);
 }
 
 }  // namespace confab::test

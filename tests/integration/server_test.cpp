@@ -93,7 +93,7 @@ TEST(Server, CapacityLimitRefusesTheNextConnection) {
         std::this_thread::sleep_for(20ms);
         status = http_get(server.port(), "/readyz").status;
     }
-    EXPECT_EQ(status, 200);
+    EXPECT_EQ(status, 200) << server.log();
 }
 
 TEST(Server, IdleSessionsAreClosed) {

@@ -39,6 +39,8 @@ public:
     // Runs the io_context until `pred` holds or `timeout` passes.
     template <class Pred>
     bool run_until(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+        // An io_context that ran out of work is stopped until restarted.
+        ioc.restart();
         auto guard = boost::asio::make_work_guard(ioc);
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (!pred()) {
@@ -61,6 +63,7 @@ public:
                     chunk[i] = static_cast<std::int16_t>(6000 * std::sin(2 * M_PI * 220.0 * static_cast<double>(sent_ + i) / 24000));
             sent_ += chunk.size();
             session->handle(protocol::InputAudioAppend{"", std::move(chunk)});
+            ioc.restart();
             ioc.poll();
         }
     }

@@ -25,6 +25,9 @@ TEST_F(VoiceLoopTest, SpokenTurnProducesTheRealtimeSequence) {
     sink.clear();
     send_audio(200, false);
     send_audio(1200, true);
+    // Partials come from the STT worker as it decodes; wait for one (an
+    // event, not a clock) before the pause that ends the turn.
+    ASSERT_TRUE(run_until([&] { return saw("conversation.item.input_audio_transcription.delta"); }));
     send_audio(1000, false);
     ASSERT_TRUE(run_until([&] { return saw("response.done"); })) << json::serialize(sink.last());
 
@@ -94,7 +97,7 @@ TEST_F(VoiceLoopTest, TextTurnGetsASpokenReply) {
     open();
     session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("hi there")}}));
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return saw("response.done"); }));
+    ASSERT_TRUE(run_until([&] { return saw("response.done"); })) << testing::PrintToString(milestones());
     EXPECT_GE(sink.count("response.output_audio.delta"), 1u);
     EXPECT_EQ(sink.last_of("response.done").at("response").at("status").as_string(), "completed");
     ASSERT_EQ(llm.requests().size(), 1u);
@@ -102,7 +105,7 @@ TEST_F(VoiceLoopTest, TextTurnGetsASpokenReply) {
     // The assistant's words become history for the next turn.
     session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("and?")}}));
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; }));
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; })) << testing::PrintToString(milestones());
     const auto second = llm.requests().at(1).messages;
     ASSERT_EQ(second.size(), 4u);
     EXPECT_EQ(second[2].role, "assistant");
@@ -193,7 +196,7 @@ TEST_F(VoiceLoopTest, LlmFailureFailsTheResponseAndTheSessionGoesOn) {
     EXPECT_EQ(done.at("status").as_string(), "failed");
     // The next response works.
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; }));
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; })) << testing::PrintToString(milestones());
     EXPECT_EQ(sink.last_of("response.done").at("response").at("status").as_string(), "completed");
 }
 
@@ -211,7 +214,7 @@ TEST_F(VoiceLoopTest, TruncateCutsWhatTheNextRequestClaims) {
                                                       {"audio_end_ms", 1440}}));
     EXPECT_EQ(sink.last().at("type").as_string(), "conversation.item.truncated");
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; }));
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; })) << testing::PrintToString(milestones());
     const auto messages = llm.requests().at(1).messages;
     ASSERT_GE(messages.size(), 3u);
     EXPECT_EQ(messages[2].role, "assistant");

@@ -78,7 +78,10 @@ std::optional<boost::json::object> WsClient::receive(std::chrono::milliseconds t
     }
     if (result) {
         closed_ = true;
-        if (result == websocket::error::closed) close_code_ = ws_.reason().code;
+        // The peer's close frame may be followed by a reset before our reply
+        // goes out; its code is what counts.
+        if (result == websocket::error::closed || ws_.reason().code != websocket::close_code::none)
+            close_code_ = ws_.reason().code;
         error_ = result.message();
         return std::nullopt;
     }

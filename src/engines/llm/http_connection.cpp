@@ -76,6 +76,8 @@ struct HttpConnection::Impl {
         }
     }
 
+    // No TLS close_notify: a cancelled reply must free the backend at once,
+    // and nothing is gained by a polite goodbye on a response we abandon.
     void close() {
         if (tls || plain) {
             beast::error_code ignored;

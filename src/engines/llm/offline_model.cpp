@@ -74,6 +74,7 @@ asio::awaitable<ChatOutcome> OfflineModel::stream(ChatRequest request, DeltaSink
 }
 
 asio::awaitable<ChatOutcome> OfflineModel::run(ChatRequest request, DeltaSink on_delta) {
+    if (!on_delta) on_delta = [](std::string_view) {};  // a caller that only wants the outcome
     const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
     const asio::any_io_executor executor = co_await asio::this_coro::executor;
     const std::string reply = reply_for(request);

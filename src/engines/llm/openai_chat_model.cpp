@@ -168,6 +168,7 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::stream(ChatRequest request, DeltaS
 }
 
 asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink on_delta) {
+    if (!on_delta) on_delta = [](std::string_view) {};  // a caller that only wants the outcome
     if (!config_error_.empty()) co_return failure(errc::invalid_argument, config_error_);
     const Deadlines deadlines(Clock::now(), config_);
     const std::string peer = endpoint_.host + ":" + endpoint_.port;

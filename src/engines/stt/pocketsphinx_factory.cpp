@@ -42,9 +42,10 @@ PocketsphinxFactory::PocketsphinxFactory(const SttConfig& config, std::vector<Ar
     set_argument(arguments_, "-hmm", config.model_dir);
     set_argument(arguments_, "-dict", config.dictionary);
     set_argument(arguments_, "-lm", config.language_model);
-    // Our own VAD (WebRtcVad) cuts the utterances, so pocketsphinx's VAD would
-    // only drop pauses inside them. Measured on the 8 real recordings (bench/
-    // results/stt.md) it did not save enough CPU to pay for its lost words.
+    // Our own VAD (WebRtcVad) cuts the utterances, so pocketsphinx's VAD could
+    // only drop pauses inside them. On 8 real recordings it changed no word on
+    // seven, lost words on the eighth, and saved no CPU beyond run-to-run noise;
+    // ~20% only on an utterance that is 34% silence (bench/results/stt.md).
     set_argument(arguments_, "-remove_silence", "no");
     if (config.fast) {
         // engines.md: 0.11-0.12 CPU s per audio s instead of 0.22-0.31, about

@@ -21,12 +21,14 @@ int WebRtcVad_Process(WebRtcVadInst* handle, int fs, const std::int16_t* audio_f
 
 namespace confab::engines {
 
-void WebRtcVad::Deleter::operator()(WebRtcVadInst* vad) const noexcept { WebRtcVad_Free(vad); }
+void WebRtcVad::Deleter::operator()(WebRtcVadInst* vad) const noexcept {
+    WebRtcVad_Free(vad);
+}
 
 WebRtcVad::WebRtcVad(int sample_rate, int frame_ms, int mode)
     : sample_rate_(sample_rate), frame_samples_(sample_rate / 1000 * frame_ms), mode_(mode) {
-    const bool rate_ok = sample_rate == 8000 || sample_rate == 16000 || sample_rate == 32000 ||
-                         sample_rate == 48000;
+    const bool rate_ok =
+        sample_rate == 8000 || sample_rate == 16000 || sample_rate == 32000 || sample_rate == 48000;
     const bool frame_ok = frame_ms == 10 || frame_ms == 20 || frame_ms == 30;
     if (!rate_ok || !frame_ok || mode < 0 || mode > 3) {
         throw std::invalid_argument("WebRtcVad: unsupported rate/frame/mode " +

@@ -20,8 +20,8 @@ protected:
         config.limits.max_input_audio_ms = 1000;
         config.limits.max_conversation_items = 5;
         constraints.voices = {"slt", "kal16"};
-        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints, sink, "sess_test",
-                                                    "test-model");
+        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints, engines, sink,
+                                                    "sess_test", "test-model");
         session->start();
     }
 
@@ -72,6 +72,7 @@ protected:
     boost::asio::io_context ioc;
     Config config;
     protocol::SessionConstraints constraints;
+    pipeline::Engines engines;  // none: the protocol alone
     test::RecordingSink sink;
     std::unique_ptr<RealtimeSession> session;
 };

@@ -6,9 +6,9 @@ namespace confab {
 namespace {
 
 TEST(WordErrorRate, IdenticalTextsScoreZeroWhateverTheCaseAndPunctuation) {
-    EXPECT_DOUBLE_EQ(word_error_rate("Ask not what your country can do!",
-                                     "ask NOT, what your country can do"),
-                     0.0);
+    EXPECT_DOUBLE_EQ(
+        word_error_rate("Ask not what your country can do!", "ask NOT, what your country can do"),
+        0.0);
 }
 
 TEST(WordErrorRate, CountsSubstitutionsDeletionsAndInsertions) {

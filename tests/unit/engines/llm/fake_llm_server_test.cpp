@@ -60,13 +60,17 @@ TEST(FakeLlmServer, ServesSeveralRequestsOnOneConnection) {
     EXPECT_FALSE(server.request(1).disconnected_at.has_value());
 }
 
-TEST(FakeLlmServer, UnknownPathIs404) {
+TEST(FakeLlmServer, UnknownPathIs404AndLeavesTheScriptsAlone) {
     FakeLlmServer server;
+    FakeLlmScript scripted;
+    scripted.error_status = 503;
+    server.push_script(scripted);
     asio::io_context io;
     beast::tcp_stream stream(io);
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
     beast::flat_buffer buffer;
     EXPECT_EQ(post(stream, buffer, "/v1/embeddings", "{}").result_int(), 404u);
+    EXPECT_EQ(post(stream, buffer, "/v1/chat/completions", "{}").result_int(), 503u);
 }
 
 TEST(FakeLlmServer, WaitsTimeOutWhenNothingHappens) {

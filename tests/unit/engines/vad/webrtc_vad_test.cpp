@@ -66,7 +66,8 @@ TEST(WebRtcVad, RejectsWhiteNoiseUpToMinus30DbfsInModesTwoAndThree) {
         WebRtcVad vad(16000, 20, mode);
         for (const int peak : {1000, 1800}) {
             const auto noise = test::white_noise(16000 * 5, peak, 42);
-            EXPECT_LE(speech_fraction(vad, noise, 0, 5), 0.05) << "mode " << mode << " peak " << peak;
+            EXPECT_LE(speech_fraction(vad, noise, 0, 5), 0.05)
+                << "mode " << mode << " peak " << peak;
         }
     }
 }

@@ -1,0 +1,226 @@
+// Measures pocketsphinx word error rate, CPU and memory on real recordings,
+// for the fast and default settings, each with and without -remove_silence.
+//
+//   ninja -C build confab-stt-eval && build/bench/confab-stt-eval [--out FILE]
+//
+// Every file is decoded by a fresh decoder (the weakest case: no cepstral-mean
+// adaptation yet), fed in 20 ms chunks as fast as possible on one thread.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <span>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "audio/pcm.hpp"
+#include "bench_util.hpp"
+#include "config/config.hpp"
+#include "engines/stt/pocketsphinx_factory.hpp"
+#include "util/wer.hpp"
+
+namespace {
+
+using confab::engines::PocketsphinxFactory;
+
+struct Recording {
+    std::string path;
+    std::string name;
+    std::string transcript;
+};
+
+struct Setting {
+    std::string label;
+    bool fast;
+    std::string remove_silence;
+};
+
+long rss_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
+
+std::vector<Recording> load_recordings(const std::string& shared) {
+    std::vector<Recording> out;
+    std::ifstream manifest(shared + "/audio/manifest.tsv");
+    std::string line;
+    std::getline(manifest, line);  // header
+    while (std::getline(manifest, line)) {
+        std::vector<std::string> cols;
+        std::stringstream ss(line);
+        for (std::string col; std::getline(ss, col, '\t');) cols.push_back(col);
+        if (cols.size() < 4 || cols[3].rfind("(", 0) == 0) continue;  // no transcript
+        out.push_back({shared + "/audio/" + cols[0], cols[0], cols[3]});
+    }
+    const std::string librivox = "/usr/share/pocketsphinx/test/data/librivox/";
+    std::ifstream transcription(librivox + "transcription");
+    while (std::getline(transcription, line)) {
+        const auto open = line.rfind('(');
+        const auto close = line.rfind(')');
+        if (open == std::string::npos || close == std::string::npos) continue;
+        const std::string id = line.substr(open + 1, close - open - 1);
+        std::string text = line.substr(0, open);
+        for (const char* tag : {"<s>", "</s>"}) {
+            if (auto p = text.find(tag); p != std::string::npos) text.erase(p, std::strlen(tag));
+        }
+        out.push_back({librivox + id + ".wav", id.substr(id.size() - 4), text});
+    }
+    return out;
+}
+
+struct Outcome {
+    double wer = 0;
+    double cpu = 0;       // CPU seconds spent
+    double audio = 0;     // audio seconds
+    double final_ms = 0;  // finish() wall time
+    std::string hyp;
+};
+
+Outcome decode(confab::engines::SpeechRecognizer& stt, const confab::audio::WavAudio& wav,
+               const std::string& reference) {
+    Outcome o;
+    const std::size_t chunk = static_cast<std::size_t>(wav.sample_rate / 50);
+    const double cpu0 = confab::bench::thread_cpu_seconds();
+    stt.start_utterance();
+    for (std::size_t i = 0; i < wav.samples.size(); i += chunk) {
+        const std::size_t n = std::min(chunk, wav.samples.size() - i);
+        stt.feed(std::span(wav.samples).subspan(i, n));
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    stt.finish(o.hyp);
+    o.final_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    o.cpu = confab::bench::thread_cpu_seconds() - cpu0;
+    o.audio = static_cast<double>(wav.samples.size()) / wav.sample_rate;
+    o.wer = confab::word_error_rate(reference, o.hyp);
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string shared = CONFAB_SOURCE_DIR "/../shared";
+    std::string out_path = CONFAB_SOURCE_DIR "/bench/results/stt.md";
+    int repeat = 3;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--out") out_path = argv[i + 1];
+        if (flag == "--shared") shared = argv[i + 1];
+        if (flag == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
+    }
+    const auto recordings = load_recordings(shared);
+    const std::vector<Setting> settings = {{"fast, rs=no", true, "no"},
+                                           {"fast, rs=yes", true, "yes"},
+                                           {"default, rs=no", false, "no"},
+                                           {"default, rs=yes", false, "yes"}};
+
+    std::ostringstream md;
+    md << "# pocketsphinx on real recordings\n\nCommand: `ninja -C build confab-stt-eval && "
+          "build/bench/confab-stt-eval`\n\nFresh decoder per file, 20 ms chunks fed as fast as "
+          "possible. rs = -remove_silence. fast = -fwdflat no -bestpath no -maxhmmpf 3000 "
+          "-pl_window 10. CPU = thread CPU s per audio s for feed+finish (least of " +
+              std::to_string(repeat) + " runs); final = finish() wall time.\n\n| file | s |";
+    for (const auto& s : settings) md << " WER " << s.label << " |";
+    md << "\n|---|---|";
+    for (std::size_t i = 0; i < settings.size(); ++i) md << "---|";
+    md << "\n";
+
+    std::vector<Outcome> totals(settings.size());
+    std::vector<std::vector<double>> finals(settings.size());
+    std::vector<std::vector<Outcome>> rows(recordings.size());
+    std::vector<double> words(recordings.size());
+    long decoder_kib = 0;
+    for (std::size_t si = 0; si < settings.size(); ++si) {
+        confab::SttConfig config;
+        config.fast = settings[si].fast;
+        PocketsphinxFactory factory(config, {{"-remove_silence", settings[si].remove_silence}});
+        for (std::size_t r = 0; r < recordings.size(); ++r) {
+            confab::audio::WavAudio wav;
+            if (auto ec = confab::audio::read_wav(recordings[r].path, wav)) {
+                std::cerr << recordings[r].path << ": " << ec.message() << "\n";
+                return 1;
+            }
+            // Decoding is deterministic; repeats only steady the CPU figure
+            // (the least of them is the one least disturbed by other load).
+            Outcome o;
+            for (int k = 0; k < repeat; ++k) {
+                const long before = rss_kib();
+                auto stt = factory.create();
+                if (!stt) return 1;
+                const auto run = decode(*stt, wav, recordings[r].transcript);
+                if (si == 0 && r == 0 && k == 0) decoder_kib = rss_kib() - before;
+                if (k == 0 || run.cpu < o.cpu) o = run;
+                finals[si].push_back(run.final_ms);
+            }
+            std::cerr << settings[si].label << " " << recordings[r].name << " WER " << o.wer
+                      << " : " << o.hyp << "\n";
+            rows[r].push_back(o);
+            words[r] =
+                static_cast<double>(confab::normalize_words(recordings[r].transcript).size());
+            totals[si].wer += o.wer * words[r];
+            totals[si].cpu += o.cpu;
+            totals[si].audio += o.audio;
+        }
+    }
+    double total_words = 0;
+    for (double w : words) total_words += w;
+    char buf[64];
+    for (std::size_t r = 0; r < recordings.size(); ++r) {
+        std::snprintf(buf, sizeof buf, "%.1f", rows[r][0].audio);
+        md << "| " << recordings[r].name << " | " << buf << " |";
+        for (const auto& o : rows[r]) {
+            std::snprintf(buf, sizeof buf, " %.1f%% |", 100 * o.wer);
+            md << buf;
+        }
+        md << "\n";
+    }
+    md << "| **all (word-weighted)** | |";
+    for (const auto& t : totals) {
+        std::snprintf(buf, sizeof buf, " **%.1f%%** |", 100 * t.wer / total_words);
+        md << buf;
+    }
+    md << "\n| CPU s / audio s | |";
+    for (const auto& t : totals) {
+        std::snprintf(buf, sizeof buf, " %.3f |", t.cpu / t.audio);
+        md << buf;
+    }
+    md << "\n| final p50 / max (ms) | |";
+    for (auto& f : finals) {
+        std::sort(f.begin(), f.end());
+        std::snprintf(buf, sizeof buf, " %.0f / %.0f |", f[f.size() / 2], f.back());
+        md << buf;
+    }
+    // Utterances with long pauses are where dropping silence could pay off:
+    // three_speakers.wav is 34% silence (no transcript, so CPU only).
+    confab::audio::WavAudio three;
+    confab::audio::read_wav(shared + "/audio/three_speakers.wav", three);
+    md << "\n| CPU on three_speakers.wav as one utterance (34% silence) | |";
+    for (const auto& setting : settings) {
+        confab::SttConfig config;
+        config.fast = setting.fast;
+        PocketsphinxFactory factory(config, {{"-remove_silence", setting.remove_silence}});
+        double best = 1e9;
+        for (int k = 0; k < repeat; ++k) {
+            auto stt = factory.create();
+            if (!stt) return 1;
+            best =
+                std::min(best, decode(*stt, three, "").cpu /
+                                   (static_cast<double>(three.samples.size()) / three.sample_rate));
+        }
+        std::snprintf(buf, sizeof buf, " %.3f |", best);
+        md << buf;
+    }
+    md << "\n\nRSS growth for one fast decoder, created and used on one file: "
+       << decoder_kib / 1024 << " MB.\n";
+    std::cout << md.str();
+    confab::bench::write_results(out_path, md.str());
+    return 0;
+}

@@ -1,0 +1,281 @@
+// Compares voice activity detectors for Confab's turn detector: WebRtcVad
+// (modes 1-3) and pocketsphinx's built-in VAD (ps_get_in_speech).
+//
+//   ninja -C build confab-vad-eval && build/bench/confab-vad-eval [--out FILE]
+//
+// Every detector sees the same 20 ms frames of 16 kHz audio, one after the
+// other, and gives one decision per frame (available at the frame's end).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "audio/pcm.hpp"
+#include "bench_util.hpp"
+#include "config/config.hpp"
+#include "engines/stt/pocketsphinx_factory.hpp"
+#include "engines/vad/webrtc_vad.hpp"
+
+namespace {
+
+constexpr int kRate = 16000;
+constexpr int kFrame = 320;  // 20 ms
+constexpr double kFrameS = 0.02;
+
+struct Segment {
+    double start;
+    double end;
+};
+// manifest.tsv: speech at 1.70-3.90 s, 6.20-11.10 s and 12.80-18.00 s.
+const std::vector<Segment> kSegments = {{1.70, 3.90}, {6.20, 11.10}, {12.80, 18.00}};
+
+// A detector under test: fresh state per signal, one decision per frame.
+struct Detector {
+    std::string name;
+    std::function<std::function<bool(std::span<const std::int16_t>)>()> make;
+};
+
+struct Run {
+    std::vector<bool> speech;
+    double cpu_us_per_frame = 0;
+};
+
+Run run(const Detector& d, const std::vector<std::int16_t>& pcm) {
+    auto decide = d.make();
+    Run r;
+    const double cpu0 = confab::bench::thread_cpu_seconds();
+    for (std::size_t i = 0; i + kFrame <= pcm.size(); i += kFrame) {
+        r.speech.push_back(decide(std::span(pcm).subspan(i, kFrame)));
+    }
+    r.cpu_us_per_frame =
+        (confab::bench::thread_cpu_seconds() - cpu0) * 1e6 / static_cast<double>(r.speech.size());
+    return r;
+}
+
+double frame_start(std::size_t f) {
+    return static_cast<double>(f) * kFrameS;
+}
+
+// Fraction of frames flagged as speech among frames lying entirely in [a, b).
+double speech_fraction(const std::vector<bool>& s, double a, double b) {
+    int n = 0;
+    int hits = 0;
+    for (std::size_t f = 0; f < s.size(); ++f) {
+        if (frame_start(f) >= a && frame_start(f) + kFrameS <= b) {
+            ++n;
+            hits += s[f] ? 1 : 0;
+        }
+    }
+    return n ? static_cast<double>(hits) / n : 0;
+}
+
+struct SegmentScores {
+    std::string onsets_ms, offsets_ms;  // one value per segment
+    double false_alarm = 0, hit = 0;
+};
+
+void append_ms(std::string& list, double ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%+.0f", list.empty() ? "" : ", ", ms);
+    list += buf;
+}
+
+SegmentScores score(const std::vector<bool>& s, double duration) {
+    SegmentScores out;
+    // Silence for false alarms: 0.1 s before each onset and 0.6 s after each
+    // end are left out (annotation slack, and the hangover is measured below).
+    std::vector<Segment> silence;
+    double from = 0;
+    for (const auto& seg : kSegments) {
+        silence.push_back({from, seg.start - 0.1});
+        from = seg.end + 0.6;
+    }
+    silence.push_back({from, duration});
+    double silent_frames = 0, alarms = 0;
+    for (const auto& q : silence) {
+        const double n = (q.end - q.start) / kFrameS;
+        silent_frames += n;
+        alarms += speech_fraction(s, q.start, q.end) * n;
+    }
+    out.false_alarm = alarms / silent_frames;
+
+    double speech_frames = 0, hits = 0;
+    for (const auto& seg : kSegments) {
+        const std::size_t first = static_cast<std::size_t>((seg.start - 0.1) / kFrameS);
+        const std::size_t end_frame = static_cast<std::size_t>(seg.end / kFrameS);
+        // Onset: end of the first speech frame from 0.1 s before the segment.
+        std::size_t f = first;
+        while (f < end_frame && !s[f]) ++f;
+        const double onset = (frame_start(f) + kFrameS - seg.start) * 1000;
+        // Offset: end of the speech run that covers, or last precedes, the end.
+        std::size_t g = end_frame;
+        while (g > f && !s[g]) --g;
+        while (g + 1 < s.size() && s[g + 1]) ++g;
+        const double offset = (frame_start(g) + kFrameS - seg.end) * 1000;
+        append_ms(out.onsets_ms, onset);
+        append_ms(out.offsets_ms, offset);
+        const double n = (seg.end - seg.start - 0.2) / kFrameS;
+        speech_frames += n;
+        hits += speech_fraction(s, seg.start + 0.1, seg.end - 0.1) * n;
+    }
+    out.hit = hits / speech_frames;
+    return out;
+}
+
+std::vector<Detector> detectors(confab::engines::PocketsphinxFactory& ps_default,
+                                confab::engines::PocketsphinxFactory& ps_short) {
+    std::vector<Detector> out;
+    for (int mode = 1; mode <= 3; ++mode) {
+        out.push_back({"WebRtcVad mode " + std::to_string(mode), [mode] {
+                           auto vad = std::make_shared<confab::engines::WebRtcVad>(kRate, 20, mode);
+                           return
+                               [vad](std::span<const std::int16_t> f) { return vad->is_speech(f); };
+                       }});
+    }
+    for (auto* factory : {&ps_default, &ps_short}) {
+        const bool is_short = factory == &ps_short;
+        out.push_back(
+            {is_short ? "pocketsphinx VAD, -vad_postspeech 30" : "pocketsphinx VAD", [factory] {
+                 std::shared_ptr<confab::engines::PocketsphinxRecognizer> ps =
+                     factory->create_decoder();
+                 ps->start_utterance();
+                 return [ps](std::span<const std::int16_t> f) {
+                     ps->feed(f);
+                     return ps->in_speech();
+                 };
+             }});
+    }
+    return out;
+}
+
+std::vector<std::int16_t> with_noise(const std::vector<std::int16_t>& pcm, int peak) {
+    std::vector<std::int16_t> out(pcm.size());
+    unsigned state = 12345;
+    for (std::size_t i = 0; i < pcm.size(); ++i) {
+        state = state * 1664525u + 1013904223u;  // fixed LCG: same noise every run
+        const int noise = static_cast<int>((state >> 8) % (2u * peak + 1)) - peak;
+        out[i] = static_cast<std::int16_t>(std::clamp(pcm[i] + noise, -32768, 32767));
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string shared = CONFAB_SOURCE_DIR "/../shared";
+    std::string out_path = CONFAB_SOURCE_DIR "/bench/results/vad.md";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--out") out_path = argv[i + 1];
+        if (flag == "--shared") shared = argv[i + 1];
+    }
+    auto load = [](const std::string& path) {
+        confab::audio::WavAudio wav;
+        if (auto ec = confab::audio::read_wav(path, wav); ec || wav.sample_rate != kRate) {
+            std::cerr << path << ": cannot read as 16 kHz WAV\n";
+            std::exit(1);
+        }
+        return wav.samples;
+    };
+    const auto three = load(shared + "/audio/three_speakers.wav");
+    const double duration = static_cast<double>(three.size()) / kRate;
+
+    confab::SttConfig stt;  // production settings (fast), plus pocketsphinx's VAD on
+    confab::engines::PocketsphinxFactory ps_default(stt, {{"-remove_silence", "yes"}});
+    confab::engines::PocketsphinxFactory ps_short(
+        stt, {{"-remove_silence", "yes"}, {"-vad_postspeech", "30"}});
+    const auto dets = detectors(ps_default, ps_short);
+
+    // White noise at a fixed RMS level (uniform noise: RMS = peak / sqrt 3).
+    auto noise_peak = [](double dbfs) {
+        return static_cast<int>(32768.0 * std::pow(10.0, dbfs / 20) * std::sqrt(3.0));
+    };
+    const auto noisy = with_noise(three, noise_peak(-40));
+    const std::vector<std::int16_t> zeros(10 * kRate, 0);
+    const std::vector<double> noise_levels = {-50, -40, -30, -20};
+
+    std::ostringstream md;
+    char buf[256];
+    md << "# Voice activity detectors for the turn detector\n\n"
+          "Command: `ninja -C build confab-vad-eval && build/bench/confab-vad-eval`\n\n"
+          "16 kHz, 20 ms frames, one decision per frame available at the frame's end. "
+          "three_speakers.wav has speech at 1.70-3.90, 6.20-11.10 and 12.80-18.00 s "
+          "(manifest.tsv). Onset = end of the first speech frame (searched from 0.1 s before "
+          "the segment) minus segment start; offset = end of the speech run that covers the "
+          "segment end minus segment end (pocketsphinx includes its hangover, WebRtcVad is raw "
+          "and needs one on top). False alarms: frames in silence, leaving out 0.1 s before "
+          "each segment and 0.6 s after. Hit: speech frames among frames inside segments "
+          "(pauses between words count as misses for every detector alike). CPU: thread CPU "
+          "per frame; for pocketsphinx that is the decoder's whole cost, since its VAD only "
+          "runs inside a decoder fed with all the audio.\n";
+    for (const auto& [label, pcm] :
+         {std::pair{"three_speakers.wav, clean", &three},
+          std::pair{"three_speakers.wav + white noise at -40 dBFS RMS", &noisy}}) {
+        md << "\n## " << label
+           << "\n\n| detector | onset per segment (ms) | offset per segment (ms) | false "
+              "alarms in silence | hit in speech | CPU per frame |\n|---|---|---|---|---|---|\n";
+        for (const auto& d : dets) {
+            const Run r = run(d, *pcm);
+            const auto s = score(r.speech, duration);
+            std::snprintf(buf, sizeof buf, "| %s | %s | %s | %.1f%% | %.1f%% | %.1f us |\n",
+                          d.name.c_str(), s.onsets_ms.c_str(), s.offsets_ms.c_str(),
+                          100 * s.false_alarm, 100 * s.hit, r.cpu_us_per_frame);
+            md << buf;
+        }
+    }
+
+    md << "\n## Signals without speech: frames flagged as speech\n\n| detector | digital "
+          "silence |";
+    for (double db : noise_levels) md << " white noise " << db << " dBFS |";
+    md << "\n|---|---|";
+    for (std::size_t i = 0; i < noise_levels.size(); ++i) md << "---|";
+    md << "\n";
+    for (const auto& d : dets) {
+        auto fraction = [&](const std::vector<std::int16_t>& pcm) {
+            const Run r = run(d, pcm);
+            return 100 * speech_fraction(r.speech, 0, 1e9);
+        };
+        std::snprintf(buf, sizeof buf, "| %s | %.1f%% |", d.name.c_str(), fraction(zeros));
+        md << buf;
+        for (double db : noise_levels) {
+            std::snprintf(buf, sizeof buf, " %.1f%% |",
+                          fraction(with_noise(zeros, noise_peak(db))));
+            md << buf;
+        }
+        md << "\n";
+    }
+
+    md << "\n## Other recordings (mostly speech): frames flagged as speech\n\n| detector |";
+    std::vector<std::pair<std::string, std::vector<std::int16_t>>> others;
+    for (const char* f : {"jfk", "platforms", "expression"}) {
+        others.emplace_back(f, load(shared + "/audio/" + f + ".wav"));
+    }
+    const std::string librivox = "/usr/share/pocketsphinx/test/data/librivox/";
+    for (const char* id : {"0870", "0880", "0890", "0920", "0930"}) {
+        others.emplace_back(id,
+                            load(librivox + "sense_and_sensibility_01_austen_64kb-" + id + ".wav"));
+    }
+    for (const auto& o : others) md << " " << o.first << " |";
+    md << "\n|---|";
+    for (std::size_t i = 0; i < others.size(); ++i) md << "---|";
+    md << "\n";
+    for (const auto& d : dets) {
+        md << "| " << d.name << " |";
+        for (const auto& o : others) {
+            const Run r = run(d, o.second);
+            std::snprintf(buf, sizeof buf, " %.0f%% |", 100 * speech_fraction(r.speech, 0, 1e9));
+            md << buf;
+        }
+        md << "\n";
+    }
+    std::cout << md.str();
+    confab::bench::write_results(out_path, md.str());
+    return 0;
+}

@@ -1,0 +1,115 @@
+#include "fakes/fake_llm_ledger.hpp"
+
+#include <strings.h>
+
+namespace confab::test {
+
+std::string FakeLlmRequest::header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+        if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
+            return value;
+        }
+    }
+    return {};
+}
+
+FakeLlmLedger::FakeLlmLedger(FakeLlmScript default_script, ReplyGenerator reply_generator)
+    : reply_generator_(std::move(reply_generator)), default_script_(std::move(default_script)) {}
+
+void FakeLlmLedger::push_script(FakeLlmScript script) {
+    const std::lock_guard lock(mutex_);
+    scripts_.push_back(std::move(script));
+}
+
+void FakeLlmLedger::set_default_script(FakeLlmScript script) {
+    const std::lock_guard lock(mutex_);
+    default_script_ = std::move(script);
+}
+
+std::pair<std::size_t, FakeLlmScript> FakeLlmLedger::record(FakeLlmRequest request) {
+    std::size_t index = 0;
+    FakeLlmScript script;
+    bool generate = false;
+    {
+        const std::lock_guard lock(mutex_);
+        index = requests_.size();
+        const bool chat = request.target.ends_with("/chat/completions");
+        if (!chat) {
+            // Not ours to script: a stray request must not eat a test's script.
+            script.error_status = 404;
+            script.error_message = "no such endpoint: " + request.target;
+        } else if (scripts_.empty()) {
+            script = default_script_;
+            generate = static_cast<bool>(reply_generator_);
+        } else {
+            script = std::move(scripts_.front());
+            scripts_.pop_front();
+        }
+        requests_.push_back(std::move(request));
+    }
+    changed_.notify_all();
+    if (generate) script.reply = reply_generator_(index);
+    return {index, std::move(script)};
+}
+
+void FakeLlmLedger::mark_completed(std::size_t index) {
+    {
+        const std::lock_guard lock(mutex_);
+        requests_.at(index).completed = true;
+    }
+    changed_.notify_all();
+}
+
+std::optional<FakeLlmRequest> FakeLlmLedger::mark_disconnected(std::size_t index,
+                                                               Clock::time_point at) {
+    FakeLlmRequest updated;
+    {
+        const std::lock_guard lock(mutex_);
+        FakeLlmRequest& request = requests_.at(index);
+        if (request.completed || request.disconnected_at) return std::nullopt;
+        request.disconnected_at = at;
+        updated = request;
+    }
+    changed_.notify_all();
+    return updated;
+}
+
+std::size_t FakeLlmLedger::count() const {
+    const std::lock_guard lock(mutex_);
+    return requests_.size();
+}
+
+std::vector<FakeLlmRequest> FakeLlmLedger::all() const {
+    const std::lock_guard lock(mutex_);
+    return requests_;
+}
+
+FakeLlmRequest FakeLlmLedger::at(std::size_t index) const {
+    const std::lock_guard lock(mutex_);
+    return requests_.at(index);
+}
+
+bool FakeLlmLedger::wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return requests_.size() >= count; });
+}
+
+std::optional<FakeLlmLedger::Clock::time_point> FakeLlmLedger::wait_for_disconnect(
+    std::size_t index, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] {
+        return index < requests_.size() && requests_[index].disconnected_at.has_value();
+    });
+    if (index >= requests_.size()) return std::nullopt;
+    return requests_[index].disconnected_at;
+}
+
+bool FakeLlmLedger::wait_for_end(std::size_t index, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] {
+        return index < requests_.size() &&
+               (requests_[index].completed || requests_[index].disconnected_at.has_value());
+    });
+}
+
+}  // namespace confab::test
