@@ -17,7 +17,6 @@
 #include "loadgen/audio_library.hpp"
 #include "loadgen/bench_options.hpp"
 #include "loadgen/bench_report.hpp"
-#include "loadgen/fake_llm_runner.hpp"
 #include "loadgen/server_sampler.hpp"
 #include "loadgen/simulated_user.hpp"
 
@@ -98,7 +97,6 @@ int main(int argc, char** argv) {
         case ParseOutcome::run:
             break;
     }
-    if (options.fake_llm) return FakeLlmRunner(options).run();
 
     AudioLibrary audio;
     if (!load_audio(options, audio)) return 1;

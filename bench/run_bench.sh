@@ -63,26 +63,19 @@ echo "== building confab and confab-bench in $build" >&2
 if [[ ! -f "$build/build.ninja" ]]; then
   cmake -S "$repo" -B "$build" -G Ninja -DCONFAB_WERROR=ON >/dev/null
 fi
-targets=(confab confab-bench)
-if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^confab-fake-llm:'; then targets+=(confab-fake-llm); fi
-ninja -C "$build" -j2 "${targets[@]}" >&2
+ninja -C "$build" -j2 confab confab-bench confab-fake-llm >&2
 
 echo "== starting the fake LLM" >&2
-if [[ -x "$build/confab-fake-llm" ]]; then
-  llm_cmd=("$build/confab-fake-llm" --port 0 --ttft-ms 200 --tokens-per-second 40)
-  "${llm_cmd[@]}" >"$work/fake_llm.log" 2>&1 &
-  pids+=($!)
-  # It prints its URL once it listens.
-  for _ in $(seq 300); do grep -qoE 'http://127\.0\.0\.1:[0-9]+' "$work/fake_llm.log" && break; sleep 0.1; done
-  llm_port=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/fake_llm.log" | head -1 | sed 's/.*://')
-else
-  llm_cmd=("$build/confab-bench" --fake-llm --fake-llm-port-file "$work/fake_llm.port"
-           --fake-llm-ttft-ms 200 --fake-llm-tokens-per-second 40)
-  "${llm_cmd[@]}" >"$work/fake_llm.log" 2>&1 &
-  pids+=($!)
-  wait_for_file "$work/fake_llm.port" "${pids[-1]}"
-  llm_port=$(cat "$work/fake_llm.port")
-fi
+llm_cmd=("$build/confab-fake-llm" --port 0 --ttft-ms 200 --tokens-per-second 40 --seed 1)
+"${llm_cmd[@]}" >"$work/fake_llm.log" 2>&1 &
+pids+=($!)
+# It prints `listening on 127.0.0.1:PORT` once it accepts connections.
+for _ in $(seq 300); do
+  grep -q 'listening on 127\.0\.0\.1:[0-9]' "$work/fake_llm.log" && break
+  kill -0 "${pids[-1]}" 2>/dev/null || break
+  sleep 0.1
+done
+llm_port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$work/fake_llm.log" | head -1 | sed 's/.*://')
 [[ -n "${llm_port:-}" ]] || { echo "run_bench.sh: the fake LLM did not start" >&2; cat "$work/fake_llm.log" >&2; exit 1; }
 echo "   fake LLM on port $llm_port: ${llm_cmd[*]}" >&2
 

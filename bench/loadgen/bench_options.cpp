@@ -47,10 +47,6 @@ const std::map<std::string, Setter>& setters() {
         {"--librivox-dir", text(&BenchOptions::librivox_dir)},
         {"--server-pid", number<int>(&BenchOptions::server_pid)},
         {"--json", text(&BenchOptions::json_path)},
-        {"--fake-llm-port", number<int>(&BenchOptions::fake_llm_port)},
-        {"--fake-llm-port-file", text(&BenchOptions::fake_llm_port_file)},
-        {"--fake-llm-ttft-ms", number<int>(&BenchOptions::fake_llm_ttft_ms)},
-        {"--fake-llm-tokens-per-second", number<double>(&BenchOptions::fake_llm_tokens_per_second)},
     };
     return table;
 }
@@ -69,9 +65,6 @@ std::string validate(const BenchOptions& o) {
     if (o.interrupt_min_ms < 0 || o.interrupt_max_ms < o.interrupt_min_ms)
         return "need 0 <= --interrupt-min-ms <= --interrupt-max-ms";
     if (o.reply_timeout_ms < 1000) return "--reply-timeout-ms must be >= 1000";
-    if (o.fake_llm_port < 0 || o.fake_llm_port > 65535) return "--fake-llm-port must be 0..65535";
-    if (o.fake_llm_ttft_ms < 0 || o.fake_llm_tokens_per_second < 0)
-        return "fake LLM pace must be >= 0";
     return {};
 }
 
@@ -81,7 +74,6 @@ std::string bench_usage() {
     return R"(confab-bench: load generator for confab (OpenAI Realtime over WebSocket)
 
 Usage: confab-bench [--url ws://127.0.0.1:PORT/v1/realtime] [--users N] [--duration S] [options]
-       confab-bench --fake-llm [--fake-llm-port P] [--fake-llm-port-file F]
 
 Load:
   --url URL                 confab's Realtime endpoint (default ws://127.0.0.1:8080/v1/realtime)
@@ -99,13 +91,6 @@ Load:
   --librivox-dir DIR        extra recordings, every *.wav (default the pocketsphinx test data; "" skips)
   --server-pid PID          sample this process's CPU and RSS once a second
   --json FILE               also write the results as JSON
-
-Fake LLM (serves until SIGINT/SIGTERM; prints "fake-llm listening on http://127.0.0.1:PORT/v1"):
-  --fake-llm                serve an OpenAI-compatible chat API with scripted 1-3 sentence replies
-  --fake-llm-port P         port (default 0: ephemeral)
-  --fake-llm-port-file F    write the bound port to F
-  --fake-llm-ttft-ms MS     time to first token (default 200)
-  --fake-llm-tokens-per-second N  token pace (default 40)
 )";
 }
 
@@ -114,10 +99,6 @@ ParseOutcome parse_bench_options(int argc, char** argv, BenchOptions& out, std::
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") return ParseOutcome::help;
-        if (arg == "--fake-llm") {
-            out.fake_llm = true;
-            continue;
-        }
         std::string value;
         bool has_value = false;
         if (const auto eq = arg.find('='); eq != std::string::npos) {

@@ -27,13 +27,6 @@ struct BenchOptions {
     int server_pid = 0;     // 0: no CPU/RSS sampling
     std::string json_path;  // "" : no JSON file
 
-    // --fake-llm: serve a fake OpenAI-compatible chat API instead of generating load
-    bool fake_llm = false;
-    int fake_llm_port = 0;
-    std::string fake_llm_port_file;
-    int fake_llm_ttft_ms = 200;
-    double fake_llm_tokens_per_second = 40;
-
     std::vector<std::string> argv;  // the command line, for the report
 };
 
