@@ -256,10 +256,10 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
     timing["status"] = status;
     timing["timings"] = timings_.to_json();
     sink_.send_event(std::move(timing));
-    const auto e2a = timings_.end_of_speech_to_first_audio_ms();
+    const auto e2a = timings_.speech_stopped_to_first_audio_ms();
     log::info("turn summary", {{"response", info_.id},
                                {"status", status},
-                               {"end_of_speech_to_first_audio_ms", e2a ? std::to_string(static_cast<int>(*e2a)) : "-"},
+                               {"speech_stopped_to_first_audio_ms", e2a ? std::to_string(static_cast<int>(*e2a)) : "-"},
                                {"timings", boost::json::serialize(timings_.to_json())}});
     if (listener_ != nullptr) listener_->on_response_done(*this);
 }

@@ -21,7 +21,7 @@ json::object ResponseTimings::to_json() const {
             {"done_ms", since(base, done)}};
 }
 
-std::optional<double> ResponseTimings::end_of_speech_to_first_audio_ms() const {
+std::optional<double> ResponseTimings::speech_stopped_to_first_audio_ms() const {
     if (!speech_stopped || !first_audio_sent) return std::nullopt;
     return std::chrono::duration<double, std::milli>(*first_audio_sent - *speech_stopped).count();
 }

@@ -21,7 +21,9 @@ struct ResponseTimings {
 
     // Milliseconds from the base (speech_stopped, else created) to each stage.
     boost::json::object to_json() const;
-    std::optional<double> end_of_speech_to_first_audio_ms() const;
+    // From the server's end-of-turn decision (not the end of speech, which is
+    // a silence_duration earlier) to the first audio delta.
+    std::optional<double> speech_stopped_to_first_audio_ms() const;
 };
 
 }  // namespace confab::pipeline

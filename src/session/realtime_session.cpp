@@ -246,8 +246,16 @@ std::string RealtimeSession::on_speech_started(int audio_start_ms) {
     input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200 : 0);
     sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
     // Barge-in: the user's voice stops the reply within this very frame.
-    if (response_ && config_.turn_detection && config_.turn_detection->interrupt_response) {
-        response_->cancel("turn_detected");
+    if (config_.turn_detection && config_.turn_detection->interrupt_response) {
+        if (response_) response_->cancel("turn_detected");
+        // A reply still waiting for the last turn's transcript would start
+        // over the user: they resumed, so the turn goes on and the reply is
+        // asked for again when it ends (with both parts in the history).
+        if (deferred_response_ && deferred_response_->second.speech_stopped) {
+            log::info("user resumed before the reply started: reply deferred to the end of the turn",
+                      {{"session", id_}});
+            deferred_response_.reset();
+        }
     }
     return speaking_item_;
 }

@@ -41,6 +41,7 @@ public:
         return out;
     }
     std::error_code finish(std::string& out) override {
+        if (factory_.finish_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(factory_.finish_delay_ms.load()));
         out.clear();
         for (std::size_t i = 0; i < words_.size(); ++i) out += (i ? " " : "") + words_[i];
         return {};

@@ -36,6 +36,8 @@ public:
     std::string next_transcript();
     std::atomic<int> utterances_started{0};
     std::atomic<int> utterances_cancelled{0};
+    // Simulated decoding time of finish() (on the worker thread).
+    std::atomic<int> finish_delay_ms{0};
 
 private:
     std::mutex mutex_;

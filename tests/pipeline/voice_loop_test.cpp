@@ -163,6 +163,31 @@ TEST_F(VoiceLoopTest, BargeInCancelsTheReplyAtOnce) {
     EXPECT_FALSE(session->busy());
 }
 
+TEST_F(VoiceLoopTest, ResumingBeforeTheReplyStartsContinuesTheTurn) {
+    open();
+    // The first part's transcript is slow, so the user resumes while the
+    // reply is still waiting for it: that reply must never start.
+    stt_factory->finish_delay_ms = 300;
+    stt_factory->script("i would like");
+    stt_factory->script("a cup of tea please");
+    send_audio(600, true);
+    send_audio(1000, false);  // longer than any adapted pause (at most 900 ms here)
+    ASSERT_TRUE(saw("input_audio_buffer.speech_stopped"));
+    ASSERT_FALSE(saw("conversation.item.input_audio_transcription.completed"));
+    send_audio(600, true);
+    ASSERT_EQ(sink.count("input_audio_buffer.speech_started"), 2u);
+    send_audio(800, false);
+    ASSERT_TRUE(run_until([&] { return saw("response.done"); }));
+    run_for(std::chrono::milliseconds(400));
+    EXPECT_EQ(sink.count("response.created"), 1u);
+    EXPECT_GT(index_of("response.created"), index_of("input_audio_buffer.speech_stopped", index_of("input_audio_buffer.speech_started", index_of("input_audio_buffer.speech_stopped") ) ));
+    ASSERT_EQ(llm.requests().size(), 1u);
+    const auto messages = llm.requests()[0].messages;
+    ASSERT_EQ(messages.size(), 3u);
+    EXPECT_EQ(messages[1].content, "i would like");
+    EXPECT_EQ(messages[2].content, "a cup of tea please");
+}
+
 TEST_F(VoiceLoopTest, ResponseCancelStopsTheReply) {
     open();
     FakeLanguageModel::Script slow;
