@@ -2,6 +2,7 @@
 
 #include <boost/asio.hpp>
 
+#include "audio/pcm.hpp"
 #include "audio/resampler.hpp"
 #include "pool/tts_pool.hpp"
 #include "protocol/server_events.hpp"
@@ -156,15 +157,11 @@ void Response::on_tts_audio(std::vector<std::int16_t> pcm, int rate) {
 
 void Response::send_audio(bool final_chunk) {
     if (out_pcm_.empty() || (!final_chunk && out_pcm_.empty())) return;
-    std::vector<std::uint8_t> bytes(out_pcm_.size() * 2);
-    for (std::size_t i = 0; i < out_pcm_.size(); ++i) {
-        const auto v = static_cast<std::uint16_t>(out_pcm_[i]);
-        bytes[2 * i] = static_cast<std::uint8_t>(v & 0xFF);  // PCM16 little-endian on the wire
-        bytes[2 * i + 1] = static_cast<std::uint8_t>(v >> 8);
-    }
+    std::vector<std::byte> bytes;
+    audio::append_le_bytes_from_samples(out_pcm_, bytes);  // PCM16 little-endian on the wire
     samples_sent_ += out_pcm_.size();
     out_pcm_.clear();
-    sink_.send_event(events::output_audio_delta(ref(), base64::encode(bytes)), info_.id);
+    sink_.send_event(events::output_audio_delta(ref(), base64::encode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()))), info_.id);
     if (!timings_.first_audio_sent) timings_.first_audio_sent = Clock::now();
     part().audio_ms = static_cast<int>(samples_sent_ * 1000 / kOutputRate);
 }

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "audio/pcm.hpp"
 #include "protocol/json_fields.hpp"
 #include "util/base64.hpp"
 
@@ -31,11 +32,8 @@ ParseResult parse_append(JsonFields& f, std::string event_id) {
                          " bytes, an odd count: PCM16 needs two bytes per sample.",
                      "audio", event_id);
     InputAudioAppend ev{std::move(event_id), {}};
-    ev.samples.resize(bytes->size() / 2);
-    for (std::size_t i = 0; i < ev.samples.size(); ++i) {
-        // PCM16 on the wire is little-endian whatever the host is.
-        ev.samples[i] = static_cast<std::int16_t>((*bytes)[2 * i] | ((*bytes)[2 * i + 1] << 8));
-    }
+    // PCM16 on the wire is little-endian whatever the host is.
+    audio::append_samples_from_le_bytes(std::as_bytes(std::span(*bytes)), ev.samples);
     return ClientEvent{std::move(ev)};
 }
 

@@ -26,13 +26,10 @@ inline void send_audio(WsClient& client, const std::vector<std::int16_t>& pcm24k
     constexpr std::size_t kChunk = 480;
     for (std::size_t i = 0; i < pcm24k.size(); i += kChunk) {
         const std::size_t n = std::min(kChunk, pcm24k.size() - i);
-        std::vector<std::uint8_t> bytes(n * 2);
-        for (std::size_t k = 0; k < n; ++k) {
-            const auto v = static_cast<std::uint16_t>(pcm24k[i + k]);
-            bytes[2 * k] = static_cast<std::uint8_t>(v & 0xFF);
-            bytes[2 * k + 1] = static_cast<std::uint8_t>(v >> 8);
-        }
-        client.send({{"type", "input_audio_buffer.append"}, {"audio", base64::encode(bytes)}});
+        std::vector<std::byte> bytes;
+        audio::append_le_bytes_from_samples(std::span(pcm24k).subspan(i, n), bytes);
+        const std::span<const std::uint8_t> raw(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+        client.send({{"type", "input_audio_buffer.append"}, {"audio", base64::encode(raw)}});
     }
 }
 
@@ -41,9 +38,7 @@ inline std::vector<std::int16_t> silence24k(int ms) { return std::vector<std::in
 // Appends the PCM16 in an output_audio.delta event to `pcm`.
 inline void append_delta(const boost::json::object& event, std::vector<std::int16_t>& pcm) {
     const auto bytes = base64::decode(event.at("delta").as_string());
-    if (!bytes) return;
-    for (std::size_t i = 0; i + 1 < bytes->size(); i += 2)
-        pcm.push_back(static_cast<std::int16_t>((*bytes)[i] | ((*bytes)[i + 1] << 8)));
+    if (bytes) audio::append_samples_from_le_bytes(std::as_bytes(std::span(*bytes)), pcm);
 }
 
 }  // namespace confab::test
