@@ -152,11 +152,11 @@ void Response::on_tts_audio(std::vector<std::int16_t> pcm, int rate) {
         *part().transcript += delta;
         sink_.send_event(events::output_audio_transcript_delta(ref(), delta));
     }
-    if (!timings_.first_audio_sent || out_pcm_.size() >= kDeltaSamples) send_audio(false);
+    if (!timings_.first_audio_sent || out_pcm_.size() >= kDeltaSamples) send_audio();
 }
 
-void Response::send_audio(bool final_chunk) {
-    if (out_pcm_.empty() || (!final_chunk && out_pcm_.empty())) return;
+void Response::send_audio() {
+    if (out_pcm_.empty()) return;
     std::vector<std::byte> bytes;
     audio::append_le_bytes_from_samples(out_pcm_, bytes);  // PCM16 little-endian on the wire
     samples_sent_ += out_pcm_.size();
@@ -177,7 +177,7 @@ void Response::on_tts_done(std::error_code ec) {
         resampler_->flush(out_pcm_);
         resampler_->reset();
     }
-    send_audio(true);
+    send_audio();
     if (piece_started_) {
         part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
     }

@@ -80,7 +80,7 @@ private:
     void pump_tts();
     void on_tts_audio(std::vector<std::int16_t> pcm, int rate);
     void on_tts_done(std::error_code ec);
-    void send_audio(bool final_chunk);
+    void send_audio();  // sends the 24 kHz audio gathered so far as one delta
     void fail(const std::string& code, const std::string& message);
     void cancel_llm();
     void finish(const std::string& status, std::optional<boost::json::object> details);
