@@ -32,6 +32,19 @@ struct SessionLimits {
     std::size_t max_conversation_chars = 200000;
     std::size_t max_instructions_chars = 20000;
     std::size_t max_item_text_chars = 20000;
+    // Backpressure towards a client that does not read (see net/outgoing_queue.hpp).
+    std::size_t max_outgoing_bytes = 2u << 20;  // queued for one client; audio shed beyond
+    int max_outgoing_lag_ms = 10000;             // oldest unsent event older: closed with 1008
+    int socket_send_buffer_bytes = 0;            // SO_SNDBUF of client sockets; 0: the kernel's
+    // Inbound audio may run ahead of real time by this much; the excess is refused.
+    int input_audio_lead_ms = 15000;
+    // Per-session rate limits; exceeding one yields rate_limit_exceeded.
+    int max_events_per_second = 200;
+    int max_audio_seconds_per_minute = 90;
+    int max_responses_per_minute = 30;
+    // Load-based admission: new sessions are refused while the engines'
+    // recent queue wait exceeds this (0: only max_sessions counts).
+    int admission_max_queue_wait_ms = 1000;
 
     bool operator==(const SessionLimits&) const = default;
 };

@@ -33,6 +33,8 @@ http::message_generator route_http(const http::request<http::string_body>& req, 
     if (path == "/healthz") return text_response(req, http::status::ok, "ok\n");
     if (path == "/readyz") {
         if (context.registry.draining()) return text_response(req, http::status::service_unavailable, "draining\n");
+        if (const auto why = context.registry.overload_reason(); !why.empty())
+            return text_response(req, http::status::service_unavailable, "overloaded: " + why + "\n");
         if (!context.registry.accepting())
             return text_response(req, http::status::service_unavailable, "at capacity\n");
         return text_response(req, http::status::ok, "ready\n");

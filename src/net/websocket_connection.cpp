@@ -6,8 +6,8 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
-#include <deque>
-
+#include <set>
+#include "net/outgoing_queue.hpp"
 #include "protocol/server_events.hpp"
 #include "session/realtime_session.hpp"
 #include "util/ids.hpp"
@@ -43,7 +43,9 @@ public:
         : ws_(std::move(stream)),
           context_(context),
           limits_(context.config.limits),
+          outgoing_(limits_.max_outgoing_bytes),
           wake_writer_(ws_.get_executor()),
+          lag_timer_(ws_.get_executor()),
           idle_timer_(ws_.get_executor()) {}
 
     asio::awaitable<void> run(http::request<http::string_body> request);
@@ -62,17 +64,19 @@ public:
     // EventSink: called on the strand by the session.
     void send_event(boost::json::object event, const std::string& response_id) override {
         if (closing_) return;
-        queue_.push_back(Outgoing{boost::json::serialize(event), response_id});
+        const bool was_idle = outgoing_.empty() && !writing_;
+        auto dropped = outgoing_.push({boost::json::serialize(event), response_id, std::chrono::steady_clock::now()});
+        if (!dropped.empty()) report_shed(dropped);
+        if (outgoing_.over_limit()) {
+            close_slow_client("its outgoing backlog exceeded " + std::to_string(limits_.max_outgoing_bytes) +
+                              " bytes");
+            return;
+        }
         wake_writer_.cancel();
+        if (was_idle) lag_timer_.cancel();  // the lag watchdog arms for the new oldest event
     }
     std::size_t drop_response(const std::string& response_id) override {
-        std::size_t dropped = 0;
-        std::erase_if(queue_, [&](const Outgoing& o) {
-            const bool drop = !response_id.empty() && o.response_id == response_id;
-            dropped += drop ? 1 : 0;
-            return drop;
-        });
-        return dropped;
+        return outgoing_.drop_response(response_id);
     }
     void close(int code, const std::string& reason) override {
         if (closing_) return;
@@ -82,10 +86,37 @@ public:
     }
 
 private:
-    struct Outgoing {
-        std::string text;
-        std::string response_id;
-    };
+    // Tells the client (once per response) and the log what was shed.
+    void report_shed(const std::vector<OutgoingQueue::Dropped>& dropped) {
+        for (const auto& d : dropped) {
+            log::warn("slow client: reply audio shed",
+                      {{"session", id_}, {"response", d.response_id}, {"chunks", std::to_string(d.messages)},
+                       {"bytes", std::to_string(d.bytes)}});
+            if (!shed_notified_.insert(d.response_id).second) continue;
+            boost::json::object notice{{"type", "confab.output_audio.dropped"},
+                                       {"event_id", make_id("event")},
+                                       {"response_id", d.response_id},
+                                       {"reason", "client_too_slow"},
+                                       {"dropped_chunks", d.messages},
+                                       {"dropped_bytes", d.bytes}};
+            outgoing_.push({boost::json::serialize(notice), "", std::chrono::steady_clock::now()});
+        }
+    }
+
+    // A client that does not read loses what is queued and is closed with
+    // 1008. Its in-flight write may never finish (the peer's window is
+    // shut), so the socket is cut if the close frame cannot go out in time.
+    void close_slow_client(const std::string& why) {
+        if (closing_) return;
+        const std::size_t discarded = outgoing_.clear();
+        log::warn("slow client: closing with 1008",
+                  {{"session", id_}, {"why", why}, {"discarded_events", std::to_string(discarded)}});
+        close(static_cast<int>(websocket::close_code::policy_error), "client too slow: " + why);
+        auto cut = std::make_shared<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(2));
+        cut->async_wait([self = this->shared_from_this(), cut](const boost::system::error_code&) {
+            if (self->ws_.is_open()) beast::get_lowest_layer(self->ws_).close();
+        });
+    }
 
     void on_shutdown_requested() {
         if (!session_ || closing_) return;
@@ -96,6 +127,7 @@ private:
 
     asio::awaitable<void> writer();
     asio::awaitable<void> idle_watchdog();
+    asio::awaitable<void> lag_watchdog();
     asio::awaitable<void> refuse(std::string code, std::string message);
 
     websocket::stream<Stream> ws_;
@@ -105,8 +137,12 @@ private:
     std::unique_ptr<session::SessionRegistry::Membership> membership_;
     std::unique_ptr<session::RealtimeSession> session_;
 
-    std::deque<Outgoing> queue_;
+    OutgoingQueue outgoing_;
+    bool writing_ = false;  // a write is in flight (its event is no longer in outgoing_)
+    std::chrono::steady_clock::time_point write_started_{};
+    std::set<std::string> shed_notified_;  // responses whose client was told of shed audio
     asio::steady_timer wake_writer_;  // cancelled to wake the writer: an event, not a poll
+    asio::steady_timer lag_timer_;    // fires when the oldest unsent event may be too old
     bool closing_ = false;
     bool shutdown_requested_ = false;
     websocket::close_reason close_reason_;
@@ -146,6 +182,12 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     // A bigger frame fails the read and Beast closes with 1009 (too big).
     ws_.read_message_max(limits_.max_message_bytes);
 
+    if (limits_.socket_send_buffer_bytes > 0) {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(
+            asio::socket_base::send_buffer_size(limits_.socket_send_buffer_bytes), ignored);
+    }
+
     auto [accept_ec] = co_await ws_.async_accept(request, use_nothrow);
     if (accept_ec) {
         log::info("websocket handshake failed", {{"error", accept_ec.message()}});
@@ -155,12 +197,20 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     session::SessionRegistry::Refusal why{};
     membership_ = context_.registry.try_admit(id_, model, self, why);
     if (!membership_) {
-        const bool draining = why == session::SessionRegistry::Refusal::draining;
-        log::warn("session refused", {{"reason", draining ? "draining" : "at_capacity"}});
+        using Refusal = session::SessionRegistry::Refusal;
+        const bool draining = why == Refusal::draining;
         // Named locals, not ?: temporaries inside co_await: g++ 12 miscompiles those.
         std::string code = "server_at_capacity";
         std::string message =
             "The server is at capacity (" + std::to_string(context_.registry.max_sessions()) + " sessions); retry shortly.";
+        std::string reason = "at_capacity";
+        if (why == Refusal::overloaded) {
+            reason = "overloaded";
+            message = "The server is at capacity: its speech engines are saturated (" +
+                      context_.registry.overload_reason() + "); retry shortly or use another server.";
+        }
+        if (draining) reason = "draining";
+        log::warn("session refused", {{"reason", reason}});
         if (draining) {
             code = "server_shutting_down";
             message = "The server is shutting down; try another server or retry shortly.";
@@ -178,6 +228,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     });
     asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
     asio::co_spawn(ws_.get_executor(), idle_watchdog(), asio::detached);
+    asio::co_spawn(ws_.get_executor(), lag_watchdog(), asio::detached);
     session_->start();
 
     beast::flat_buffer buffer;
@@ -213,8 +264,15 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     closing_ = true;
     wake_writer_.cancel();
     idle_timer_.cancel();
+    lag_timer_.cancel();
+    const std::size_t memory = session_->memory_bytes() + outgoing_.bytes();
     session_.reset();
-    log::info("session ended", {{"session", id_}, {"cause", close_cause}});
+    log::info("session ended", {{"session", id_},
+                                {"cause", close_cause},
+                                {"memory_bytes", std::to_string(memory)},
+                                {"outgoing_peak_bytes", std::to_string(outgoing_.peak_bytes())},
+                                {"audio_shed_chunks", std::to_string(outgoing_.shed_messages())},
+                                {"audio_shed_bytes", std::to_string(outgoing_.shed_bytes())}});
     membership_.reset();
 }
 
@@ -222,24 +280,46 @@ template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::writer() {
     auto self = this->shared_from_this();
     for (;;) {
-        if (queue_.empty()) {
+        if (outgoing_.empty()) {
             if (closing_) break;
             wake_writer_.expires_at(asio::steady_timer::time_point::max());
             co_await wake_writer_.async_wait(use_nothrow);
             continue;
         }
-        Outgoing next = std::move(queue_.front());
-        queue_.pop_front();
+        auto next = outgoing_.pop();
+        writing_ = true;
+        write_started_ = next->queued_at;
         ws_.text(true);
-        auto [ec, n] = co_await ws_.async_write(asio::buffer(next.text), use_nothrow);
+        auto [ec, n] = co_await ws_.async_write(asio::buffer(next->text), use_nothrow);
+        writing_ = false;
         if (ec) {
             closing_ = true;
-            queue_.clear();
+            outgoing_.clear();
+            lag_timer_.cancel();
             co_return;
         }
     }
     if (close_reason_.code != websocket::close_code::none && ws_.is_open()) {
         co_await ws_.async_close(close_reason_, use_nothrow);
+    }
+}
+
+template <class Stream>
+asio::awaitable<void> WebSocketConnection<Stream>::lag_watchdog() {
+    auto self = this->shared_from_this();
+    const auto max_lag = std::chrono::milliseconds(limits_.max_outgoing_lag_ms);
+    while (!closing_) {
+        // The oldest event not yet written: the one in flight, else the queue's head.
+        std::optional<std::chrono::steady_clock::time_point> oldest;
+        if (writing_) oldest = write_started_;
+        else oldest = outgoing_.oldest_queued_at();
+        if (oldest && std::chrono::steady_clock::now() >= *oldest + max_lag) {
+            close_slow_client("it has not read for " + std::to_string(limits_.max_outgoing_lag_ms) + " ms");
+            break;
+        }
+        // Nothing queued: sleep until send_event wakes us; else until that event would be late.
+        lag_timer_.expires_at(oldest ? *oldest + max_lag : asio::steady_timer::time_point::max());
+        co_await lag_timer_.async_wait(use_nothrow);
     }
 }
 

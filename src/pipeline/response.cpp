@@ -254,7 +254,8 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
     timing["timings"] = timings_.to_json();
     sink_.send_event(std::move(timing));
     const auto e2a = timings_.speech_stopped_to_first_audio_ms();
-    log::info("turn summary", {{"response", info_.id},
+    log::info("turn summary", {{"session", session_key_},
+                               {"response", info_.id},
                                {"status", status},
                                {"speech_stopped_to_first_audio_ms", e2a ? std::to_string(static_cast<int>(*e2a)) : "-"},
                                {"timings", boost::json::serialize(timings_.to_json())}});

@@ -43,6 +43,7 @@ void SpeechInput::configure(const std::optional<TurnDetector::Params>& params) {
     p.max_turn_ms = std::min(p.max_turn_ms, max_utterance_ms_);
     const bool same_threshold = detector_ && detector_->params().threshold == p.threshold;
     if (!vad_ || !same_threshold) vad_ = engines_.make_vad ? engines_.make_vad(p.threshold) : nullptr;
+    if (vad_) p.vad_hangover_ms = vad_->hangover_ms();
     // A change of parameters applies from the next turn; the state in
     // progress is kept so an update never cuts the user off.
     auto next = std::make_unique<TurnDetector>(p);

@@ -27,6 +27,10 @@ TurnDetector::Event TurnDetector::end_turn() {
 
 int TurnDetector::silence_target_ms() const { return adapted_silence_ms(params_.silence_duration_ms, transcript_); }
 
+int TurnDetector::required_silence_ms() const {
+    return std::max(params_.frame_ms, silence_target_ms() - params_.vad_hangover_ms);
+}
+
 TurnDetector::Event TurnDetector::on_frame(bool is_speech, int frame_start_ms) {
     switch (state_) {
         case State::quiet:
@@ -62,7 +66,7 @@ TurnDetector::Event TurnDetector::on_frame(bool is_speech, int frame_start_ms) {
             state_ = State::stopping;
             speech_end_ms_ = frame_start_ms;
             silence_ms_ = params_.frame_ms;
-            return silence_ms_ >= silence_target_ms() ? end_turn() : Event::none;
+            return silence_ms_ >= required_silence_ms() ? end_turn() : Event::none;
         case State::stopping:
             if (is_speech) {
                 state_ = State::speaking;
@@ -70,7 +74,7 @@ TurnDetector::Event TurnDetector::on_frame(bool is_speech, int frame_start_ms) {
                 return Event::none;
             }
             silence_ms_ += params_.frame_ms;
-            return silence_ms_ >= silence_target_ms() ? end_turn() : Event::none;
+            return silence_ms_ >= required_silence_ms() ? end_turn() : Event::none;
     }
     // Onset confirmed.
     state_ = State::speaking;

@@ -21,6 +21,10 @@ public:
         int silence_duration_ms = 500;
         int frame_ms = 20;
         int max_turn_ms = 30000;  // a monologue is cut into turns of at most this
+        // The VAD's own hangover: the first this-many ms it still calls
+        // "speech" after the voice ended are counted as silence, so the
+        // pause that ends a turn is measured from the real end of speech.
+        int vad_hangover_ms = 0;
     };
     enum class State { quiet, starting, speaking, stopping };
     enum class Event { none, speech_started, speech_stopped };
@@ -39,6 +43,9 @@ public:
     int speech_end_ms() const { return speech_end_ms_; }
     // The pause that currently ends the turn, from the policy.
     int silence_target_ms() const;
+    // The VAD-reported silence that ends the turn: the target less the
+    // VAD's hangover, never under one frame.
+    int required_silence_ms() const;
     const Params& params() const { return params_; }
 
 private:

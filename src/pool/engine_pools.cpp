@@ -73,4 +73,21 @@ EnginePools::~EnginePools() = default;
 
 std::vector<std::string> EnginePools::voices() const { return tts_->synthesizer().voices(); }
 
+std::string EnginePools::overload_reason(int max_wait_ms) const {
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    const auto limit = milliseconds(max_wait_ms);
+    const auto stt_wait = duration_cast<milliseconds>(stt_->recent_wait());
+    if (stt_wait > limit) {
+        return "speech-to-text queue wait " + std::to_string(stt_wait.count()) + " ms > " +
+               std::to_string(max_wait_ms) + " ms";
+    }
+    const auto tts_wait = duration_cast<milliseconds>(tts_->recent_wait());
+    if (tts_wait > limit) {
+        return "text-to-speech queue wait " + std::to_string(tts_wait.count()) + " ms > " +
+               std::to_string(max_wait_ms) + " ms";
+    }
+    return {};
+}
+
 }  // namespace confab::pool

@@ -24,6 +24,9 @@ public:
     const pipeline::Engines& engines() const { return engines_; }
     std::vector<std::string> voices() const;
     bool offline() const { return offline_; }
+    // Why new sessions should be refused now: an engine queue whose recent
+    // wait exceeds `max_wait_ms` ("" if none does).
+    std::string overload_reason(int max_wait_ms) const;
     SttPool& stt() { return *stt_; }
     TtsPool& tts() { return *tts_; }
 

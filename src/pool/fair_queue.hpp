@@ -8,8 +8,16 @@
 //
 // Producers are session strands; consumers are engine worker threads, which
 // block in pop() on a condition variable (never on an I/O thread).
+//
+// It also measures how long jobs wait: the longest wait of the last few
+// seconds (recorded as jobs are taken) and the age of the oldest job still
+// waiting. Admission control reads both to refuse new sessions before the
+// admitted ones feel the queue.
 #pragma once
+#include <array>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <list>
 #include <map>
@@ -23,6 +31,7 @@ template <class Job>
 class FairQueue {
 public:
     enum class PushResult { ok, full, key_full, closed };
+    using Clock = std::chrono::steady_clock;
 
     FairQueue(std::size_t max_total, std::size_t max_per_key) : max_total_(max_total), max_per_key_(max_per_key) {}
 
@@ -34,7 +43,7 @@ public:
             auto& q = queues_[key];
             if (q.size() >= max_per_key_) return PushResult::key_full;
             if (q.empty()) order_.push_back(key);
-            q.push_back(std::move(job));
+            q.push_back(Entry{std::move(job), Clock::now()});
             ++size_;
         }
         cv_.notify_one();
@@ -63,7 +72,7 @@ public:
         const std::lock_guard lock(mutex_);
         auto it = queues_.find(key);
         if (it == queues_.end()) return 0;
-        const std::size_t removed = std::erase_if(it->second, pred);
+        const std::size_t removed = std::erase_if(it->second, [&](const Entry& e) { return pred(e.job); });
         size_ -= removed;
         if (it->second.empty()) {
             queues_.erase(it);
@@ -85,29 +94,80 @@ public:
         return size_;
     }
 
+    // The longest wait among jobs taken in the last kWaitWindow seconds, or
+    // the age of the oldest job still waiting, whichever is longer.
+    Clock::duration recent_wait(Clock::time_point now = Clock::now()) const {
+        const std::lock_guard lock(mutex_);
+        Clock::duration longest{};
+        const auto second = seconds_of(now);
+        for (const auto& slot : waits_) {
+            if (slot.second + kWaitWindow > second && slot.longest > longest) longest = slot.longest;
+        }
+        for (const auto& [key, q] : queues_) {
+            if (!q.empty() && now - q.front().queued_at > longest) longest = now - q.front().queued_at;
+        }
+        return longest;
+    }
+    // Jobs taken and their total wait since start (for metrics).
+    std::uint64_t taken() const {
+        const std::lock_guard lock(mutex_);
+        return taken_;
+    }
+    Clock::duration total_wait() const {
+        const std::lock_guard lock(mutex_);
+        return total_wait_;
+    }
+
 private:
+    struct Entry {
+        Job job;
+        Clock::time_point queued_at;
+    };
+    struct WaitSlot {
+        std::int64_t second = -1;  // which second this slot holds
+        Clock::duration longest{};
+    };
+    static constexpr std::int64_t kWaitWindow = 10;
+    static std::int64_t seconds_of(Clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    }
+
+    void record_wait_locked(Clock::duration waited, Clock::time_point now) {
+        ++taken_;
+        total_wait_ += waited;
+        const auto second = seconds_of(now);
+        auto& slot = waits_[static_cast<std::size_t>(second % kWaitWindow)];
+        if (slot.second != second) slot = WaitSlot{second, {}};
+        if (waited > slot.longest) slot.longest = waited;
+    }
+
     Job take_locked() {
         // The key at the front of the rotation gives one job, then goes to
         // the back if it has more.
         const std::string key = order_.front();
         order_.pop_front();
         auto it = queues_.find(key);
-        Job job = std::move(it->second.front());
+        Entry entry = std::move(it->second.front());
         it->second.pop_front();
+        const auto now = Clock::now();
+        record_wait_locked(now - entry.queued_at, now);
         --size_;
         if (it->second.empty()) {
             queues_.erase(it);
         } else {
             order_.push_back(key);
         }
-        return job;
+        return std::move(entry.job);
     }
 
     const std::size_t max_total_;
     const std::size_t max_per_key_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;
-    std::map<std::string, std::deque<Job>> queues_;
+    std::map<std::string, std::deque<Entry>> queues_;
+    std::array<WaitSlot, kWaitWindow> waits_{};
+    std::uint64_t taken_ = 0;
+    Clock::duration total_wait_{};
     std::list<std::string> order_;
     std::size_t size_ = 0;
     bool closed_ = false;

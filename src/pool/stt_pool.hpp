@@ -38,6 +38,8 @@ public:
     int workers() const { return static_cast<int>(threads_.size()); }
     int busy() const { return busy_.load(); }
     std::size_t waiting() const { return queue_.size(); }
+    // Longest queue wait of the last seconds, or of a stream waiting now.
+    std::chrono::steady_clock::duration recent_wait() const { return queue_.recent_wait(); }
 
 private:
     void run_worker(int index);

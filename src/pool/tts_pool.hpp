@@ -34,6 +34,9 @@ public:
 
     int workers() const { return static_cast<int>(threads_.size()); }
     int busy() const { return busy_.load(); }
+    std::size_t waiting() const { return queue_.size(); }
+    // Longest queue wait of the last seconds, or of a job waiting now.
+    std::chrono::steady_clock::duration recent_wait() const { return queue_.recent_wait(); }
     std::size_t queued() const { return queue_.size(); }
 
 private:

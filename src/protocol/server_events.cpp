@@ -26,6 +26,12 @@ json::object error(const ProtocolError& e) {
     return ev;
 }
 
+json::object rate_limits_updated(json::array limits) {
+    auto ev = make_event("rate_limits.updated");
+    ev["rate_limits"] = std::move(limits);
+    return ev;
+}
+
 json::object session_created(const SessionConfig& config, const std::string& session_id) {
     auto ev = make_event("session.created");
     ev["session"] = session_to_json(config, session_id);

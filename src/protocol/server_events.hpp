@@ -2,6 +2,7 @@
 // and the conversation. Each returns the whole event object, event_id
 // included; response events live in response_events.hpp.
 #pragma once
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
@@ -35,5 +36,7 @@ boost::json::object conversation_item_truncated(const std::string& item_id, int 
 boost::json::object transcription_delta(const std::string& item_id, const std::string& delta);
 boost::json::object transcription_completed(const std::string& item_id, const std::string& transcript);
 boost::json::object transcription_failed(const std::string& item_id, const ProtocolError& e);
+// `limits` is an array of {name, limit, remaining, reset_seconds}.
+boost::json::object rate_limits_updated(boost::json::array limits);
 
 }  // namespace confab::protocol::events

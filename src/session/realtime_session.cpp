@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 
-#include "pipeline/history_builder.hpp"
 #include "protocol/client_event_parser.hpp"
 #include "protocol/server_events.hpp"
 #include "protocol/session_config_codec.hpp"
@@ -23,7 +22,17 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
       id_(std::move(id)),
       conversation_(static_cast<std::size_t>(config.limits.max_conversation_items),
                     config.limits.max_conversation_chars),
-      input_audio_(config.limits.max_input_audio_ms) {
+      input_audio_(config.limits.max_input_audio_ms),
+      rate_limits_(config.limits, std::chrono::steady_clock::now()),
+      responses_({strand_, config, engines, sink, id_, config_, conversation_}) {
+    responses_.set_gate([this](const std::string& event_id) {
+        if (auto refused = rate_limits_.admit_response(now_())) {
+            refuse(*refused, "", event_id);
+            return false;
+        }
+        send_rate_limits();
+        return true;
+    });
     config_.model = std::move(model);
     config_.voice = config.tts.voice;
     config_.speed = config.tts.speed;
@@ -34,13 +43,7 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
     }
 }
 
-RealtimeSession::~RealtimeSession() {
-    // A reply outliving its session must not call back into it.
-    if (response_) {
-        response_->detach();
-        response_->cancel("session_closed");
-    }
-}
+RealtimeSession::~RealtimeSession() = default;
 
 void RealtimeSession::apply_turn_detection() {
     if (!speech_) return;
@@ -58,6 +61,11 @@ void RealtimeSession::apply_turn_detection() {
 void RealtimeSession::start() { sink_.send_event(events::session_created(config_, id_)); }
 
 void RealtimeSession::handle_text(std::string_view frame) {
+    // Charged before parsing: a flood is refused at the least cost.
+    if (auto refused = rate_limits_.admit_event(now_())) {
+        refuse(*refused, "", "");
+        return;
+    }
     const protocol::ParseLimits limits{server_config_.limits.max_item_text_chars};
     auto parsed = protocol::parse_client_event(frame, limits);
     if (auto* err = std::get_if<protocol::ProtocolError>(&parsed)) {
@@ -76,7 +84,25 @@ void RealtimeSession::notify_shutdown() {
     send_error("server_shutting_down", "The server is shutting down; reconnect to continue.", "", "");
 }
 
-bool RealtimeSession::busy() const { return response_ != nullptr; }
+std::size_t RealtimeSession::memory_bytes() const {
+    constexpr std::size_t kPerItem = 256;  // ids, roles, part headers
+    std::size_t bytes = conversation_.chars() + conversation_.items().size() * kPerItem;
+    bytes += input_audio_.size() * sizeof(std::int16_t);
+    for (const auto& [id, text] : partials_) bytes += id.size() + text.size();
+    return bytes;
+}
+
+void RealtimeSession::refuse(const SessionRateLimits::Refusal& refusal, const std::string& param,
+                             const std::string& event_id) {
+    if (!refusal.report) return;  // coalesced: counted into the next report
+    log::info("rate limit", {{"session", id_}, {"code", refusal.code}, {"limit", refusal.limit}});
+    sink_.send_event(events::error(protocol::ProtocolError{refusal.code, refusal.message, param, event_id}));
+    send_rate_limits();
+}
+
+void RealtimeSession::send_rate_limits() {
+    sink_.send_event(events::rate_limits_updated(rate_limits_.snapshot(now_())));
+}
 
 void RealtimeSession::send_error(std::string code, std::string message, std::string param, std::string event_id) {
     log::info("error sent", {{"session", id_}, {"code", code}});
@@ -94,8 +120,12 @@ void RealtimeSession::on(protocol::SessionUpdate& ev) {
 }
 
 void RealtimeSession::on(protocol::InputAudioAppend& ev) {
+    const int chunk_ms = static_cast<int>(ev.samples.size() * 1000 / InputAudioBuffer::kSampleRate);
+    if (auto refused = rate_limits_.admit_audio(chunk_ms, now_())) {
+        refuse(*refused, "audio", ev.event_id);
+        return;
+    }
     if (!input_audio_.append(ev.samples)) {
-        const int chunk_ms = static_cast<int>(ev.samples.size() * 1000 / InputAudioBuffer::kSampleRate);
         send_error("input_audio_buffer_full",
                    "The input audio buffer holds " + std::to_string(input_audio_.duration_ms()) +
                        " ms; appending " + std::to_string(chunk_ms) + " ms would exceed its limit of " +
@@ -104,7 +134,7 @@ void RealtimeSession::on(protocol::InputAudioAppend& ev) {
                    "audio", ev.event_id);
         return;
     }
-    input_audio_total_ms_ += static_cast<int>(ev.samples.size() * 1000 / InputAudioBuffer::kSampleRate);
+    input_audio_total_ms_ += chunk_ms;
     if (speech_ && speech_->detecting()) {
         speech_->push(ev.samples);
         // Between turns only the prefix padding is worth keeping.
@@ -226,17 +256,14 @@ void RealtimeSession::on(protocol::ItemTruncate& ev) {
 }
 
 void RealtimeSession::on(protocol::ResponseCreate& ev) {
-    pipeline::ResponseTimings timings;
-    request_response(std::move(ev), timings);
+    responses_.request(std::move(ev), pipeline::ResponseTimings{}, !pending_transcripts_.empty());
 }
 
 void RealtimeSession::on(protocol::ResponseCancel& ev) {
-    if (!response_ || (ev.response_id && *ev.response_id != response_->id())) {
+    if (!responses_.cancel(ev.response_id)) {
         send_error("response_cancel_not_active", "There is no active response to cancel.", "response_id",
                    ev.event_id);
-        return;
     }
-    response_->cancel("client_cancelled");
 }
 
 // ---- voice turns (SpeechInput::Listener) ----
@@ -246,17 +273,7 @@ std::string RealtimeSession::on_speech_started(int audio_start_ms) {
     input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200 : 0);
     sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
     // Barge-in: the user's voice stops the reply within this very frame.
-    if (config_.turn_detection && config_.turn_detection->interrupt_response) {
-        if (response_) response_->cancel("turn_detected");
-        // A reply still waiting for the last turn's transcript would start
-        // over the user: they resumed, so the turn goes on and the reply is
-        // asked for again when it ends (with both parts in the history).
-        if (deferred_response_ && deferred_response_->second.speech_stopped) {
-            log::info("user resumed before the reply started: reply deferred to the end of the turn",
-                      {{"session", id_}});
-            deferred_response_.reset();
-        }
-    }
+    if (config_.turn_detection && config_.turn_detection->interrupt_response) responses_.interrupt();
     return speaking_item_;
 }
 
@@ -268,7 +285,7 @@ void RealtimeSession::on_speech_stopped(const std::string& item_id, int audio_en
     // The audio is already on its way to the recognizer: commit without a second pass.
     commit_audio(item_id, "", false);
     if (config_.turn_detection && config_.turn_detection->create_response) {
-        request_response(protocol::ResponseCreate{}, turn_timings_);
+        responses_.request(protocol::ResponseCreate{}, turn_timings_, !pending_transcripts_.empty());
     }
 }
 
@@ -290,17 +307,7 @@ void RealtimeSession::on_transcript_final(const std::string& item_id, const std:
         sink_.send_event(events::transcription_completed(item_id, text));
         sink_.send_event(events::conversation_item_done(*item, std::nullopt));
     }
-    if (deferred_response_ && pending_transcripts_.empty()) {
-        auto [params, timings] = std::move(*deferred_response_);
-        deferred_response_.reset();
-        timings.transcript_final = std::chrono::steady_clock::now();
-        // Nothing was heard: no reply to a cough (a typed or explicit request still gets one).
-        if (text.empty() && timings.speech_stopped) {
-            log::info("empty transcript: no response", {{"session", id_}, {"item", item_id}});
-            return;
-        }
-        start_response(std::move(params), timings);
-    }
+    if (pending_transcripts_.empty()) responses_.transcripts_ready(text, false);
 }
 
 void RealtimeSession::on_transcript_failed(const std::string& item_id, const std::string& message) {
@@ -310,74 +317,7 @@ void RealtimeSession::on_transcript_failed(const std::string& item_id, const std
     err.type = "server_error";
     sink_.send_event(events::transcription_failed(item_id, err));
     if (auto* item = conversation_.find(item_id)) sink_.send_event(events::conversation_item_done(*item, std::nullopt));
-    if (deferred_response_ && pending_transcripts_.empty()) {
-        auto [params, timings] = std::move(*deferred_response_);
-        deferred_response_.reset();
-        if (!timings.speech_stopped) start_response(std::move(params), timings);
-    }
-}
-
-// ---- responses ----
-
-void RealtimeSession::request_response(protocol::ResponseCreate params, pipeline::ResponseTimings timings) {
-    if (response_) {
-        send_error("conversation_already_has_active_response",
-                   "Conversation already has an active response in progress: " + response_->id() +
-                       ". Wait until the response is finished before creating a new one.",
-                   "", params.event_id);
-        return;
-    }
-    if (!pending_transcripts_.empty()) {
-        // The reply must see what the user said: wait for the transcript.
-        deferred_response_.emplace(std::move(params), timings);
-        return;
-    }
-    start_response(std::move(params), timings);
-}
-
-void RealtimeSession::start_response(protocol::ResponseCreate params, pipeline::ResponseTimings timings) {
-    if (engines_.llm == nullptr) {
-        send_error("response_unavailable", "This server has no language model engine.", "", params.event_id);
-        return;
-    }
-    pipeline::Response::Setup setup;
-    setup.info.id = make_id("resp");
-    setup.info.output_modalities = params.output_modalities.value_or(config_.output_modalities);
-    setup.info.voice = config_.voice;
-    setup.info.max_output_tokens = params.max_output_tokens ? params.max_output_tokens : config_.max_output_tokens;
-    setup.info.metadata = params.metadata;
-    setup.info.out_of_band = params.out_of_band;
-    setup.item_id = make_id("item");
-    const pipeline::HistoryLimits limits{server_config_.llm.max_history_turns, server_config_.llm.max_history_chars};
-    const auto max_tokens = setup.info.max_output_tokens.value_or(server_config_.llm.max_tokens);
-    setup.request = pipeline::build_chat_request(conversation_, params.instructions.value_or(config_.instructions),
-                                                 limits, max_tokens);
-    setup.voice = engines::SynthesisOptions{config_.voice, config_.speed};
-    setup.session_key = id_;
-    setup.timings = timings;
-
-    std::optional<std::string> previous;
-    if (!params.out_of_band) {
-        protocol::ConversationItem placeholder{setup.item_id, "assistant", "in_progress", {}};
-        auto inserted = conversation_.insert(placeholder, std::nullopt);
-        for (const auto& evicted : inserted.evicted) sink_.send_event(events::conversation_item_deleted(evicted));
-        previous = inserted.previous_item_id;
-    }
-    response_ = std::make_shared<pipeline::Response>(strand_, sink_, *engines_.llm, engines_.tts, this, std::move(setup));
-    response_->start(previous);
-}
-
-void RealtimeSession::on_response_done(pipeline::Response& response) {
-    if (auto* item = conversation_.find(response.item().id)) {
-        *item = response.item();
-        for (const auto& evicted : conversation_.enforce_bounds(item->id))
-            sink_.send_event(events::conversation_item_deleted(evicted));
-    }
-    if (response_.get() == &response) {
-        // Released after this handler returns: the response may still be on the stack.
-        boost::asio::post(strand_, [keep = std::move(response_)] {});
-    }
-    if (on_idle_) on_idle_();
+    if (pending_transcripts_.empty()) responses_.transcripts_ready("", true);
 }
 
 }  // namespace confab::session

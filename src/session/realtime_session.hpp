@@ -22,10 +22,12 @@
 #include "session/conversation.hpp"
 #include "session/event_sink.hpp"
 #include "session/input_audio_buffer.hpp"
+#include "session/response_slot.hpp"
+#include "session/session_rate_limits.hpp"
 
 namespace confab::session {
 
-class RealtimeSession final : public pipeline::SpeechInput::Listener, public pipeline::Response::Listener {
+class RealtimeSession final : public pipeline::SpeechInput::Listener {
 public:
     RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
                     const protocol::SessionConstraints& constraints, const pipeline::Engines& engines,
@@ -38,6 +40,9 @@ public:
     const protocol::SessionConfig& config() const { return config_; }
     const Conversation& conversation() const { return conversation_; }
     const InputAudioBuffer& input_audio() const { return input_audio_; }
+    // What this session holds, in bytes (conversation text, audio buffers),
+    // for the logs and metrics. An estimate: container overhead is approximated.
+    std::size_t memory_bytes() const;
 
     // Sends session.created. Called once, right after the connection is admitted.
     void start();
@@ -47,10 +52,13 @@ public:
     // Tells the client the server is stopping (error server_shutting_down).
     void notify_shutdown();
     // Reports whether a reply is still in flight (shutdown waits for it).
-    bool busy() const;
+    bool busy() const { return responses_.busy(); }
     // Called once nothing is in flight any more (set by the connection).
-    void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
-    const pipeline::Response* active_response() const { return response_.get(); }
+    void on_idle(std::function<void()> callback) { responses_.on_idle(std::move(callback)); }
+    const pipeline::Response* active_response() const { return responses_.active(); }
+    // The clock the rate limits read; tests freeze it to make limits deterministic.
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+    void set_clock(Clock clock) { now_ = std::move(clock); }
 
 private:
     void on(protocol::SessionUpdate& ev);
@@ -70,14 +78,12 @@ private:
     void on_transcript_partial(const std::string& item_id, const std::string& text) override;
     void on_transcript_final(const std::string& item_id, const std::string& text) override;
     void on_transcript_failed(const std::string& item_id, const std::string& message) override;
-    // Response::Listener
-    void on_response_done(pipeline::Response& response) override;
 
     void apply_turn_detection();
     void commit_audio(const std::string& item_id, const std::string& event_id, bool transcribe_now);
-    // Starts a response now, or once the transcripts it depends on are in.
-    void request_response(protocol::ResponseCreate params, pipeline::ResponseTimings timings);
-    void start_response(protocol::ResponseCreate params, pipeline::ResponseTimings timings);
+    // Reports a rate-limit refusal (error, then rate_limits.updated).
+    void refuse(const SessionRateLimits::Refusal& refusal, const std::string& param, const std::string& event_id);
+    void send_rate_limits();
 
     void send_error(std::string code, std::string message, std::string param, std::string event_id);
     // Adds an item and tells the client (added, then done), reporting evictions.
@@ -100,10 +106,10 @@ private:
     std::string speaking_item_;                      // the user's turn in progress, if any
     std::map<std::string, std::string> partials_;    // item id → latest partial transcript
     std::set<std::string> pending_transcripts_;      // committed items awaiting their transcript
-    std::optional<std::pair<protocol::ResponseCreate, pipeline::ResponseTimings>> deferred_response_;
     pipeline::ResponseTimings turn_timings_;         // of the turn being transcribed
-    std::shared_ptr<pipeline::Response> response_;   // the one active response, if any
-    std::function<void()> on_idle_;
+    Clock now_ = [] { return std::chrono::steady_clock::now(); };
+    SessionRateLimits rate_limits_;
+    ResponseSlot responses_;
 };
 
 }  // namespace confab::session

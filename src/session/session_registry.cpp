@@ -14,6 +14,8 @@ std::unique_ptr<SessionRegistry::Membership> SessionRegistry::try_admit(const st
                                                                         const std::string& model,
                                                                         std::weak_ptr<SessionControl> control,
                                                                         Refusal& why) {
+    // Asked outside the lock: it reads the pools, not the registry.
+    const bool overloaded = !overload_reason().empty();
     const std::lock_guard lock(mutex_);
     if (draining_) {
         why = Refusal::draining;
@@ -21,6 +23,10 @@ std::unique_ptr<SessionRegistry::Membership> SessionRegistry::try_admit(const st
     }
     if (entries_.size() >= max_sessions_) {
         why = Refusal::at_capacity;
+        return nullptr;
+    }
+    if (overloaded) {
+        why = Refusal::overloaded;
         return nullptr;
     }
     const auto now = Clock::now();
@@ -51,6 +57,7 @@ std::size_t SessionRegistry::size() const {
 }
 
 bool SessionRegistry::accepting() const {
+    if (!overload_reason().empty()) return false;
     const std::lock_guard lock(mutex_);
     return !draining_ && entries_.size() < max_sessions_;
 }

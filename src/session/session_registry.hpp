@@ -45,7 +45,9 @@ public:
         std::string id_;
     };
 
-    enum class Refusal { none, at_capacity, draining };
+    enum class Refusal { none, at_capacity, overloaded, draining };
+    // Says why the engines cannot take another session ("" if they can).
+    using LoadCheck = std::function<std::string()>;
 
     explicit SessionRegistry(std::size_t max_sessions) : max_sessions_(max_sessions) {}
 
@@ -55,7 +57,11 @@ public:
 
     std::size_t size() const;
     std::size_t max_sessions() const { return max_sessions_; }
-    bool accepting() const;  // what /readyz reports
+    // Installed once at start, before any session is admitted.
+    void set_load_check(LoadCheck check) { load_check_ = std::move(check); }
+    // Why the engines are refusing new sessions now ("" if they are not).
+    std::string overload_reason() const { return load_check_ ? load_check_() : std::string{}; }
+    bool accepting() const;  // what /readyz reports: not draining, not full, not overloaded
     bool draining() const;
     std::vector<Info> snapshot() const;
 
@@ -78,6 +84,7 @@ private:
     std::map<std::string, Entry> entries_;
     bool draining_ = false;
     std::function<void()> on_empty_;
+    LoadCheck load_check_;
 };
 
 }  // namespace confab::session

@@ -24,18 +24,8 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
     log_path_ = dir_ + "/server.log";
     const std::string port_file = dir_ + "/port";
 
-    // Built with push_back, not an initializer list: g++ 12 -O2 reports a false
-    // -Warray-bounds on a std::string concatenation inside an initializer_list
-    // for some source-directory lengths (CI's /check/work/main tripped it).
-    std::string web_root{kSourceDir};
-    web_root += "/web";
-    std::vector<std::string> argv;
-    argv.reserve(9 + args.size());
-    for (const char* fixed : {"--host", "127.0.0.1", "--port", "0", "--port-file"}) argv.emplace_back(fixed);
-    argv.insert(argv.begin(), std::string{kConfabBinary});
-    argv.push_back(port_file);
-    argv.emplace_back("--web-root");
-    argv.push_back(std::move(web_root));
+    std::vector<std::string> argv{kConfabBinary, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
+                                  "--web-root", std::string(kSourceDir) + "/web"};
     argv.insert(argv.end(), args.begin(), args.end());
 
     pid_ = fork();

@@ -18,6 +18,11 @@ bool WsClient::connect(std::chrono::milliseconds timeout) {
     beast::error_code result = asio::error::timed_out;
     bool done = false;
     const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port_);
+    if (receive_buffer_ > 0) {
+        auto& socket = beast::get_lowest_layer(ws_).socket();
+        socket.open(ep.protocol());
+        socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_));
+    }
     beast::get_lowest_layer(ws_).async_connect(ep, [&](beast::error_code ec) {
         if (ec) {
             result = ec;

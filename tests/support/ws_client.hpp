@@ -18,6 +18,9 @@ public:
 
     // Performs the handshake; false (with the reason in error()) on failure.
     bool connect(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Before connect(): a small fixed kernel receive buffer, so that a test
+    // that stops reading fills the server's queue quickly.
+    void set_receive_buffer(int bytes) { receive_buffer_ = bytes; }
     void send(const boost::json::object& event);
     void send_text(const std::string& text);
     void send_binary(const std::string& bytes);
@@ -44,6 +47,7 @@ private:
     boost::beast::flat_buffer buffer_;
     bool closed_ = false;
     int close_code_ = -1;
+    int receive_buffer_ = 0;
     std::string error_;
 };
 

@@ -16,6 +16,9 @@ public:
     virtual int frame_samples() const = 0;
     virtual bool is_speech(std::span<const std::int16_t> frame) = 0;
     virtual void reset() = 0;
+    // How long the detector keeps saying "speech" after speech has ended
+    // (its built-in hangover), so a turn detector can count it as silence.
+    virtual int hangover_ms() const { return 0; }
 };
 
 }  // namespace confab::engines

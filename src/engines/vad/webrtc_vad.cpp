@@ -54,4 +54,12 @@ void WebRtcVad::reset() {
     WebRtcVad_set_mode(vad_.get(), mode_);
 }
 
+int WebRtcVad::hangover_ms() const {
+    // Overhang frames after long speech, by mode, for 10/20/30 ms frames.
+    static constexpr int kFrames[4][3] = {{14, 7, 5}, {14, 7, 5}, {9, 5, 3}, {9, 5, 3}};
+    const int frame_ms = frame_samples_ * 1000 / sample_rate_;
+    const int index = frame_ms <= 10 ? 0 : frame_ms <= 20 ? 1 : 2;
+    return kFrames[mode_][index] * frame_ms;
+}
+
 }  // namespace confab::engines

@@ -23,6 +23,11 @@ public:
     int sample_rate() const override { return sample_rate_; }
     int frame_samples() const override { return frame_samples_; }
     int mode() const { return mode_; }
+    // WebRTC's VAD smooths its decision with an "overhang" after long speech
+    // (vad_core.c, kOverHangMax2*): 7 frames in modes 0-1 and 5 in modes 2-3
+    // for 20 ms frames (14/7/... for 10/20/30 ms). That is pure delay at the
+    // end of every turn.
+    int hangover_ms() const override;
 
     // `frame` must hold exactly frame_samples() samples; any other length is a
     // caller bug and is reported as "not speech" rather than read out of bounds.

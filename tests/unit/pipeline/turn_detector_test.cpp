@@ -50,6 +50,17 @@ TEST(TurnDetector, StopsAfterTheSilenceDuration) {
     EXPECT_EQ(d.state(), TurnDetector::State::quiet);
 }
 
+TEST(TurnDetector, CountsTheVadHangoverAsSilence) {
+    TurnDetector::Params p{0.5, 300, 500};
+    p.vad_hangover_ms = 100;  // the VAD says "speech" for 5 frames after the voice ends
+    TurnDetector d(p);
+    auto events = feed(d, "SSSSSSSSSS" + std::string(25, '.'));
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[1].second, Event::speech_stopped);
+    EXPECT_EQ(events[1].first, 10 + 19);  // 400 ms reported silence + 100 ms hangover = 500 ms
+    EXPECT_EQ(d.required_silence_ms(), 400);
+}
+
 TEST(TurnDetector, ShortPausesDoNotEndTheTurn) {
     TurnDetector d({0.5, 300, 500});
     const auto events = feed(d, "SSSSS" + std::string(20, '.') + "SSSSS" + std::string(10, '.'));

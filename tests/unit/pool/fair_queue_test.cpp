@@ -49,5 +49,19 @@ TEST(FairQueue, CloseWakesBlockedConsumers) {
     EXPECT_EQ(q.push("a", 1), FairQueue<int>::PushResult::closed);
 }
 
+TEST(FairQueue, ReportsTheOldestWaitingJobAndRecentWaits) {
+    using namespace std::chrono_literals;
+    FairQueue<int> q(10, 10);
+    EXPECT_EQ(q.recent_wait(), FairQueue<int>::Clock::duration{});
+    q.push("a", 1);
+    // Seen from 5 s in the future, the queued job has waited at least 5 s.
+    EXPECT_GE(q.recent_wait(FairQueue<int>::Clock::now() + 5s), 5s);
+    ASSERT_TRUE(q.try_pop());
+    EXPECT_EQ(q.taken(), 1u);
+    // Nothing waits now; the recorded wait (tiny) is forgotten after the window.
+    EXPECT_LT(q.recent_wait(), 5s);
+    EXPECT_EQ(q.recent_wait(FairQueue<int>::Clock::now() + 20s), FairQueue<int>::Clock::duration{});
+}
+
 }  // namespace
 }  // namespace confab::pool

@@ -55,5 +55,23 @@ TEST(SessionRegistry, SnapshotListsSessions) {
     EXPECT_EQ(snap[0].model, "model-a");
 }
 
+TEST(SessionRegistry, RefusesNewSessionsWhileTheEnginesAreOverloadedButKeepsAdmittedOnes) {
+    SessionRegistry registry(10);
+    std::string load;  // what the engines report
+    registry.set_load_check([&] { return load; });
+    SessionRegistry::Refusal why{};
+    auto a = registry.try_admit("a", "m", {}, why);
+    ASSERT_TRUE(a);
+    load = "speech-to-text queue wait 1500 ms > 1000 ms";
+    EXPECT_FALSE(registry.accepting());
+    EXPECT_EQ(registry.overload_reason(), load);
+    EXPECT_FALSE(registry.try_admit("b", "m", {}, why));
+    EXPECT_EQ(why, SessionRegistry::Refusal::overloaded);
+    EXPECT_EQ(registry.size(), 1u);  // the admitted session stays
+    load.clear();
+    EXPECT_TRUE(registry.accepting());
+    EXPECT_TRUE(registry.try_admit("b", "m", {}, why));
+}
+
 }  // namespace
 }  // namespace confab::session

@@ -1,0 +1,129 @@
+#include "session/response_slot.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "pipeline/history_builder.hpp"
+#include "protocol/server_events.hpp"
+#include "util/ids.hpp"
+#include "util/log.hpp"
+
+namespace confab::session {
+namespace events = protocol::events;
+
+ResponseSlot::~ResponseSlot() {
+    // A reply outliving its session must not call back into it.
+    if (response_) {
+        response_->detach();
+        response_->cancel("session_closed");
+    }
+}
+
+void ResponseSlot::send_error(std::string code, std::string message, std::string event_id) {
+    log::info("error sent", {{"session", ctx_.session_id}, {"code", code}});
+    ctx_.sink.send_event(events::error(protocol::ProtocolError{std::move(code), std::move(message), "", std::move(event_id)}));
+}
+
+void ResponseSlot::request(protocol::ResponseCreate params, pipeline::ResponseTimings timings,
+                           bool transcripts_pending) {
+    if (response_) {
+        send_error("conversation_already_has_active_response",
+                   "Conversation already has an active response in progress: " + response_->id() +
+                       ". Wait until the response is finished before creating a new one.",
+                   params.event_id);
+        return;
+    }
+    if (transcripts_pending) {
+        // The reply must see what the user said: wait for the transcript.
+        deferred_.emplace(std::move(params), timings);
+        return;
+    }
+    start(std::move(params), timings);
+}
+
+void ResponseSlot::transcripts_ready(const std::string& text, bool failed) {
+    if (!deferred_) return;
+    auto [params, timings] = std::move(*deferred_);
+    deferred_.reset();
+    const bool voice_turn = timings.speech_stopped.has_value();
+    if (failed) {
+        // A voice turn whose words are unknown gets no reply; an explicit request still does.
+        if (!voice_turn) start(std::move(params), timings);
+        return;
+    }
+    timings.transcript_final = std::chrono::steady_clock::now();
+    // Nothing was heard: no reply to a cough (a typed or explicit request still gets one).
+    if (text.empty() && voice_turn) {
+        log::info("empty transcript: no response", {{"session", ctx_.session_id}});
+        return;
+    }
+    start(std::move(params), timings);
+}
+
+void ResponseSlot::interrupt() {
+    if (response_) response_->cancel("turn_detected");
+    // A reply still waiting for the last turn's transcript would start over
+    // the user: they resumed, so the turn goes on and the reply is asked for
+    // again when it ends (with both parts in the history).
+    if (deferred_ && deferred_->second.speech_stopped) {
+        log::info("user resumed before the reply started: reply deferred to the end of the turn",
+                  {{"session", ctx_.session_id}});
+        deferred_.reset();
+    }
+}
+
+bool ResponseSlot::cancel(const std::optional<std::string>& response_id) {
+    if (!response_ || (response_id && *response_id != response_->id())) return false;
+    response_->cancel("client_cancelled");
+    return true;
+}
+
+void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimings timings) {
+    if (ctx_.engines.llm == nullptr) {
+        send_error("response_unavailable", "This server has no language model engine.", params.event_id);
+        return;
+    }
+    if (gate_ && !gate_(params.event_id)) return;
+    const auto& config = ctx_.session_config;
+    const auto& server = ctx_.server_config;
+    pipeline::Response::Setup setup;
+    setup.info.id = make_id("resp");
+    setup.info.output_modalities = params.output_modalities.value_or(config.output_modalities);
+    setup.info.voice = config.voice;
+    setup.info.max_output_tokens = params.max_output_tokens ? params.max_output_tokens : config.max_output_tokens;
+    setup.info.metadata = params.metadata;
+    setup.info.out_of_band = params.out_of_band;
+    setup.item_id = make_id("item");
+    const pipeline::HistoryLimits limits{server.llm.max_history_turns, server.llm.max_history_chars};
+    const auto max_tokens = setup.info.max_output_tokens.value_or(server.llm.max_tokens);
+    setup.request = pipeline::build_chat_request(ctx_.conversation, params.instructions.value_or(config.instructions),
+                                                 limits, max_tokens);
+    setup.voice = engines::SynthesisOptions{config.voice, config.speed};
+    setup.session_key = ctx_.session_id;
+    setup.timings = timings;
+
+    std::optional<std::string> previous;
+    if (!params.out_of_band) {
+        protocol::ConversationItem placeholder{setup.item_id, "assistant", "in_progress", {}};
+        auto inserted = ctx_.conversation.insert(placeholder, std::nullopt);
+        for (const auto& evicted : inserted.evicted) ctx_.sink.send_event(events::conversation_item_deleted(evicted));
+        previous = inserted.previous_item_id;
+    }
+    response_ = std::make_shared<pipeline::Response>(ctx_.strand, ctx_.sink, *ctx_.engines.llm, ctx_.engines.tts, this,
+                                                     std::move(setup));
+    response_->start(previous);
+}
+
+void ResponseSlot::on_response_done(pipeline::Response& response) {
+    if (auto* item = ctx_.conversation.find(response.item().id)) {
+        *item = response.item();
+        for (const auto& evicted : ctx_.conversation.enforce_bounds(item->id))
+            ctx_.sink.send_event(events::conversation_item_deleted(evicted));
+    }
+    if (response_.get() == &response) {
+        // Released after this handler returns: the response may still be on the stack.
+        boost::asio::post(ctx_.strand, [keep = std::move(response_)] {});
+    }
+    if (on_idle_) on_idle_();
+}
+
+}  // namespace confab::session

@@ -1,0 +1,73 @@
+// The session's one reply slot: starts a response when asked (at once, or
+// once the transcripts it depends on are in), holds the active response, and
+// releases it when it is done.
+//
+// Split out of RealtimeSession so that the client-event handling and the
+// response orchestration each stay one idea. Lives on the session's strand.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "config/config.hpp"
+#include "pipeline/engines.hpp"
+#include "pipeline/response.hpp"
+#include "pipeline/response_timings.hpp"
+#include "protocol/client_event.hpp"
+#include "protocol/session_config.hpp"
+#include "session/conversation.hpp"
+#include "session/event_sink.hpp"
+
+namespace confab::session {
+
+class ResponseSlot final : public pipeline::Response::Listener {
+public:
+    struct Context {
+        boost::asio::any_io_executor strand;
+        const Config& server_config;
+        const pipeline::Engines& engines;
+        EventSink& sink;
+        const std::string& session_id;
+        const protocol::SessionConfig& session_config;
+        Conversation& conversation;
+    };
+    // Called before a response is created; returning false refuses it (the
+    // callee has told the client why, e.g. a rate limit).
+    using Gate = std::function<bool(const std::string& event_id)>;
+
+    explicit ResponseSlot(Context context) : ctx_(context) {}
+    ~ResponseSlot() override;  // cancels the active response, which must not call back
+
+    void set_gate(Gate gate) { gate_ = std::move(gate); }
+    void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
+
+    // Starts a response now, or once the pending transcripts are in.
+    void request(protocol::ResponseCreate params, pipeline::ResponseTimings timings, bool transcripts_pending);
+    // The last pending transcript arrived (`text` empty if nothing was heard)
+    // or failed: starts the deferred response, if any.
+    void transcripts_ready(const std::string& text, bool failed);
+    // Barge-in: cancels the active reply, and drops a voice turn's reply that
+    // was still waiting for its transcript (the user resumed speaking).
+    void interrupt();
+    // response.cancel: false if there is no such active response.
+    bool cancel(const std::optional<std::string>& response_id);
+
+    bool busy() const { return response_ != nullptr; }
+    const pipeline::Response* active() const { return response_.get(); }
+
+private:
+    void start(protocol::ResponseCreate params, pipeline::ResponseTimings timings);
+    void on_response_done(pipeline::Response& response) override;
+    void send_error(std::string code, std::string message, std::string event_id);
+
+    Context ctx_;
+    Gate gate_;
+    std::function<void()> on_idle_;
+    std::optional<std::pair<protocol::ResponseCreate, pipeline::ResponseTimings>> deferred_;
+    std::shared_ptr<pipeline::Response> response_;  // the one active response, if any
+};
+
+}  // namespace confab::session

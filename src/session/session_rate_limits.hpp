@@ -1,0 +1,58 @@
+// A session's rate limits: client events per second, input audio per minute,
+// responses per minute, plus the inbound audio bound (audio may run ahead of
+// real time by at most `input_audio_lead_ms`).
+//
+// Each check either admits the unit (and charges it) or says which limit it
+// exceeded; the session then refuses that one event with an error and goes
+// on. Errors are coalesced: a client flooding a limit gets one error per limit
+// per second (counting what else was refused), not one per event, so a flood
+// cannot double our outgoing traffic. Time is passed in (deterministic tests).
+#pragma once
+#include <boost/json/array.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "util/token_bucket.hpp"
+
+namespace confab::session {
+
+class SessionRateLimits {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    struct Refusal {
+        std::string code;     // rate_limit_exceeded | input_audio_too_fast
+        std::string limit;    // the limit's name, e.g. "responses_per_minute"
+        std::string message;  // plain words for the error event
+        bool report = true;   // false: already reported within the last second
+    };
+
+    SessionRateLimits(const SessionLimits& limits, Clock::time_point now);
+
+    std::optional<Refusal> admit_event(Clock::time_point now);
+    std::optional<Refusal> admit_audio(int audio_ms, Clock::time_point now);
+    std::optional<Refusal> admit_response(Clock::time_point now);
+
+    // The `rate_limits` array of the Realtime `rate_limits.updated` event.
+    boost::json::array snapshot(Clock::time_point now);
+
+private:
+    struct Limit {
+        std::string name;
+        TokenBucket bucket;
+        double limit;                      // as configured, in the limit's own unit
+        double unit;                       // bucket tokens per unit of `limit`
+        Clock::time_point last_report{};   // coalesces errors to one per second
+        long refused_since_report = 0;
+    };
+    std::optional<Refusal> refuse(Limit& limit, std::string code, std::string message, Clock::time_point now);
+
+    Limit events_;
+    Limit audio_;
+    Limit responses_;
+    Limit lead_;
+};
+
+}  // namespace confab::session
