@@ -30,9 +30,10 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
             refuse(*refused, "", event_id);
             return false;
         }
-        send_rate_limits();
         return true;
     });
+    // As the Realtime API does: the limits follow response.created.
+    responses_.on_started([this] { send_rate_limits(); });
     config_.model = std::move(model);
     config_.voice = config.tts.voice;
     config_.speed = config.tts.speed;

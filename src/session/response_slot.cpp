@@ -111,6 +111,7 @@ void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimi
     response_ = std::make_shared<pipeline::Response>(ctx_.strand, ctx_.sink, *ctx_.engines.llm, ctx_.engines.tts, this,
                                                      std::move(setup));
     response_->start(previous);
+    if (on_started_) on_started_();
 }
 
 void ResponseSlot::on_response_done(pipeline::Response& response) {

@@ -75,12 +75,21 @@ TEST(Backpressure, RateLimitedClientGetsAnErrorNamingTheLimitAndKeepsItsSession)
     const auto updated = client.receive_type("rate_limits.updated");
     ASSERT_TRUE(updated);
     EXPECT_EQ(updated->at("rate_limits").as_array().at(0).at("name").as_string(), "events_per_second");
-    // Once the second has passed the same session answers again.
+    // Once the second has passed the same session answers again: an event
+    // whose answer carries our event_id (an item_not_found error) proves it.
     std::this_thread::sleep_for(1200ms);
-    while (client.receive(300ms)) {
-    }  // whatever the burst produced
-    client.send({{"type", "input_audio_buffer.clear"}, {"event_id", "after"}});
-    EXPECT_TRUE(client.receive_type("input_audio_buffer.cleared"));
+    client.send({{"type", "conversation.item.retrieve"}, {"item_id", "nope"}, {"event_id", "after"}});
+    bool answered = false;
+    for (int i = 0; i < 30 && !answered; ++i) {
+        const auto next = client.receive_type("error");
+        if (!next) break;
+        const auto& err = next->at("error").as_object();
+        answered = err.at("event_id").is_string() && err.at("event_id").as_string() == "after";
+        if (answered) {
+            EXPECT_EQ(err.at("code").as_string(), "item_not_found");
+        }
+    }
+    EXPECT_TRUE(answered) << server.log();
     EXPECT_FALSE(client.closed());
 }
 

@@ -68,7 +68,7 @@ TEST(VoiceE2E, TranscriptsMatchBarePocketsphinx) {
     engines::PocketsphinxFactory factory{SttConfig{}};
     auto bare = factory.create();
     auto native = factory.create();
-    ServerProcess server({"--stt-workers", "1"});
+    ServerProcess server(with_fast_upload({"--stt-workers", "1"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
     client.send(manual_turns());
@@ -113,7 +113,7 @@ TEST(VoiceE2E, TranscriptsMatchBarePocketsphinx) {
 // With server VAD the recording is cut into turns by the turn detector; the
 // transcripts of all turns together must still read like the recording.
 TEST(VoiceE2E, ServerVadTurnsTranscribeARecording) {
-    ServerProcess server({"--stt-workers", "2"});
+    ServerProcess server(with_fast_upload({"--stt-workers", "2"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
     client.send({{"type", "session.update"},
@@ -165,7 +165,7 @@ TEST(VoiceE2E, FullLoopWithAnOpenAiCompatibleServer) {
     second.tokens_per_second = 40;
     llm.push_script(second);
 
-    ServerProcess server({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"});
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
     client.send({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"instructions", "You are a railway assistant."}}}});
@@ -240,7 +240,7 @@ TEST(VoiceE2E, BargeInOnRealAudio) {
     slow.time_to_first_token = 50ms;
     slow.tokens_per_second = 8;
     llm.push_script(slow);
-    ServerProcess server({"--llm-base-url", llm.url(), "--stt-workers", "1"});
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--stt-workers", "1"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
     client.send(user_text("tell me a story"));
@@ -281,7 +281,7 @@ TEST(VoiceE2E, BargeInOnRealAudio) {
 // Offline mode: with no language model configured, speaking still gets a
 // spoken reply that says so and repeats what was heard.
 TEST(VoiceE2E, OfflineModeAnswersAloud) {
-    ServerProcess server({"--stt-workers", "1"});
+    ServerProcess server(with_fast_upload({"--stt-workers", "1"}));
     EXPECT_NE(server.log().find("OFFLINE MODE"), std::string::npos) << server.log();
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());

@@ -37,7 +37,8 @@ TEST_F(VoiceLoopTest, SpokenTurnProducesTheRealtimeSequence) {
         "conversation.item.input_audio_transcription.completed",
         "conversation.item.done",            "response.created",
         "response.output_item.added",        "conversation.item.added",
-        "response.content_part.added",       "response.output_audio.done",
+        "response.content_part.added",       "rate_limits.updated",
+        "response.output_audio.done",
         "response.output_audio_transcript.done", "response.content_part.done",
         "response.output_item.done",         "conversation.item.done",
         "response.done"};

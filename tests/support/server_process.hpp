@@ -10,6 +10,16 @@
 
 namespace confab::test {
 
+// Server flags for tests that upload recordings faster than real time (a
+// burst of 20 ms appends): they lift the per-session rate limits and the
+// inbound audio lead bound, which real-time clients never reach.
+inline std::vector<std::string> with_fast_upload(std::vector<std::string> args) {
+    for (const char* flag : {"--input-audio-lead-ms", "600000", "--max-events-per-second", "100000",
+                             "--max-audio-seconds-per-minute", "6000"})
+        args.emplace_back(flag);
+    return args;
+}
+
 class ServerProcess {
 public:
     explicit ServerProcess(std::vector<std::string> args, std::vector<std::string> env = {});
