@@ -31,8 +31,10 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
     web_root += "/web";
     std::vector<std::string> argv;
     argv.reserve(9 + args.size());
+    // Appended in order: an insert at begin() of a string temporary trips the
+    // same false warning (seen with a 29-character binary path).
+    argv.emplace_back(kConfabBinary);
     for (const char* fixed : {"--host", "127.0.0.1", "--port", "0", "--port-file"}) argv.emplace_back(fixed);
-    argv.insert(argv.begin(), std::string{kConfabBinary});
     argv.push_back(port_file);
     argv.emplace_back("--web-root");
     argv.push_back(std::move(web_root));
