@@ -59,6 +59,12 @@ struct LlmConfig {
     int max_history_turns = 20;      // user+assistant pairs sent as history
     std::size_t max_history_chars = 12000;
     int max_tokens = 300;
+    // The connection pool and request limit of the backend (LlmBackend).
+    int max_concurrent_requests = 16;   // requests in flight to the backend at once
+    int max_queued_requests = 256;      // more wait for a slot; beyond: llm_backend_saturated
+    int queue_timeout_ms = 5000;        // longest wait for a slot; then llm_backend_saturated
+    int max_idle_connections = 16;      // keep-alive connections kept for reuse; 0: none
+    int idle_timeout_ms = 30000;        // an idle connection older than this is closed
 
     bool operator==(const LlmConfig&) const = default;
 };

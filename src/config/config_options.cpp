@@ -93,6 +93,16 @@ std::vector<ConfigOption> build_table() {
          .help = "Most history text sent, in characters."},
         {CONFAB_OPTION(llm, max_tokens), .min = 1, .max = 100'000,
          .help = "Most tokens asked for per reply."},
+        {CONFAB_OPTION(llm, max_concurrent_requests), .min = 1, .max = 10'000,
+         .help = "Requests in flight to the API at once; the rest wait in a fair queue."},
+        {CONFAB_OPTION(llm, max_queued_requests), .min = 0, .max = 100'000,
+         .help = "Requests that may wait for a slot; beyond, llm_backend_saturated at once."},
+        {CONFAB_OPTION(llm, queue_timeout_ms), .min = 1, .max = 10 * kMinute,
+         .help = "Longest wait for a request slot before llm_backend_saturated."},
+        {CONFAB_OPTION(llm, max_idle_connections), .min = 0, .max = 10'000,
+         .help = "Idle keep-alive connections kept for reuse; 0 turns reuse off."},
+        {CONFAB_OPTION(llm, idle_timeout_ms), .min = 1, .max = kHour,
+         .help = "An idle keep-alive connection older than this is closed, not reused."},
 
         // [stt]
         {CONFAB_OPTION(stt, engine), .choices = {"pocketsphinx"}, .help = "Speech-to-text engine."},

@@ -20,6 +20,14 @@ constexpr int kOutputRate = 24000;
 // Audio deltas are sent in ~100 ms pieces (the first one at once): small
 // enough to start playback early, large enough to keep events few.
 constexpr std::size_t kDeltaSamples = kOutputRate / 10;
+
+// The Realtime error code of a failed LLM request (docs/protocol.md).
+std::string llm_error_code(std::error_code error) {
+    if (error == errc::timeout) return "llm_timeout";
+    if (error == errc::backend_saturated) return "llm_backend_saturated";
+    if (error == errc::backend_unreachable) return "llm_backend_unavailable";
+    return "llm_backend_error";
+}
 }  // namespace
 
 Response::Response(asio::any_io_executor strand, session::EventSink& sink, engines::LanguageModel& llm,
@@ -68,6 +76,8 @@ void Response::start(const std::optional<std::string>& previous_item_id) {
 
 asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
     auto self = shared_from_this();
+    // A busy backend serves waiting sessions in turn.
+    request.session_key = session_key_;
     auto outcome = co_await llm_.stream(std::move(request), [this](std::string_view text) { on_delta(text); });
     on_llm_end(outcome);
 }
@@ -88,7 +98,7 @@ void Response::on_llm_end(const engines::ChatOutcome& outcome) {
     if (finished_) return;  // cancelled: the cancel already said everything
     llm_done_ = true;
     if (outcome.error) {
-        fail(outcome.error == make_error_code(errc::timeout) ? "llm_timeout" : "llm_backend_error",
+        fail(llm_error_code(outcome.error),
              "The language model request failed: " + (outcome.message.empty() ? outcome.error.message() : outcome.message));
         return;
     }

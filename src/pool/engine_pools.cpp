@@ -38,8 +38,12 @@ EnginePools::EnginePools(const Config& config) {
         llm_ = std::make_unique<engines::OfflineModel>();
         log::warn("OFFLINE MODE: no language model configured (--llm-base-url); replies repeat what was heard");
     } else {
-        llm_ = std::make_unique<engines::OpenAiChatModel>(config.llm);
-        log::info("language model", {{"engine", llm_->name()}});
+        auto openai = std::make_unique<engines::OpenAiChatModel>(config.llm);
+        openai_ = openai.get();
+        llm_ = std::move(openai);
+        log::info("language model", {{"engine", llm_->name()},
+                                     {"max_concurrent_requests", std::to_string(config.llm.max_concurrent_requests)},
+                                     {"max_idle_connections", std::to_string(config.llm.max_idle_connections)}});
     }
 
     SttPool::Options stt_options;
@@ -70,6 +74,11 @@ EnginePools::EnginePools(const Config& config) {
 }
 
 EnginePools::~EnginePools() = default;
+
+std::optional<engines::LlmPoolStats> EnginePools::llm_pool_stats() const {
+    if (openai_ == nullptr) return std::nullopt;
+    return openai_->pool_stats();
+}
 
 std::vector<std::string> EnginePools::voices() const { return tts_->synthesizer().voices(); }
 

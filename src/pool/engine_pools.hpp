@@ -4,11 +4,17 @@
 // destroyed after every session (joining the worker threads).
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "engines/llm/llm_pool_stats.hpp"
 #include "pipeline/engines.hpp"
+
+namespace confab::engines {
+class OpenAiChatModel;
+}
 
 namespace confab::pool {
 
@@ -27,11 +33,15 @@ public:
     // Why new sessions should be refused now: an engine queue whose recent
     // wait exceeds `max_wait_ms` ("" if none does).
     std::string overload_reason(int max_wait_ms) const;
+    // The LLM backend's connection pool and request counters; none offline.
+    // Thread-safe, for a metrics endpoint.
+    std::optional<engines::LlmPoolStats> llm_pool_stats() const;
     SttPool& stt() { return *stt_; }
     TtsPool& tts() { return *tts_; }
 
 private:
     std::unique_ptr<engines::LanguageModel> llm_;
+    engines::OpenAiChatModel* openai_ = nullptr;  // llm_, when it is one
     std::unique_ptr<SttPool> stt_;
     std::unique_ptr<TtsPool> tts_;
     pipeline::Engines engines_;

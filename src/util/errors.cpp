@@ -16,6 +16,7 @@ public:
             case errc::bad_response: return "malformed response from backend";
             case errc::backend_error: return "backend returned an error";
             case errc::backend_unreachable: return "backend unreachable";
+            case errc::backend_saturated: return "backend saturated";
             case errc::queue_full: return "queue full";
             case errc::invalid_argument: return "invalid argument";
         }

@@ -16,6 +16,7 @@ enum class errc {
     bad_response,         // a peer answered with something we cannot parse
     backend_error,        // a peer answered with an error status
     backend_unreachable,  // a peer could not be connected to
+    backend_saturated,    // a peer's request limit is reached and the wait for a slot failed
     queue_full,           // a bounded queue refused the work
     invalid_argument,     // a caller passed something outside the contract
 };

@@ -137,7 +137,7 @@ asio::awaitable<engines::ChatOutcome> FakeLanguageModel::stream(engines::ChatReq
         }
         on_delta(delta);
     }
-    if (script.fail_with) co_return engines::ChatOutcome{make_error_code(errc::backend_error), *script.fail_with, ""};
+    if (script.fail_with) co_return engines::ChatOutcome{make_error_code(script.fail_code), *script.fail_with, ""};
     co_return engines::ChatOutcome{{}, "", "stop"};
 }
 

@@ -14,6 +14,7 @@
 #include "engines/stt/speech_recognizer.hpp"
 #include "engines/tts/speech_synthesizer.hpp"
 #include "engines/vad/voice_activity_detector.hpp"
+#include "util/errors.hpp"
 
 namespace confab::test {
 
@@ -69,6 +70,7 @@ public:
         std::chrono::milliseconds first_delay{5};
         std::chrono::milliseconds between{2};
         std::optional<std::string> fail_with;  // error message: the stream fails after the deltas
+        errc fail_code = errc::backend_error;   // ...with this error
     };
 
     std::string name() const override { return "fake-llm"; }

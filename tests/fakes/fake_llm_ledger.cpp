@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <algorithm>
+
 namespace confab::test {
 
 std::string FakeLlmRequest::header(std::string_view name) const {
@@ -72,6 +74,57 @@ std::optional<FakeLlmRequest> FakeLlmLedger::mark_disconnected(std::size_t index
     }
     changed_.notify_all();
     return updated;
+}
+
+std::size_t FakeLlmLedger::connection_opened() {
+    std::size_t number = 0;
+    {
+        const std::lock_guard lock(mutex_);
+        number = connections_accepted_++;
+        ++connections_open_;
+    }
+    changed_.notify_all();
+    return number;
+}
+
+void FakeLlmLedger::connection_closed() {
+    {
+        const std::lock_guard lock(mutex_);
+        --connections_open_;
+    }
+    changed_.notify_all();
+}
+
+void FakeLlmLedger::response_started() {
+    const std::lock_guard lock(mutex_);
+    ++responses_now_;
+    responses_peak_ = std::max(responses_peak_, responses_now_);
+}
+
+void FakeLlmLedger::response_ended() {
+    const std::lock_guard lock(mutex_);
+    --responses_now_;
+}
+
+std::size_t FakeLlmLedger::connections_accepted() const {
+    const std::lock_guard lock(mutex_);
+    return connections_accepted_;
+}
+
+std::size_t FakeLlmLedger::connections_open() const {
+    const std::lock_guard lock(mutex_);
+    return connections_open_;
+}
+
+std::size_t FakeLlmLedger::max_concurrent_responses() const {
+    const std::lock_guard lock(mutex_);
+    return responses_peak_;
+}
+
+bool FakeLlmLedger::wait_for_open_connections(std::size_t count,
+                                              std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return connections_open_ == count; });
 }
 
 std::size_t FakeLlmLedger::count() const {

@@ -27,6 +27,7 @@ struct FakeLlmScript {
         stop_without_done,        // all tokens, then the body ends: no finish_reason, no [DONE]
         error_in_stream,          // one token, then {"error": {...}} as a stream event
         hang_before_first_token,  // headers, then nothing until the client leaves
+        close_without_reply,      // reads the request, then closes the connection unanswered
     };
     std::string reply = "Hello from the fake model.";
     std::chrono::milliseconds time_to_first_token{0};
@@ -36,6 +37,9 @@ struct FakeLlmScript {
     Mode mode = Mode::normal;
     bool chunked = true;  // false: no framing, "Connection: close", the body ends at EOF
     std::string finish_reason = "stop";
+    // Closes the connection after the reply although it announced keep-alive,
+    // as a backend whose keep-alive timeout passed does.
+    bool close_after_reply = false;
 };
 
 struct FakeLlmRequest {
@@ -74,6 +78,16 @@ class FakeLlmLedger {
     // Returns the updated record, or nullopt if the request had already ended.
     std::optional<FakeLlmRequest> mark_disconnected(std::size_t index, Clock::time_point at);
 
+    // The connections and the responses in progress, as the server sees them.
+    std::size_t connection_opened();  // returns the new connection's number
+    void connection_closed();
+    void response_started();
+    void response_ended();
+    std::size_t connections_accepted() const;
+    std::size_t connections_open() const;
+    std::size_t max_concurrent_responses() const;
+    bool wait_for_open_connections(std::size_t count, std::chrono::milliseconds timeout) const;
+
     std::size_t count() const;
     std::vector<FakeLlmRequest> all() const;
     FakeLlmRequest at(std::size_t index) const;
@@ -90,6 +104,10 @@ class FakeLlmLedger {
     FakeLlmScript default_script_;          // guarded by mutex_
     std::deque<FakeLlmScript> scripts_;     // guarded by mutex_
     std::vector<FakeLlmRequest> requests_;  // guarded by mutex_
+    std::size_t connections_accepted_ = 0;  // guarded by mutex_
+    std::size_t connections_open_ = 0;      // guarded by mutex_
+    std::size_t responses_now_ = 0;         // guarded by mutex_
+    std::size_t responses_peak_ = 0;        // guarded by mutex_
 };
 
 }  // namespace confab::test

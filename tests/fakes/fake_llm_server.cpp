@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <atomic>
 #include <stdexcept>
 #include <thread>
 #include <variant>
@@ -43,9 +44,10 @@ struct FakeLlmServer::Impl {
     }
 
     asio::awaitable<void> accept_loop() {
-        for (std::size_t connection = 0;; ++connection) {
+        for (;;) {
             auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
             if (ec) co_return;
+            const std::size_t connection = ledger.connection_opened();
             // Like real streaming servers: each event leaves at once instead
             // of waiting behind Nagle for the client's delayed ACK.
             socket.set_option(tcp::no_delay(true), ec);
@@ -53,8 +55,31 @@ struct FakeLlmServer::Impl {
         }
     }
 
+    // Counts a connection closed on every way out of serve(), the server
+    // shutting down included.
+    struct ConnectionRecord {
+        FakeLlmLedger& ledger;
+        ~ConnectionRecord() { ledger.connection_closed(); }
+    };
+    // Counts a response in progress from its request until just before its
+    // last bytes are written: a client cannot have seen the end (and sent
+    // another request elsewhere) before the count went down.
+    struct ResponseRecord {
+        explicit ResponseRecord(FakeLlmLedger& l) : ledger(l) { ledger.response_started(); }
+        ResponseRecord(const ResponseRecord&) = delete;
+        ResponseRecord& operator=(const ResponseRecord&) = delete;
+        ~ResponseRecord() { end(); }
+        void end() {
+            if (!ended) ledger.response_ended();
+            ended = true;
+        }
+        FakeLlmLedger& ledger;
+        bool ended = false;
+    };
+
     asio::awaitable<void> serve(tcp::socket socket, std::size_t connection) {
         using namespace asio::experimental::awaitable_operators;
+        const ConnectionRecord connection_record{ledger};
         beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::string_body> parser;
@@ -64,11 +89,14 @@ struct FakeLlmServer::Impl {
             if (ec) break;
             const bool keep_alive = parser.get().keep_alive();
             auto [index, script] = record(parser.get(), connection);
+            ResponseRecord response_record(ledger);
+            if (script.mode == FakeLlmScript::Mode::close_without_reply) break;
             if (script.error_status != 0) {
                 const char* type =
                     script.error_status == 404 ? "invalid_request_error" : "server_error";
                 const std::string body = error_json(script.error_message, type);
                 const std::string response = plain_response(script.error_status, body, keep_alive);
+                response_record.end();
                 auto [write_ec, written] = co_await asio::async_write(
                     socket, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
                 if (write_ec) {
@@ -76,20 +104,20 @@ struct FakeLlmServer::Impl {
                     break;
                 }
                 mark_completed(index);
-                if (!keep_alive) break;
+                if (!keep_alive || script.close_after_reply) break;
                 continue;
             }
             // Streaming and watching the socket race: whichever ends first
             // cancels the other, so a client that leaves is seen at once.
             bool keep = false;
             try {
-                auto winner = co_await (stream_reply(socket, script, index) ||
+                auto winner = co_await (stream_reply(socket, script, index, response_record) ||
                                         watch_disconnect(socket, index));
                 keep = winner.index() == 0 && std::get<0>(winner) && keep_alive;
             } catch (const std::exception&) {
                 mark_disconnected(index);  // a write failed: the client is gone
             }
-            if (!keep) break;
+            if (!keep || script.close_after_reply) break;
         }
         beast::error_code ignored;
         socket.shutdown(tcp::socket::shutdown_both, ignored);
@@ -98,9 +126,15 @@ struct FakeLlmServer::Impl {
 
     // Returns whether the connection can carry another request.
     asio::awaitable<bool> stream_reply(tcp::socket& socket, FakeLlmScript script,
-                                       std::size_t index) {
+                                       std::size_t index, ResponseRecord& response_record) {
         const auto executor = co_await asio::this_coro::executor;
         asio::steady_timer timer(executor);
+        // Held: nothing of the reply leaves until release_replies(). A client
+        // leaving meanwhile cancels this wait (the next co_await then throws).
+        while (holding.load()) {
+            beast::error_code ignored;
+            co_await gate.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
         std::string head =
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n";
         head += script.chunked ? "Transfer-Encoding: chunked\r\n\r\n" : "Connection: close\r\n\r\n";
@@ -147,6 +181,7 @@ struct FakeLlmServer::Impl {
             }
         }
         if (script.mode == FakeLlmScript::Mode::normal) {
+            response_record.end();
             event = chunk_event(model, json::object{}, script.finish_reason);
             co_await send(event);
             event = sse("[DONE]");
@@ -221,10 +256,12 @@ struct FakeLlmServer::Impl {
 
     Options options;
     FakeLlmLedger ledger;
+    std::atomic<bool> holding{false};  // replies wait at `gate` while set
     // Server-thread objects. The io_context is declared before the objects
     // bound to it so that they are destroyed first.
     asio::io_context io;
     tcp::acceptor acceptor;
+    asio::steady_timer gate{io, asio::steady_timer::time_point::max()};
     unsigned short port = 0;
     std::thread thread;
 };
@@ -247,6 +284,33 @@ void FakeLlmServer::push_script(FakeLlmScript script) {
 
 void FakeLlmServer::set_default_script(FakeLlmScript script) {
     impl_->ledger.set_default_script(std::move(script));
+}
+
+void FakeLlmServer::hold_replies() {
+    impl_->holding.store(true);
+}
+
+void FakeLlmServer::release_replies() {
+    impl_->holding.store(false);
+    // The gate is the server thread's: cancel it there, waking every held reply.
+    asio::post(impl_->io, [impl = impl_.get()] { impl->gate.cancel(); });
+}
+
+std::size_t FakeLlmServer::connections_accepted() const {
+    return impl_->ledger.connections_accepted();
+}
+
+std::size_t FakeLlmServer::connections_open() const {
+    return impl_->ledger.connections_open();
+}
+
+std::size_t FakeLlmServer::max_concurrent_responses() const {
+    return impl_->ledger.max_concurrent_responses();
+}
+
+bool FakeLlmServer::wait_for_open_connections(std::size_t count,
+                                              std::chrono::milliseconds timeout) const {
+    return impl_->ledger.wait_for_open_connections(count, timeout);
 }
 
 std::size_t FakeLlmServer::request_count() const {

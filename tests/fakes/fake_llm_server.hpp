@@ -5,10 +5,13 @@
 // reply text streamed as word tokens at a given pace, an HTTP error status,
 // a malformed stream, a stream that stops without [DONE], an error inside the
 // stream, or a hang before the first token; other paths get a 404 and leave
-// the scripts alone. Connections are kept alive between requests. It records
-// every request and, for each, when the client disconnected mid-stream (seen
-// as EOF/reset on the socket while streaming, the moment it happens) and
-// whether the scripted stream was sent in full.
+// the scripts alone. Connections are kept alive between requests (unless a
+// script closes one); the server counts the TCP connections it accepted and
+// those still open, and the most responses it had in progress at once.
+// Replies can be held (nothing sent) until released. It records every
+// request and, for each, when the client disconnected mid-stream (seen as
+// EOF/reset on the socket while streaming, the moment it happens) and whether
+// the scripted stream was sent in full.
 //
 // Ownership and threads: the owner (a test) constructs and destroys it on its
 // own thread. The server runs its own io_context on its own thread; every
@@ -58,6 +61,16 @@ class FakeLlmServer {
     void push_script(FakeLlmScript script);
     void set_default_script(FakeLlmScript script);
 
+    // While held, every reply (those already waiting and new ones) waits
+    // before its first byte; release lets them all go.
+    void hold_replies();
+    void release_replies();
+
+    std::size_t connections_accepted() const;
+    std::size_t connections_open() const;
+    // The most requests that were being answered at the same moment.
+    std::size_t max_concurrent_responses() const;
+
     std::size_t request_count() const;
     std::vector<FakeLlmRequest> requests() const;
     FakeLlmRequest request(std::size_t index) const;  // index < request_count()
@@ -68,6 +81,8 @@ class FakeLlmServer {
                                                          std::chrono::milliseconds timeout) const;
     // The response to request `index` is over: sent in full or abandoned.
     bool wait_for_end(std::size_t index, std::chrono::milliseconds timeout) const;
+    // Exactly `count` connections are open (every other one was closed).
+    bool wait_for_open_connections(std::size_t count, std::chrono::milliseconds timeout) const;
 
   private:
     struct Impl;

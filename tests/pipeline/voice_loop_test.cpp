@@ -206,6 +206,33 @@ TEST_F(VoiceLoopTest, ResponseCancelStopsTheReply) {
     EXPECT_EQ(sink.last().at("error").at("code").as_string(), "response_cancel_not_active");
 }
 
+TEST_F(VoiceLoopTest, SaturatedOrUnavailableBackendsHaveTheirOwnErrorCodes) {
+    open();
+    const std::vector<std::pair<errc, std::string>> cases = {
+        {errc::backend_saturated, "llm_backend_saturated"},
+        {errc::backend_unreachable, "llm_backend_unavailable"},
+        {errc::timeout, "llm_timeout"}};
+    std::size_t responses = 0;
+    for (const auto& [code, expected] : cases) {
+        FakeLanguageModel::Script failing;
+        failing.deltas = {};
+        failing.fail_with = "the backend is " + expected;
+        failing.fail_code = code;
+        llm.script(failing);
+        session->handle_text(R"({"type":"response.create"})");
+        ++responses;
+        ASSERT_TRUE(run_until([&] { return sink.count("response.done") == responses; }));
+        const auto& err = sink.last_of("error").at("error").as_object();
+        EXPECT_EQ(err.at("code").as_string(), expected);
+        const auto& done = sink.last_of("response.done").at("response").as_object();
+        EXPECT_EQ(done.at("status").as_string(), "failed");
+        EXPECT_EQ(done.at("status_details").at("error").at("code").as_string(), expected);
+    }
+    // The backend learns which session asks, so that its queue can be fair.
+    ASSERT_FALSE(llm.requests().empty());
+    EXPECT_FALSE(llm.requests().back().session_key.empty());
+}
+
 TEST_F(VoiceLoopTest, LlmFailureFailsTheResponseAndTheSessionGoesOn) {
     open();
     FakeLanguageModel::Script failing;

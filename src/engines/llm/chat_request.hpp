@@ -16,6 +16,9 @@ struct ChatRequest {
     std::vector<ChatMessage> messages;
     std::optional<int> max_tokens;
     std::optional<double> temperature;
+    // Who asks (the session id): requests waiting for a busy backend are
+    // served fairly across keys. Not sent to the backend.
+    std::string session_key;
 };
 
 // How a streamed completion ended.

@@ -1,6 +1,9 @@
 #include "engines/llm/http_connection.hpp"
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -173,6 +176,9 @@ asio::awaitable<std::error_code> HttpConnection::write(const HttpRequest& reques
     auto state = co_await asio::this_coro::cancellation_state;
     if (cancelled(state)) co_return impl.fail(asio::error::operation_aborted, state);
     if (!is_open()) co_return not_connected();
+    // The parser of the previous response on a kept-alive connection says
+    // nothing about this one (response_started()).
+    impl.parser.reset();
 
     http::request<http::string_body> message{http::string_to_verb(request.method), request.target,
                                              11};
@@ -260,6 +266,30 @@ asio::awaitable<HttpBodyRead> HttpConnection::read_body_some(std::span<char> out
 
 bool HttpConnection::body_done() const {
     return impl_->parser && impl_->parser->is_done();
+}
+
+bool HttpConnection::response_started() const {
+    return impl_->buffer.size() > 0 || (impl_->parser && impl_->parser->got_some());
+}
+
+bool HttpConnection::reusable() const {
+    const Impl& impl = *impl_;
+    return is_open() && impl.parser && impl.parser->is_done() && impl.parser->keep_alive() &&
+           impl.buffer.size() == 0;
+}
+
+bool HttpConnection::idle_and_alive() const {
+    if (!is_open()) return false;
+    Impl& impl = *impl_;
+    char byte = 0;
+    const ssize_t peeked = ::recv(impl.tcp().socket().native_handle(), &byte, 1,
+                                  MSG_PEEK | MSG_DONTWAIT);
+    if (peeked == 0) return false;  // the server closed it (FIN)
+    if (peeked < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
+    // Bytes on an idle plain connection are not a response to anything. On
+    // TLS they may be a late session ticket, or a close_notify before a FIN
+    // we cannot see without reading: keep it, the retry covers the latter.
+    return impl.tls.has_value();
 }
 
 void HttpConnection::close() {

@@ -1,9 +1,12 @@
 // One HTTP/1.1 client connection to a language-model backend, over plain TCP
 // or TLS, whose response body is read incrementally as bytes arrive.
 //
-// Ownership: owned by one OpenAiChatModel::stream() call; issue 4's pool will
-// keep idle ones for reuse. Threads: every method must be called (awaited)
-// from the executor passed to the constructor; not thread-safe.
+// Ownership: owned by one request at a time (an LlmBackend::Lease); between
+// requests an IdleConnectionCache keeps it for reuse (HTTP/1.1 keep-alive).
+// Threads: not thread-safe; one coroutine at a time uses it. A reused
+// connection may be awaited from another strand of the same io_context than
+// the one that opened it: the hand-over goes through the cache's mutex, and
+// every completion runs on the awaiting coroutine's executor.
 //
 // Cancellation and time: each operation follows the awaiting coroutine's
 // cancellation slot. A terminal cancellation aborts the operation in flight,
@@ -78,6 +81,17 @@ class HttpConnection {
     // EOF: all decoded); 0 bytes and body_done() once the body is over.
     boost::asio::awaitable<HttpBodyRead> read_body_some(std::span<char> out);
     bool body_done() const;
+
+    // Whether any byte of the current response has arrived. A request whose
+    // response has not started may be retried elsewhere: nothing of it was
+    // answered.
+    bool response_started() const;
+    // The response was read to its end, the server did not ask to close, and
+    // nothing unread follows it: the connection can carry another request.
+    bool reusable() const;
+    // For a connection sitting idle: false if the server has closed it (or
+    // sent something unasked, for plain HTTP). Does not block or consume.
+    bool idle_and_alive() const;
 
     // Closes the socket now; idempotent. Operations in flight are aborted.
     void close();

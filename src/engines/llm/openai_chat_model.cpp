@@ -25,44 +25,48 @@ namespace {
 
 // An error body longer than this is cut: only its message is wanted.
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
+// After [DONE] the body's end (the chunked terminator) normally comes in the
+// same packet; reading it lets the connection serve the next request. A
+// backend that sends more, or is slow to end, costs its connection, not the
+// reply.
+constexpr std::size_t kMaxDrainBytes = 64 * 1024;
+constexpr auto kDrainTimeout = std::chrono::seconds(1);
 
-enum class Phase { connecting, awaiting_first_token, streaming };
+enum class Phase { awaiting_first_token, streaming };
 
-// The three deadlines of one call, all counted from its start so that each
-// bounds what the user actually waits for. 0 or less disables one.
+// The deadlines of one call. First-token and total count from its start, so
+// that each bounds what the user actually waits for (a wait for a free slot
+// included); the connect timeout counts from the moment a slot is free (the
+// queue has its own timeout). 0 or less disables one.
 struct Deadlines {
     Deadlines(Clock::time_point start, const LlmConfig& config)
-        : connect(after(start, config.connect_timeout_ms)),
-          first_token(after(start, config.first_token_timeout_ms)),
+        : first_token(after(start, config.first_token_timeout_ms)),
           total(after(start, config.total_timeout_ms)),
           config_(config) {}
 
     Clock::time_point for_phase(Phase phase) const {
-        switch (phase) {
-            case Phase::connecting:
-                return std::min({connect, first_token, total});
-            case Phase::awaiting_first_token:
-                return std::min(first_token, total);
-            case Phase::streaming:
-                return total;
-        }
-        return total;
+        return phase == Phase::streaming ? total : std::min(first_token, total);
+    }
+
+    Clock::duration connect_timeout() const {
+        return std::chrono::milliseconds(std::max(0, config_.connect_timeout_ms));
     }
 
     // Names the deadline that ended `phase` (the earliest one that applied).
     std::string timeout_message(Phase phase) const {
-        const Clock::time_point expired = for_phase(phase);
-        if (phase == Phase::connecting && expired == connect) {
-            return "connect timeout: no connection within " + ms(config_.connect_timeout_ms);
-        }
-        if (phase != Phase::streaming && expired == first_token) {
+        if (phase != Phase::streaming && for_phase(phase) == first_token) {
             return "first token timeout: no reply text within " +
                    ms(config_.first_token_timeout_ms);
         }
         return "total timeout: reply not finished within " + ms(config_.total_timeout_ms);
     }
 
-    Clock::time_point connect, first_token, total;
+    std::string connect_timeout_message(const std::string& peer) const {
+        return "connect timeout: no connection to " + peer + " within " +
+               ms(config_.connect_timeout_ms);
+    }
+
+    Clock::time_point first_token, total;
 
   private:
     static Clock::time_point after(Clock::time_point start, int timeout_ms) {
@@ -83,12 +87,47 @@ ChatOutcome failure(std::error_code error, std::string message) {
 }
 
 // Maps a transport error to the outcome the caller sees; `what` says what we
-// were doing ("connect to host:port", "reading the reply").
+// were doing ("sending the request to host:port", "reading the reply").
 ChatOutcome transport_failure(std::error_code ec, errc otherwise, const std::string& what,
                               const Deadlines& deadlines, Phase phase) {
     if (ec == errc::cancelled) return failure(errc::cancelled, "cancelled");
     if (ec == errc::timeout) return failure(errc::timeout, deadlines.timeout_message(phase));
     return failure(otherwise, what + " failed: " + ec.message());
+}
+
+// Why the backend could not take the request: saturated (queue full or queue
+// timeout), down (no connection: refused, unreachable, connect timeout), or
+// the request itself failed on the way.
+ChatOutcome open_failure(const LlmBackend::Opened& opened, const Deadlines& deadlines,
+                         const std::string& peer) {
+    using Stage = LlmBackend::Stage;
+    const std::error_code ec = opened.error;
+    if (ec == errc::cancelled) return failure(errc::cancelled, "cancelled");
+    switch (opened.stage) {
+        case Stage::queue:
+            return failure(ec, opened.message);
+        case Stage::connect:
+            // Only a deadline of the connect's own counts as the backend
+            // being down; the reply's deadline passing while connecting is a
+            // timeout of the reply.
+            if (ec == errc::timeout) {
+                if (opened.connect_deadline < deadlines.for_phase(Phase::awaiting_first_token)) {
+                    return failure(errc::backend_unreachable,
+                                   deadlines.connect_timeout_message(peer));
+                }
+                return failure(errc::timeout, deadlines.timeout_message(Phase::awaiting_first_token));
+            }
+            return failure(errc::backend_unreachable,
+                           "connect to " + peer + " failed: " + ec.message());
+        case Stage::send:
+            return transport_failure(ec, errc::backend_unreachable,
+                                     "sending the request to " + peer, deadlines,
+                                     Phase::awaiting_first_token);
+        case Stage::head:
+            break;
+    }
+    return transport_failure(ec, errc::bad_response, "reading the reply of " + peer, deadlines,
+                             Phase::awaiting_first_token);
 }
 
 }  // namespace
@@ -130,6 +169,8 @@ OpenAiChatModel::OpenAiChatModel(LlmConfig config, TlsOptions tls) : config_(std
         if (ec) config_error_ = "llm TLS trust store could not be loaded: " + ec.message();
         tls_context_->set_verify_mode(ssl::verify_peer);
     }
+    backend_ = std::make_unique<LlmBackend>(endpoint_, tls_context_.get(),
+                                            LlmBackend::options_from(config_));
 }
 
 OpenAiChatModel::~OpenAiChatModel() = default;
@@ -163,8 +204,14 @@ HttpRequest OpenAiChatModel::http_request(const ChatRequest& request) const {
     return http;
 }
 
+LlmPoolStats OpenAiChatModel::pool_stats() const {
+    return backend_ ? backend_->stats() : LlmPoolStats{};
+}
+
 asio::awaitable<ChatOutcome> OpenAiChatModel::stream(ChatRequest request, DeltaSink on_delta) {
-    co_return co_await cancellation_as_error(run(std::move(request), std::move(on_delta)));
+    ChatOutcome outcome = co_await cancellation_as_error(run(std::move(request), std::move(on_delta)));
+    if (backend_) backend_->record_outcome(outcome.error);
+    co_return outcome;
 }
 
 asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink on_delta) {
@@ -173,28 +220,20 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink
     const Deadlines deadlines(Clock::now(), config_);
     const std::string peer = endpoint_.host + ":" + endpoint_.port;
     const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
-    const asio::any_io_executor executor = co_await asio::this_coro::executor;
-    // Closes the socket on every way out, cancellation included (RAII).
-    HttpConnection connection(executor, tls_context_.get());
 
-    Phase phase = Phase::connecting;
-    connection.set_deadline(deadlines.for_phase(phase));
-    if (const auto ec = co_await connection.connect(endpoint_)) {
-        co_return transport_failure(ec, errc::backend_unreachable, "connect to " + peer, deadlines,
-                                    phase);
-    }
-    phase = Phase::awaiting_first_token;
-    connection.set_deadline(deadlines.for_phase(phase));
+    // The request's slot and connection. Every way out before finish(),
+    // cancellation included, closes the connection at once and frees the
+    // slot for the next waiter (RAII).
+    LlmBackend::Lease lease;
+    Phase phase = Phase::awaiting_first_token;
     const HttpRequest http = http_request(request);
-    if (const auto ec = co_await connection.write(http)) {
-        co_return transport_failure(ec, errc::backend_unreachable, "sending the request to " + peer,
-                                    deadlines, phase);
-    }
+    const Clock::duration connect_timeout = deadlines.connect_timeout();
+    const Clock::time_point response_deadline = deadlines.for_phase(phase);
     HttpResponseHead head;
-    if (const auto ec = co_await connection.read_head(head)) {
-        co_return transport_failure(ec, errc::bad_response, "reading the reply of " + peer,
-                                    deadlines, phase);
-    }
+    const LlmBackend::Opened opened = co_await backend_->open(
+        lease, request.session_key, http, head, connect_timeout, response_deadline);
+    if (opened.error) co_return open_failure(opened, deadlines, peer);
+    HttpConnection& connection = lease.connection();
 
     std::array<char, 4096> chunk{};
     if (head.status < 200 || head.status >= 300) {
@@ -206,6 +245,7 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink
             if (read.error) break;
         }
         if (cancelled(state)) co_return failure(errc::cancelled, "cancelled");
+        lease.finish();  // an error body read whole leaves the connection reusable
         std::string message =
             "HTTP " + std::to_string(head.status) + " " + head.reason + " from " + peer;
         if (!body.empty()) message += ": " + OpenAiStreamDecoder::describe_error_body(body);
@@ -233,10 +273,7 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink
         on_delta(delta);
     };
     while (!decoder.done() && !stream_error && !connection.body_done()) {
-        if (cancelled(state)) {
-            connection.close();
-            co_return failure(errc::cancelled, "cancelled");
-        }
+        if (cancelled(state)) co_return failure(errc::cancelled, "cancelled");
         const HttpBodyRead read = co_await connection.read_body_some(chunk);
         if (read.bytes > 0 && sse.feed({chunk.data(), read.bytes}, on_event)) {
             co_return failure(errc::bad_response, "event stream from " + peer +
@@ -248,8 +285,21 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink
         }
     }
     if (cancelled(state)) co_return failure(errc::cancelled, "cancelled");
-    // Issue 4 will read to the end of the body here and keep the connection.
-    connection.close();
+    if (decoder.done() && !stream_error) {
+        // Read on to the body's end so that the connection can be reused;
+        // its failure or slowness only costs the connection (finish() then
+        // closes it), never the reply that is already complete.
+        connection.set_deadline(std::min(deadlines.total, Clock::now() + kDrainTimeout));
+        std::size_t drained = 0;
+        while (!connection.body_done() && drained <= kMaxDrainBytes) {
+            const HttpBodyRead read = co_await connection.read_body_some(chunk);
+            drained += read.bytes;
+            if (read.error) break;
+        }
+        if (cancelled(state)) co_return failure(errc::cancelled, "cancelled");
+    }
+    // A failed stream leaves the body half-read: the lease then closes it.
+    if (!stream_error) lease.finish();
 
     ChatOutcome outcome;
     outcome.finish_reason = decoder.finish_reason();

@@ -7,10 +7,17 @@
 // concurrently on different strands. Threads: stream() runs on the executor
 // of the coroutine that awaits it and does network I/O only.
 //
-// Time and cancellation: connect, first-token and total timeouts from
-// LlmConfig end the call with errc::timeout and a message naming which one; a
-// terminal cancellation of the awaiting coroutine closes the socket at once
-// and ends the call with errc::cancelled. See http_connection.hpp.
+// Connections and load: requests go through an LlmBackend (llm_backend.hpp):
+// keep-alive connections reused across sessions, at most
+// llm.max_concurrent_requests in flight, the rest queued fairly for at most
+// llm.queue_timeout_ms. A full queue or a queue timeout ends the call with
+// errc::backend_saturated; no connection (refused, unreachable, connect
+// timeout) with errc::backend_unreachable.
+//
+// Time and cancellation: first-token and total timeouts from LlmConfig end the
+// call with errc::timeout and a message naming which one; a terminal
+// cancellation of the awaiting coroutine leaves the queue or closes the socket
+// at once and ends the call with errc::cancelled. See http_connection.hpp.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <memory>
@@ -19,6 +26,8 @@
 #include "config/config.hpp"
 #include "engines/llm/http_connection.hpp"
 #include "engines/llm/language_model.hpp"
+#include "engines/llm/llm_backend.hpp"
+#include "engines/llm/llm_pool_stats.hpp"
 
 namespace confab::engines {
 
@@ -40,6 +49,9 @@ class OpenAiChatModel final : public LanguageModel {
     // or empty. stream() then fails at once with errc::invalid_argument.
     const std::string& config_error() const { return config_error_; }
 
+    // The backend's connection pool and request counters (thread-safe).
+    LlmPoolStats pool_stats() const;
+
   private:
     // stream() without the cancellation-exception guard (see cancellation_as_error.hpp).
     boost::asio::awaitable<ChatOutcome> run(ChatRequest request, DeltaSink on_delta);
@@ -51,6 +63,7 @@ class OpenAiChatModel final : public LanguageModel {
     std::string target_;  // e.g. "/v1/chat/completions"
     std::string config_error_;
     std::unique_ptr<boost::asio::ssl::context> tls_context_;  // https only
+    std::unique_ptr<LlmBackend> backend_;  // null when config_error_ is set
 };
 
 }  // namespace confab::engines

@@ -7,6 +7,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <thread>
 
 namespace confab::test {
 namespace {
@@ -78,6 +79,63 @@ TEST(FakeLlmServer, WaitsTimeOutWhenNothingHappens) {
     EXPECT_FALSE(server.wait_for_requests(1, 20ms));
     EXPECT_FALSE(server.wait_for_disconnect(0, 20ms).has_value());
     EXPECT_EQ(server.url(), "http://127.0.0.1:" + std::to_string(server.port()) + "/v1");
+}
+
+TEST(FakeLlmServer, CountsConnectionsAndHoldsRepliesUntilReleased) {
+    FakeLlmServer server;
+    server.hold_replies();
+    asio::io_context io;
+    beast::tcp_stream first(io);
+    beast::tcp_stream second(io);
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), server.port());
+    first.connect(endpoint);
+    second.connect(endpoint);
+    beast::flat_buffer buffer;
+    std::thread release([&] {
+        // Both requests are in before anything is answered.
+        EXPECT_TRUE(server.wait_for_requests(2, 5s));
+        EXPECT_FALSE(server.wait_for_end(0, 0ms));
+        server.release_replies();
+    });
+    std::thread other([&] {
+        beast::flat_buffer other_buffer;
+        EXPECT_EQ(post(second, other_buffer, "/v1/chat/completions", "{}").result_int(), 200u);
+    });
+    EXPECT_EQ(post(first, buffer, "/v1/chat/completions", "{}").result_int(), 200u);
+    other.join();
+    release.join();
+    EXPECT_EQ(server.connections_accepted(), 2u);
+    EXPECT_EQ(server.connections_open(), 2u);
+    EXPECT_EQ(server.max_concurrent_responses(), 2u);
+    first.close();
+    second.close();
+    EXPECT_TRUE(server.wait_for_open_connections(0, 5s));
+}
+
+TEST(FakeLlmServer, ScriptsCanCloseTheConnection) {
+    FakeLlmServer server;
+    FakeLlmScript closing;
+    closing.close_after_reply = true;
+    server.push_script(closing);
+    FakeLlmScript dropping;
+    dropping.mode = FakeLlmScript::Mode::close_without_reply;
+    server.push_script(dropping);
+
+    asio::io_context io;
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), server.port());
+    beast::tcp_stream stream(io);
+    stream.connect(endpoint);
+    beast::flat_buffer buffer;
+    const auto answered = post(stream, buffer, "/v1/chat/completions", "{}");
+    EXPECT_EQ(answered.result_int(), 200u);
+    EXPECT_TRUE(answered.keep_alive());  // announced, then not kept
+    EXPECT_TRUE(server.wait_for_open_connections(0, 5s));
+
+    beast::tcp_stream again(io);
+    again.connect(endpoint);
+    EXPECT_THROW(post(again, buffer, "/v1/chat/completions", "{}"), boost::system::system_error);
+    EXPECT_EQ(server.request_count(), 2u);
+    EXPECT_EQ(server.connections_accepted(), 2u);
 }
 
 }  // namespace

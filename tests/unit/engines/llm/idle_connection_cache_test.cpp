@@ -1,0 +1,77 @@
+// IdleConnectionCache: most recent first, bounded, expiring, per owner, and
+// emptied when its io_context goes. (Unconnected connections suffice: the
+// cache never looks inside them.)
+#include "engines/llm/idle_connection_cache.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+namespace confab::engines {
+namespace {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+std::unique_ptr<HttpConnection> connection(asio::io_context& io) {
+    return std::make_unique<HttpConnection>(io.get_executor(), nullptr);
+}
+
+IdleConnectionCache::IdleCount counter() {
+    return std::make_shared<std::atomic<std::size_t>>(0);
+}
+
+TEST(IdleConnectionCache, GivesTheMostRecentBackAndKeepsAtMostMaxIdle) {
+    asio::io_context io;
+    auto& cache = asio::use_service<IdleConnectionCache>(io);
+    const IdleConnectionCache::Limits limits{2, 60s};
+    const auto count = counter();
+    auto first = connection(io);
+    auto second = connection(io);
+    auto third = connection(io);
+    HttpConnection* const second_ptr = second.get();
+    HttpConnection* const third_ptr = third.get();
+    cache.put(1, std::move(first), limits, count);
+    cache.put(1, std::move(second), limits, count);
+    cache.put(1, std::move(third), limits, count);  // the oldest goes
+    EXPECT_EQ(count->load(), 2u);
+
+    EXPECT_EQ(cache.take(2, limits), nullptr);  // another owner has none
+    EXPECT_EQ(cache.take(1, limits).get(), third_ptr);
+    EXPECT_EQ(cache.take(1, limits).get(), second_ptr);
+    EXPECT_EQ(cache.take(1, limits), nullptr);
+    EXPECT_EQ(count->load(), 0u);
+}
+
+TEST(IdleConnectionCache, ExpiredConnectionsAreDropped) {
+    asio::io_context io;
+    auto& cache = asio::use_service<IdleConnectionCache>(io);
+    const auto count = counter();
+    cache.put(1, connection(io), IdleConnectionCache::Limits{4, 60s}, count);
+    EXPECT_EQ(count->load(), 1u);
+    // Every connection is older than a zero timeout.
+    EXPECT_EQ(cache.take(1, IdleConnectionCache::Limits{4, 0s}), nullptr);
+    EXPECT_EQ(count->load(), 0u);
+}
+
+TEST(IdleConnectionCache, ZeroMaxIdleKeepsNothing) {
+    asio::io_context io;
+    auto& cache = asio::use_service<IdleConnectionCache>(io);
+    const auto count = counter();
+    cache.put(1, connection(io), IdleConnectionCache::Limits{0, 60s}, count);
+    EXPECT_EQ(count->load(), 0u);
+    EXPECT_EQ(cache.take(1, IdleConnectionCache::Limits{0, 60s}), nullptr);
+}
+
+TEST(IdleConnectionCache, GoesWithItsIoContext) {
+    const auto count = counter();
+    {
+        asio::io_context io;
+        asio::use_service<IdleConnectionCache>(io).put(
+            7, connection(io), IdleConnectionCache::Limits{4, 60s}, count);
+        EXPECT_EQ(count->load(), 1u);
+    }
+    EXPECT_EQ(count->load(), 0u);
+}
+
+}  // namespace
+}  // namespace confab::engines
