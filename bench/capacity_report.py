@@ -121,16 +121,20 @@ def _p(lat, key, q):
 
 
 def curve_table(curve_runs, verdicts):
-    lines = ["| N | e2e p50 | e2e p95 | e2e p99 | STT final p95 | underruns | failed turns | barge-in stop p95 (n) | "
-             "server CPU avg / max % | RSS max MB | duty | SLO |",
+    lines = ["e2e = end of speech → first reply audio delta (client clock, ms). STT final p95: end of speech → "
+             "transcript received (client), and the server's own `speech_stopped` → transcript final.", "",
+             "| N | e2e p50 | e2e p95 | e2e p99 | STT final p95 (client / server) | underruns | failed turns | "
+             "barge-in stop p95 (n) | server CPU avg / max % | RSS max MB | duty | SLO |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r, v in zip(curve_runs, verdicts):
         lat, proc = r["latency_ms"], r["server_process"]
+        srv = r.get("server_timings_ms", {})
         barge = lat.get("barge_in_to_last_audio_ms") or {}
         lines.append(
             f"| {r['users']['requested']} | {_fmt(_p(lat, 'end_of_speech_to_first_audio_ms', 'p50'))} | "
             f"{_fmt(_p(lat, 'end_of_speech_to_first_audio_ms', 'p95'))} | "
-            f"{_fmt(_p(lat, 'end_of_speech_to_first_audio_ms', 'p99'))} | {_fmt(_p(lat, 'stt_final_ms', 'p95'))} | "
+            f"{_fmt(_p(lat, 'end_of_speech_to_first_audio_ms', 'p99'))} | {_fmt(_p(lat, 'stt_final_ms', 'p95'))} / "
+            f"{_fmt(_p(srv, 'transcript_final_ms', 'p95'))} | "
             f"{r['playback']['underruns']} | {r['turns']['failed']} | "
             f"{_fmt(_p(lat, 'barge_in_to_last_audio_ms', 'p95'))} ({barge.get('count', 0)}) | "
             f"{proc.get('cpu_percent_avg', 0):.0f} / {proc.get('cpu_percent_max', 0):.0f} | "
@@ -189,7 +193,7 @@ def markdown(summary, ceiling, curve_runs, overload_run, invocation, meta):
         o = s["overload"]
         md += ["## Overload", "",
                f"{o['offered']} users offered to a confab admitting {o['max_sessions']}: {o['refused']} refused "
-               f"({o['refused_by_error_event']} with a `server_at_capacity` error event, the rest by close 1013), "
+               f"({o['refused_by_error_event']} `server_at_capacity` error events seen; a close with 1013 also counts as a refusal), "
                f"{o['admitted']} admitted. Verdict: **{'pass' if o['pass'] else 'FAIL'}**"
                + (": " + "; ".join(o["reasons"]) if o["reasons"] else "") + ".", ""]
     else:

@@ -131,7 +131,9 @@ asio::awaitable<void> SimulatedUser::Impl::reader() {
             break;
         }
         const auto data = buffer.cdata();
-        on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
+        // Once the user has hung up, what the server still sends (e.g. the
+        // cancelled reply's response.done) is nobody's business: not a failed turn.
+        if (!left) on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
         buffer.consume(buffer.size());
     }
     closed = true;
