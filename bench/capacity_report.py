@@ -96,7 +96,8 @@ def summarize(ceiling, curve_runs, overload_run=None, max_sessions=0):
     eff = efficiency(largest, bare)
     out = {
         "bare_engine": {"streams": streams, "cpu_percent_at_max": ceiling.get("cpu_percent_at_max", 0)},
-        "duty_cycle": {"value": duty, "from_runs": [r["users"]["requested"] for r in (passing or curve_runs)]},
+        "duty_cycle": {"value": duty, "from_runs": [r["users"]["requested"] for r in (passing or curve_runs)],
+                       "from_passing_runs": bool(passing)},
         "bare_engine_users": bare,
         "formula": f"bare-engine-limited users = K / duty = {streams} / {duty:.3f} = {bare:.1f}",
         "curve": verdicts,
@@ -176,19 +177,27 @@ def markdown(summary, ceiling, curve_runs, overload_run, invocation, meta):
            "## Streams → users", "",
            "A bench user speaks a recording, waits for and hears the reply, pauses 1–2 s, speaks again. Its speech "
            "duty cycle = recording seconds sent / seconds connected (measured by confab-bench, `duty_cycle.speech` "
-           f"in its JSON), pooled over the runs that met the SLO (N = {s['duty_cycle']['from_runs']}): "
+           "in its JSON), pooled over " + ("the runs that met the SLO" if s["duty_cycle"]["from_passing_runs"]
+                                           else "all runs (none met the SLO)")
+           + f" (N = {', '.join(map(str, s['duty_cycle']['from_runs']))}): "
            f"**{s['duty_cycle']['value']:.3f}**. One user therefore keeps that fraction of one real-time stream "
            "busy, and", "", f"    {s['formula']}", "",
            "(The server decodes each turn from ~300 ms before the speech onset to the end-of-turn decision rather "
            "than the whole file, so the engine work per user is close to, not exactly, the recording time.)", "",
            "## Capacity curve", ""]
     md += curve_table(curve_runs, s["curve"])
-    md += ["", f"**Largest N meeting the SLO: {s['largest_n']}** (it and every smaller N passed"
-           + (f"; N = {s['largest_n_any']} passed above a failure" if s["largest_n_any"] > s["largest_n"] else "")
-           + ").", "",
-           f"**Efficiency = largest N / bare-engine-limited N = {s['largest_n']} / {s['bare_engine_users']:.1f} = "
-           f"{s['efficiency']:.2f}** (target ≥ {s['efficiency_target']}: "
-           f"{'met' if s['efficiency_pass'] else 'NOT met'}).", ""]
+    above = f"; N = {s['largest_n_any']} passed above a failure" if s["largest_n_any"] > s["largest_n"] else ""
+    if s["largest_n"] > 0:
+        md += ["", f"**Largest N meeting the SLO: {s['largest_n']}** (it and every smaller N passed{above}).", ""]
+    else:
+        md += ["", f"**Largest N meeting the SLO: 0** (the smallest N failed{above}).", ""]
+    if s["bare_engine_users"] > 0:
+        md += [f"**Efficiency = largest N / bare-engine-limited N = {s['largest_n']} / {s['bare_engine_users']:.1f} = "
+               f"{s['efficiency']:.2f}** (target ≥ {s['efficiency_target']}: "
+               f"{'met' if s['efficiency_pass'] else 'NOT met'}).", ""]
+    else:
+        md += ["**Efficiency: undefined** — the bare engine kept up with no stream count tried (or no duty cycle "
+               "was measured), so there is no engine limit to compare with.", ""]
     if "overload" in s:
         o = s["overload"]
         md += ["## Overload", "",

@@ -10,6 +10,7 @@
 // (load_config: defaults, CONFAB_* environment, --config FILE, flags), and the
 // decoders are made by the PocketsphinxFactory confab uses, so "same config"
 // holds by construction. Only the [stt] section matters here.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstdio>
@@ -160,6 +161,15 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "confab-stt-ceiling: %zu recordings (%.0f s), %d Hz, %.0f s trials\n",
                  recordings.size(), audio_s, rate, o.trial_s);
+    double longest_s = 0;
+    for (const auto& r : recordings)
+        longest_s = std::max(longest_s, static_cast<double>(r.pcm.size()) / rate);
+    if (o.trial_s < 2 * longest_s) {
+        // A stream that starts on the longest recording finishes at most one
+        // utterance: the final-latency percentiles rest on few samples.
+        std::fprintf(stderr, "confab-stt-ceiling: warning: trials shorter than %.0f s (twice the longest "
+                     "recording) give few final results per stream\n", 2 * longest_s);
+    }
 
     // Confab's STT pool takes a partial hypothesis this often: the bare streams do too.
     CeilingTrial trial(factory, recordings, pool::SttPool::Options{}.partial_interval_ms);

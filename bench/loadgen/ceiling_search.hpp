@@ -15,8 +15,9 @@ struct CeilingCriteria {
     // leaves 600 ms after the silence for STT + LLM first token + TTS first
     // audio; with a 200 ms LLM and ~100 ms of TTS, 300 ms is STT's share.
     double max_final_p95_ms = 300;
-    // Largest lateness of a frame's feed in the last fifth of the trial: a
-    // stream that cannot keep up builds a backlog that only grows.
+    // Largest lateness of a frame's feed in the last fifth of the trial, or
+    // of a stream still behind at its end: a stream that cannot keep up
+    // builds a backlog that only grows.
     double max_backlog_ms = 300;
 };
 

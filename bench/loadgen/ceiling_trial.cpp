@@ -25,6 +25,7 @@ struct StreamLog {
     int utterances = 0;
     int errors = 0;
     double audio_s = 0;
+    double behind_at_stop_ms = 0;  // how far behind real time the stream was when it stopped
 };
 
 }  // namespace
@@ -66,7 +67,8 @@ bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
             for (std::size_t at = 0; at + frame <= pcm.size(); at += frame) {
                 deadline += 20ms;  // this frame has fully arrived
                 // A stream far behind stops with the wall clock, not its backlog.
-                if (deadline >= end || Clock::now() >= end + 2s) {
+                if (const auto now = Clock::now(); deadline >= end || now >= end + 2s) {
+                    log.behind_at_stop_ms = std::max(0.0, ms_between(deadline, now));
                     decoder.cancel();
                     return;
                 }
@@ -116,6 +118,7 @@ bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
         out.errors += log.errors;
         out.audio_s += log.audio_s;
         for (double ms : log.final_ms) out.final_ms.add(ms);
+        out.backlog_end_ms = std::max(out.backlog_end_ms, log.behind_at_stop_ms);
         for (const auto& [at, ms] : log.lateness) {
             out.lateness_ms.add(ms);
             if (at >= tail_from) out.backlog_end_ms = std::max(out.backlog_end_ms, ms);

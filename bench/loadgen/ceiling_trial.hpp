@@ -32,7 +32,9 @@ struct TrialResult {
     double audio_s = 0;          // audio fed, all streams
     LatencySeries final_ms;      // end of an utterance's audio → its final hypothesis
     LatencySeries lateness_ms;   // each frame's feed, after its deadline
-    double backlog_end_ms = 0;   // largest lateness in the last fifth of the trial
+    // Largest lateness in the last fifth of the trial, or of a stream still
+    // behind real time when the trial ended: a growing backlog shows here.
+    double backlog_end_ms = 0;
     double cpu_percent = 0;      // this process; 100 = one core
     double machine_cpu_percent = 0;  // all processes; 100 = every core busy
 };
