@@ -11,14 +11,17 @@
 #
 # Usage: bench/capacity.sh [--users "1 5 10 20 30 40"] [--duration 60]
 #                          [--trial-seconds 30] [--silence-ms 500] [--out NAME]
-#                          [--confab-arg ARG]... [--ceiling-arg ARG]... [--skip-overload]
-#                          [-- CONFAB-BENCH ARGS...]
+#                          [--confab-arg ARG]... [--ceiling-arg ARG]... [--overload-arg ARG]...
+#                          [--skip-overload] [-- CONFAB-BENCH ARGS...]
 #   --confab-arg ARG    passed to every confab AND (after `--`) to the ceiling,
 #                       so both use the same configuration (e.g. rate limits,
 #                       --stt-fast false)
 #   --ceiling-arg ARG   passed to confab-stt-ceiling only (e.g. --start 4)
+#   --overload-arg ARG  passed last to the overload run's confab only (e.g. flags
+#                       of a load-based admission); the verdict still expects
+#                       exactly largest N admitted and the rest refused
 #   --silence-ms MS     the silence_duration_ms the SLO adds 600 ms to (confab's default 500)
-# Smoke run: bench/capacity.sh --users "1 2" --duration 15 --trial-seconds 8 --out capacity_smoke
+# Smoke run: bench/capacity.sh --users "1 2" --duration 15 --trial-seconds 25 --ceiling-arg --max-streams --ceiling-arg 2 --out capacity_smoke
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
@@ -30,6 +33,7 @@ name=capacity
 skip_overload=0
 confab_args=()
 ceiling_args=()
+overload_args=()
 bench_args=()
 invocation="bench/capacity.sh $*"
 while [[ $# -gt 0 ]]; do
@@ -41,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --out) name=$2; shift 2 ;;
     --confab-arg) confab_args+=("$2"); shift 2 ;;
     --ceiling-arg) ceiling_args+=("$2"); shift 2 ;;
+    --overload-arg) overload_args+=(--confab-arg "$2"); shift 2 ;;
     --skip-overload) skip_overload=1; shift ;;
     --) shift; bench_args=("$@"); break ;;
     -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
@@ -79,7 +84,7 @@ report_args=(--ceiling "$work/ceiling.json" --curve "$work/curve.json")
 if (( largest > 0 && ! skip_overload )); then
   echo "== overload: $((largest * 2)) users offered, --max-sessions $largest" >&2
   "$repo/bench/run_bench.sh" --name overload --out "$work" --users "$((largest * 2))" --duration "$duration" \
-    "${passthrough[@]}" --confab-arg --max-sessions --confab-arg "$largest" \
+    "${passthrough[@]}" --confab-arg --max-sessions --confab-arg "$largest" "${overload_args[@]}" \
     -- "${slo_args[@]}" "${bench_args[@]}"
   report_args+=(--overload "$work/overload.json" --max-sessions "$largest")
 fi
