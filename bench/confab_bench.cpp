@@ -10,39 +10,32 @@
 #include <boost/url/parse.hpp>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 
 #include "loadgen/audio_library.hpp"
 #include "loadgen/bench_options.hpp"
 #include "loadgen/bench_report.hpp"
+#include "loadgen/recording_files.hpp"
 #include "loadgen/server_sampler.hpp"
 #include "loadgen/simulated_user.hpp"
+#include "loadgen/soak_runner.hpp"
 
 namespace asio = boost::asio;
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using namespace confab::bench;
 
 namespace {
 
-std::string default_audio_dir() {
-    // The shared recordings live next to the repository (../shared/audio).
-    return (fs::path(CONFAB_SOURCE_DIR) / ".." / "shared" / "audio").lexically_normal().string();
-}
-
 bool load_audio(const BenchOptions& o, AudioLibrary& audio) {
-    const fs::path dir = o.audio_dir.empty() ? default_audio_dir() : o.audio_dir;
-    for (const char* name : {"jfk.wav", "platforms.wav", "expression.wav"}) {
-        if (auto ec = audio.add_file(dir / name)) {
-            std::fprintf(stderr, "confab-bench: %s: %s\n", (dir / name).c_str(),
-                         ec.message().c_str());
+    const RecordingFiles files = recording_files(o.audio_dir, o.librivox_dir);
+    for (const auto& path : files.required) {
+        if (auto ec = audio.add_file(path)) {
+            std::fprintf(stderr, "confab-bench: %s: %s\n", path.c_str(), ec.message().c_str());
             return false;
         }
     }
-    if (!o.librivox_dir.empty() && fs::is_directory(o.librivox_dir))
-        audio.add_folder(o.librivox_dir);
+    for (const auto& path : files.extra) (void)audio.add_file(path);  // unreadable ones are skipped
     return true;
 }
 
@@ -105,14 +98,20 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "confab-bench: cannot resolve %s\n", options.url.c_str());
         return 1;
     }
-    std::fprintf(stderr, "confab-bench: %d users for %.0f s against %s, %zu recordings\n",
-                 options.users, options.duration_s, options.url.c_str(), audio.utterances().size());
+    const bool soak = options.soak > 0;
+    if (!soak) {
+        std::fprintf(stderr, "confab-bench: %d users for %.0f s against %s, %zu recordings\n",
+                     options.users, options.duration_s, options.url.c_str(),
+                     audio.utterances().size());
+    }
 
     asio::io_context io(1);
     BenchResults results;
     const auto t0 = Clock::now();
-    RunWindow window{t0 + std::chrono::duration_cast<Clock::duration>(
-                              std::chrono::duration<double>(options.duration_s))};
+    // A soak ends when its last session has; until then the window stays open.
+    RunWindow window{soak ? Clock::time_point::max()
+                          : t0 + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(options.duration_s))};
 
     // Ctrl-C ends the run early but still reports.
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -122,18 +121,32 @@ int main(int argc, char** argv) {
 
     std::vector<std::unique_ptr<SimulatedUser>> users;
     int interrupters = 0;
-    int running = options.users;
-    const auto on_user_done = [&](std::exception_ptr e) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                std::fprintf(stderr, "confab-bench: a user failed: %s\n", ex.what());
-            }
+    const int timed_users = soak ? 0 : options.users;  // a soak opens its own sessions
+    int running = timed_users;
+    const auto report_failure = [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            std::fprintf(stderr, "confab-bench: a user failed: %s\n", ex.what());
         }
+    };
+    const auto on_user_done = [&](std::exception_ptr e) {
+        report_failure(e);
         if (--running == 0) signals.cancel();
     };
-    for (int i = 0; i < options.users; ++i) {
+    std::unique_ptr<SoakRunner> soak_runner;
+    if (soak) {
+        soak_runner = std::make_unique<SoakRunner>(
+            io.get_executor(), options, server, audio, results, window,
+            [&](int index) { return settings_for(options, index, t0); });
+        asio::co_spawn(io, soak_runner->run(), [&](std::exception_ptr e) {
+            report_failure(e);
+            window.end = std::min(window.end, Clock::now());  // stops the sampler
+            signals.cancel();
+        });
+    }
+    for (int i = 0; i < timed_users; ++i) {
         const auto settings = settings_for(options, i, t0);
         interrupters += settings.interrupter ? 1 : 0;
         users.push_back(std::make_unique<SimulatedUser>(io.get_executor(), server, audio, results,
@@ -151,8 +164,12 @@ int main(int argc, char** argv) {
 
     const double elapsed =
         std::chrono::duration<double>(std::min(Clock::now(), window.end) - t0).count();
-    const BenchReport report(options, results, elapsed, interrupters);
+    BenchReport report(options, results, elapsed, interrupters);
     std::fputs(report.table().c_str(), stdout);
+    if (soak_runner) {
+        report.add_section("soak", soak_runner->json());
+        std::fputs(soak_runner->table().c_str(), stdout);
+    }
     if (!options.json_path.empty()) {
         std::ofstream out(options.json_path);
         out << boost::json::serialize(report.json()) << "\n";

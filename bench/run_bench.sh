@@ -4,20 +4,22 @@
 # bench/results/<name>.json and bench/results/<name>.md.
 #
 # Usage: bench/run_bench.sh [--name NAME] [--users "1 4 8"] [--duration S]
-#                           [--confab-arg ARG]... [-- CONFAB-BENCH ARGS...]
+#                           [--out DIR] [--confab-arg ARG]... [-- CONFAB-BENCH ARGS...]
 # Example: bench/run_bench.sh --name single_session --users 1 --duration 60
 #
 # The fake LLM answers with 1-3 sentences, 200 ms to the first token, then
 # 40 tokens/s. Every process started here is stopped on exit (trap EXIT).
+# --out DIR writes <name>.json/.md there instead of bench/results (capacity.sh).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
 name=run
 users="1"
 duration=60
+out="$repo/bench/results"
 confab_args=()
 bench_args=()
-invocation="bench/run_bench.sh $*"
+invocation=${BENCH_INVOCATION:-"bench/run_bench.sh $*"}  # soak.sh names itself
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --name) name=$2; shift 2 ;;
@@ -25,14 +27,15 @@ while [[ $# -gt 0 ]]; do
     --duration) duration=$2; shift 2 ;;
     --confab-arg) confab_args+=("$2"); shift 2 ;;
     --) shift; bench_args=("$@"); break ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --out) out=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run_bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 work="$repo/bench/results/tmp/$name"
 rm -rf "$work"
-mkdir -p "$work" "$repo/bench/results"
+mkdir -p "$work" "$out"
 
 # Every process we start, stopped in reverse order on any exit.
 pids=()
@@ -102,5 +105,5 @@ for n in $users; do
 done
 
 python3 "$repo/bench/summarize_results.py" --name "$name" --invocation "$invocation" \
-  --fake-llm "${llm_cmd[*]}" --out "$repo/bench/results" "${runs[@]}"
-echo "== wrote bench/results/$name.json and bench/results/$name.md" >&2
+  --fake-llm "${llm_cmd[*]}" --out "$out" "${runs[@]}"
+echo "== wrote $out/$name.json and $out/$name.md" >&2

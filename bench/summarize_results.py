@@ -58,6 +58,25 @@ def turn_table(log):
     return lines + [""]
 
 
+def soak_section(soak):
+    sessions = soak["sessions"]
+    lines = ["### Soak", "",
+             f"{sessions['requested']} sessions after a warm-up of {sessions['warmup']}, {sessions['concurrency']} at a "
+             f"time ({sessions['started']} started): each connects, speaks one recording, hears the reply and "
+             f"disconnects; {sessions['planned_mid_reply_hangups']} planned to hang up mid-reply, of which "
+             f"{sessions['left_mid_reply']} did so with a close frame and {sessions['dropped_mid_reply']} dropped the "
+             f"TCP connection without one (the others' reply ended first). Snapshots after {soak['settle_s']:.0f} s "
+             "of idle each.", "",
+             "| server | after warm-up | after the soak | change | peak during the soak |", "|---|---:|---:|---:|---:|"]
+    for name, d in soak.get("deltas", {}).items():
+        pct = "∞" if d["percent"] is None else f"{d['percent']:+.2f}%"
+        lines.append(f"| {name} | {d['start']:.1f} | {d['end']:.1f} | {pct} {'' if d['pass'] else '**FAIL**'} | "
+                     f"{soak['peak'].get(name, 0):.1f} |")
+    lines += ["", f"Soak verdict (each within {soak['tolerance_percent']:.0f}% of the baseline): "
+              f"**{'pass' if soak['pass'] else 'FAIL'}**" + (f" — {soak['why']}" if soak.get("why") else "") + ".", ""]
+    return lines
+
+
 def run_section(run):
     r = run["result"]
     lat, srv = r["latency_ms"], r["server_timings_ms"]
@@ -67,7 +86,7 @@ def run_section(run):
              "Commands:", "", "```", run["confab_command"], r["command"], "```", "",
              f"Turns: {turns['started']} started, {turns['completed']} completed "
              f"({turns['interrupted']} interrupted by the user), {turns['failed']} failed "
-             f"({counts(turns['failures'])}), {turns['unfinished']} unfinished at the end.", "",
+             f"({counts(turns['failures'])}), {turns['unfinished']} unfinished at the end, {turns.get('abandoned', 0)} abandoned (the user hung up mid-reply).", "",
              "| latency (ms) | n | p50 | p95 | p99 |", "|---|---:|---:|---:|---:|",
              row("**end of speech → first reply audio delta** (client)", lat.get("end_of_speech_to_first_audio_ms")),
              row("end of speech → `speech_stopped` received (client)", lat.get("end_of_speech_to_speech_stopped_ms")),
@@ -98,6 +117,17 @@ def run_section(run):
                   f"(every process, this load generator and the fake LLM included).", ""]
     tick = r["client"]["frame_clock_lateness_ms"]
     lines += [f"Load generator frame clock lateness: p99 {tick['p99']:.1f} ms, max {tick['max']:.1f} ms.", ""]
+    duty = r.get("duty_cycle")
+    if duty:
+        lines += [f"Speech duty cycle: {duty['speech']:.3f} ({duty['speech_audio_s']:.0f} s of recordings sent over "
+                  f"{duty['user_connected_s']:.0f} connected user-seconds; voiced part only {duty['voiced']:.3f}).", ""]
+    slo = r.get("slo")
+    if slo:
+        checks = "; ".join(f"{name} {'ok' if c['pass'] else 'FAIL'} ({c['detail']})"
+                           for name, c in sorted(slo["checks"].items()))
+        lines += [f"SLO: **{'pass' if slo['pass'] else 'FAIL'}** — {checks}.", ""]
+    if r.get("soak"):
+        lines += soak_section(r["soak"])
     log = r.get("turn_log", [])
     if 0 < len(log) <= 40:
         lines += turn_table(log)

@@ -47,6 +47,16 @@ const std::map<std::string, Setter>& setters() {
         {"--librivox-dir", text(&BenchOptions::librivox_dir)},
         {"--server-pid", number<int>(&BenchOptions::server_pid)},
         {"--json", text(&BenchOptions::json_path)},
+        {"--slo-silence-ms", number<double>(&BenchOptions::slo_silence_ms)},
+        {"--slo-reply-margin-ms", number<double>(&BenchOptions::slo_reply_margin_ms)},
+        {"--slo-barge-in-ms", number<double>(&BenchOptions::slo_barge_in_ms)},
+        {"--soak", number<int>(&BenchOptions::soak)},
+        {"--concurrency", number<int>(&BenchOptions::concurrency)},
+        {"--soak-warmup", number<int>(&BenchOptions::soak_warmup)},
+        {"--hangup-share", number<double>(&BenchOptions::hangup_share)},
+        {"--drop-share", number<double>(&BenchOptions::drop_share)},
+        {"--settle-seconds", number<double>(&BenchOptions::settle_s)},
+        {"--soak-tolerance-percent", number<double>(&BenchOptions::soak_tolerance_percent)},
     };
     return table;
 }
@@ -65,6 +75,16 @@ std::string validate(const BenchOptions& o) {
     if (o.interrupt_min_ms < 0 || o.interrupt_max_ms < o.interrupt_min_ms)
         return "need 0 <= --interrupt-min-ms <= --interrupt-max-ms";
     if (o.reply_timeout_ms < 1000) return "--reply-timeout-ms must be >= 1000";
+    if (o.slo_silence_ms < 0 || o.slo_reply_margin_ms < 0 || o.slo_barge_in_ms < 0)
+        return "--slo-* limits must be >= 0";
+    if (o.soak < 0 || o.soak > 1000000) return "--soak must be 0..1000000";
+    if (o.concurrency < 1 || o.concurrency > 10000) return "--concurrency must be 1..10000";
+    if (o.soak_warmup < 0) return "--soak-warmup must be >= 0";
+    if (o.soak > 0 && o.server_pid <= 0) return "--soak needs --server-pid";
+    if (o.hangup_share < 0 || o.hangup_share > 1 || o.drop_share < 0 || o.drop_share > 1)
+        return "--hangup-share and --drop-share must be 0..1";
+    if (o.settle_s < 0) return "--settle-seconds must be >= 0";
+    if (o.soak_tolerance_percent < 0) return "--soak-tolerance-percent must be >= 0";
     return {};
 }
 
@@ -91,6 +111,23 @@ Load:
   --librivox-dir DIR        extra recordings, every *.wav (default the pocketsphinx test data; "" skips)
   --server-pid PID          sample this process's CPU and RSS once a second
   --json FILE               also write the results as JSON
+
+SLO verdict (reported with every run):
+  --slo-silence-ms MS       the server's silence_duration_ms (default 500, confab's default)
+  --slo-reply-margin-ms MS  p95 end of speech -> first reply audio must be <= silence + this (default 600)
+  --slo-barge-in-ms MS      p95 barge-in speech -> last audio of the cancelled reply bound (default 150)
+
+Soak (instead of a timed run; --users, --duration, --ramp-seconds, --interrupt-share do not apply):
+  --soak N                  N sessions, each: connect, speak one recording, hear the reply, disconnect
+  --concurrency C           sessions at a time (default 20)
+  --soak-warmup W           sessions run before the baseline snapshot (default 20)
+  --hangup-share F          share of sessions that hang up mid-reply (default 0.3), at a point
+                            drawn from --interrupt-min-ms/--interrupt-max-ms into the reply
+  --drop-share F            share of those that drop the TCP connection without a close frame (default 0.5)
+  --settle-seconds S        idle time before each snapshot (default 3)
+  --soak-tolerance-percent P  RSS, threads and fds must end within P% of the baseline (default 5)
+  A soak needs --server-pid: it compares the server's RSS, threads and open fds
+  after the warm-up with those after the last session.
 )";
 }
 

@@ -27,6 +27,21 @@ struct BenchOptions {
     int server_pid = 0;     // 0: no CPU/RSS sampling
     std::string json_path;  // "" : no JSON file
 
+    // SLO verdict of the run (slo_check.hpp)
+    double slo_silence_ms = 500;  // the server's silence_duration_ms (confab's default)
+    double slo_reply_margin_ms = 600;
+    double slo_barge_in_ms = 150;
+
+    // Soak (soak_runner.hpp): instead of a timed run, `soak` sessions of one
+    // turn each, `concurrency` at a time; --users and --duration do not apply.
+    int soak = 0;  // 0: no soak
+    int concurrency = 20;
+    int soak_warmup = 20;             // sessions before the baseline snapshot
+    double hangup_share = 0.3;        // share of sessions that hang up mid-reply...
+    double drop_share = 0.5;          // ...and of those, the share without a close frame
+    double settle_s = 3;              // idle time before each snapshot
+    double soak_tolerance_percent = 5;
+
     std::vector<std::string> argv;  // the command line, for the report
 };
 

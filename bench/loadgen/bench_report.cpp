@@ -2,8 +2,11 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <optional>
 #include <utility>
 #include <vector>
+
+#include "loadgen/slo_check.hpp"
 
 namespace confab::bench {
 namespace json = boost::json;
@@ -62,7 +65,51 @@ std::string count_list(const json::object& map) {
     return out;
 }
 
+double ratio(double a, double b) {
+    return b > 0 ? a / b : 0;
+}
+
+// Speech seconds per connected second: how many of the bare engine's
+// continuous real-time streams one user occupies (README: capacity).
+json::object duty_cycle(const BenchResults& r) {
+    return {{"speech_audio_s", r.speech_audio_s},
+            {"voiced_audio_s", r.voiced_audio_s},
+            {"user_connected_s", r.user_connected_s},
+            {"speech", ratio(r.speech_audio_s, r.user_connected_s)},
+            {"voiced", ratio(r.voiced_audio_s, r.user_connected_s)}};
+}
+
+std::optional<double> p95_of(const std::map<std::string, LatencySeries>& series, const char* name) {
+    const auto it = series.find(name);
+    if (it == series.end() || it->second.empty()) return std::nullopt;
+    return it->second.percentile(95);
+}
+
+json::object slo(const BenchOptions& o, const BenchResults& r) {
+    const SloLimits limits{o.slo_silence_ms, o.slo_reply_margin_ms, o.slo_barge_in_ms};
+    SloInputs in;
+    in.end_of_speech_to_first_audio_p95 = p95_of(r.latency, "end_of_speech_to_first_audio_ms");
+    in.underruns = r.underruns;
+    in.failed_turns = r.turns_failed;
+    in.barge_in_stop_p95 = p95_of(r.latency, "barge_in_to_last_audio_ms");
+    const SloVerdict verdict = check_slo(in, limits);
+    json::object checks;
+    for (const auto& c : verdict.checks) {
+        checks[c.name] = {{"pass", c.pass}, {"measured", c.measured}, {"detail", c.detail}};
+    }
+    return {{"pass", verdict.pass},
+            {"limits",
+             {{"reply_p95_ms", limits.silence_ms + limits.reply_margin_ms},
+              {"silence_ms", limits.silence_ms},
+              {"barge_in_stop_p95_ms", limits.barge_in_stop_ms}}},
+            {"checks", std::move(checks)}};
+}
+
 }  // namespace
+
+void BenchReport::add_section(std::string_view key, boost::json::value value) {
+    json_[key] = std::move(value);
+}
 
 BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double elapsed_s,
                          int interrupters) {
@@ -90,7 +137,10 @@ BenchReport::BenchReport(const BenchOptions& o, const BenchResults& r, double el
                       {"disconnects", r.disconnects}};
     json_["turns"] = {{"started", r.turns_started},         {"completed", r.turns_completed},
                       {"interrupted", r.turns_interrupted}, {"failed", r.turns_failed},
-                      {"unfinished", r.turns_unfinished},   {"failures", counts(r.failures)}};
+                      {"unfinished", r.turns_unfinished},   {"abandoned", r.turns_abandoned},
+                      {"failures", counts(r.failures)}};
+    json_["duty_cycle"] = duty_cycle(r);
+    json_["slo"] = slo(o, r);
     json_["latency_ms"] = summaries(r.latency);
     json_["server_timings_ms"] = summaries(r.server_timings);
     json_["playback"] = {{"replies_played", r.replies_played}, {"underruns", r.underruns}};
@@ -192,6 +242,19 @@ std::string BenchReport::table() const {
     }
     out += format("Load generator: frame clock lateness p99 %.1f ms, max %.1f ms\n",
                   number(tick, "p99"), number(tick, "max"));
+    const auto& duty = j.at("duty_cycle").get_object();
+    out += format(
+        "Speech duty cycle: %.3f (recordings %.0f s / connected %.0f user-s), voiced only %.3f\n",
+        number(duty, "speech"), number(duty, "speech_audio_s"), number(duty, "user_connected_s"),
+        number(duty, "voiced"));
+    const auto& slo = j.at("slo").get_object();
+    out += std::string("SLO: ") + (slo.at("pass").as_bool() ? "PASS" : "FAIL");
+    for (const auto& [name, check] : slo.at("checks").get_object()) {
+        const auto& c = check.get_object();
+        out += std::string("; ") + std::string(name) + " " + (c.at("pass").as_bool() ? "ok" : "FAIL") +
+               " (" + std::string(c.at("detail").get_string()) + ")";
+    }
+    out += "\n";
     return out;
 }
 

@@ -2,7 +2,9 @@
 // is printed from the JSON so the two always agree.
 #pragma once
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <string>
+#include <string_view>
 
 #include "loadgen/bench_options.hpp"
 #include "loadgen/bench_results.hpp"
@@ -15,6 +17,8 @@ class BenchReport {
                 int interrupters);
 
     const boost::json::object& json() const { return json_; }
+    // Adds (or replaces) a top-level section, e.g. the soak's.
+    void add_section(std::string_view key, boost::json::value value);
     std::string table() const;
 
   private:

@@ -30,6 +30,7 @@ struct BenchResults {
     int turns_interrupted = 0;
     int turns_failed = 0;
     int turns_unfinished = 0;             // still in flight when the run ended
+    int turns_abandoned = 0;              // the user hung up mid-reply on purpose (soak)
     std::map<std::string, int> failures;  // by reason
     std::vector<TurnRecord> turn_log;     // every settled turn, in order
 
@@ -48,6 +49,16 @@ struct BenchResults {
     // Barge-in
     int interrupts = 0;
     int interrupts_after_done = 0;  // the reply had been sent in full: nothing to cancel
+
+    // Speech duty cycle: how much of a connected user's time is spent speaking
+    // (converts the bare engine's real-time streams into users; see README).
+    double speech_audio_s = 0;    // recording audio sent (every frame of each recording)
+    double voiced_audio_s = 0;    // the part of it from first to last voiced frame
+    double user_connected_s = 0;  // session.created → the user's end, summed over users
+
+    // Soak: how sessions ended on purpose (the rest ended after their turn)
+    int sessions_left_mid_reply = 0;         // closing handshake while the reply played
+    int sessions_dropped_mid_reply = 0;      // TCP closed without a close frame
 
     // Load generator health: lateness of the 20 ms frame clock
     LatencySeries tick_lateness_ms;

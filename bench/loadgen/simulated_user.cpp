@@ -1,10 +1,12 @@
 #include "loadgen/simulated_user.hpp"
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
+#include <optional>
 
 #include "loadgen/json_access.hpp"
 
@@ -26,10 +28,12 @@ constexpr auto kFrame = 20ms;
 
 struct SimulatedUser::Impl {
     Impl(asio::any_io_executor executor, const ServerEndpoint& server_, const AudioLibrary& audio,
-         BenchResults& results_, UserTurns::Settings settings, const RunWindow& window_)
+         BenchResults& results_, UserTurns::Settings settings, const RunWindow& window_,
+         SessionPlan plan_)
         : server(server_),
           results(results_),
           window(window_),
+          plan(plan_),
           ws(executor),
           clock(executor),
           turns(audio, results_, settings) {}
@@ -38,23 +42,29 @@ struct SimulatedUser::Impl {
     asio::awaitable<void> reader();
     asio::awaitable<void> sender();
     void on_message(std::string_view text);
+    // True when the plan says this session should hang up now.
+    bool hangup_due(Clock::time_point now) const;
 
     const ServerEndpoint& server;
     BenchResults& results;
     const RunWindow& window;
+    const SessionPlan plan;
     websocket::stream<beast::tcp_stream> ws;
     asio::steady_timer clock;  // the frame clock; cancelled when the reader ends
     UserTurns turns;
     bool admitted = false;  // session.created arrived
     bool rejected = false;  // server_at_capacity / 1013
     bool closed = false;    // the reader has ended
+    bool left = false;      // the user hung up on purpose (plan)
+    std::optional<Clock::time_point> admitted_at;
 };
 
 SimulatedUser::SimulatedUser(asio::any_io_executor executor, const ServerEndpoint& server,
                              const AudioLibrary& audio, BenchResults& results,
-                             UserTurns::Settings settings, const RunWindow& window)
-    : impl_(std::make_unique<Impl>(std::move(executor), server, audio, results, settings, window)) {
-}
+                             UserTurns::Settings settings, const RunWindow& window,
+                             SessionPlan plan)
+    : impl_(std::make_unique<Impl>(std::move(executor), server, audio, results, settings, window,
+                                   plan)) {}
 
 SimulatedUser::~SimulatedUser() = default;
 
@@ -68,9 +78,26 @@ asio::awaitable<void> SimulatedUser::run(Clock::time_point start) {
         co_return;
     }
     co_await (s.reader() && s.sender());
-    const bool run_over = Clock::now() >= s.window.end;
-    if (s.admitted && !run_over) ++s.results.disconnects;
-    s.turns.finish(run_over);
+    const auto now = Clock::now();
+    const bool run_over = now >= s.window.end;
+    if (s.admitted && !run_over && !s.left) ++s.results.disconnects;
+    if (s.admitted_at) {
+        s.results.user_connected_s +=
+            std::chrono::duration<double>(std::min(now, s.window.end) - *s.admitted_at).count();
+    }
+    using Ending = UserTurns::Ending;
+    s.turns.finish(s.left ? Ending::user_left
+                          : (run_over ? Ending::run_over : Ending::connection_lost));
+}
+
+bool SimulatedUser::Impl::hangup_due(Clock::time_point now) const {
+    if (plan.hangup == SessionPlan::Hangup::after_turns) {
+        return plan.max_turns > 0 && turns.settled_turns() >= plan.max_turns;
+    }
+    // A mid-reply hang-up that never got a reply to hang up on ends with the turn.
+    if (turns.settled_turns() >= std::max(plan.max_turns, 1)) return true;
+    const auto heard = turns.reply_heard(now);
+    return heard && *heard >= plan.hangup_after;
 }
 
 asio::awaitable<bool> SimulatedUser::Impl::connect() {
@@ -104,7 +131,9 @@ asio::awaitable<void> SimulatedUser::Impl::reader() {
             break;
         }
         const auto data = buffer.cdata();
-        on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
+        // Once the user has hung up, what the server still sends (e.g. the
+        // cancelled reply's response.done) is nobody's business: not a failed turn.
+        if (!left) on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
         buffer.consume(buffer.size());
     }
     closed = true;
@@ -124,6 +153,7 @@ void SimulatedUser::Impl::on_message(std::string_view text) {
         const std::string_view type = string_field(event, "type");
         if (type == "session.created") {
             admitted = true;
+            admitted_at = now;
             ++results.users_connected;
         } else if (type == "error" &&
                    string_field(object_field(event, "error"), "code") == "server_at_capacity") {
@@ -143,6 +173,10 @@ asio::awaitable<void> SimulatedUser::Impl::sender() {
         co_await clock.async_wait(nothrow);
         const auto now = Clock::now();
         if (closed || now >= window.end) break;
+        if (admitted && hangup_due(now)) {
+            left = true;
+            break;
+        }
         if (!admitted) {  // nothing to say until session.created
             deadline += kFrame;
             continue;
@@ -160,7 +194,16 @@ asio::awaitable<void> SimulatedUser::Impl::sender() {
         turns.frame_sent(Clock::now());
         deadline += kFrame;
     }
-    if (!closed) {
+    const bool mid_reply = left && turns.reply_heard(Clock::now()).has_value();
+    if (!closed && mid_reply && plan.hangup == SessionPlan::Hangup::mid_reply_drop) {
+        // A browser tab killed mid-reply: no close frame, just a TCP close.
+        // Cancelling the reader's pending read with the socket ends it.
+        ++results.sessions_dropped_mid_reply;
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws).socket().close(ignored);
+    } else if (!closed) {
+        if (mid_reply) ++results.sessions_left_mid_reply;
         // The reader sees the close reply and ends; if the peer never answers,
         // the close timeout ends the handshake and the socket is shut.
         auto [ec] = co_await ws.async_close(websocket::close_code::normal, nothrow);

@@ -30,16 +30,30 @@ struct RunWindow {
     std::chrono::steady_clock::time_point end;
 };
 
+// How a user's session ends. The default talks until the run window ends;
+// the soak gives each session one turn and sometimes hangs up mid-reply.
+struct SessionPlan {
+    enum class Hangup {
+        after_turns,      // close normally once max_turns have settled
+        mid_reply_close,  // close normally `hangup_after` into the first reply's playback
+        mid_reply_drop,   // the same, but shut the TCP socket without a close frame
+    };
+    int max_turns = 0;  // 0: no limit
+    Hangup hangup = Hangup::after_turns;
+    std::chrono::duration<double, std::milli> hangup_after{0};
+};
+
 class SimulatedUser {
   public:
     SimulatedUser(boost::asio::any_io_executor executor, const ServerEndpoint& server,
                   const AudioLibrary& audio, BenchResults& results, UserTurns::Settings settings,
-                  const RunWindow& window);
+                  const RunWindow& window, SessionPlan plan = {});
     ~SimulatedUser();
     SimulatedUser(const SimulatedUser&) = delete;
     SimulatedUser& operator=(const SimulatedUser&) = delete;
 
-    // Connects at `start`, talks until the run window ends, then closes.
+    // Connects at `start`, talks until the run window ends (or the plan says
+    // to hang up), then closes.
     boost::asio::awaitable<void> run(std::chrono::steady_clock::time_point start);
 
   private:

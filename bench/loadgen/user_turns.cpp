@@ -42,6 +42,10 @@ const std::string& UserTurns::next_frame(TimePoint now) {
 void UserTurns::frame_sent(TimePoint now) {
     if (!sending_speech_ || !turn_) return;
     const Utterance& utt = *turn_->utterance;
+    constexpr double kFrameS = 0.020;
+    results_.speech_audio_s += kFrameS;
+    if (sending_index_ >= utt.first_voiced && sending_index_ <= utt.last_voiced)
+        results_.voiced_audio_s += kFrameS;
     if (sending_index_ == utt.first_voiced && barge_in_) barge_in_->voiced_frame_sent(now);
     if (sending_index_ == utt.last_voiced) turn_->end_of_speech = now;
     if (sending_index_ + 1 == utt.frames.size()) phase_ = Phase::waiting;
@@ -51,13 +55,29 @@ std::vector<std::string> UserTurns::take_control_events() {
     return std::exchange(control_, {});
 }
 
-void UserTurns::finish(bool run_over) {
+void UserTurns::finish(Ending ending) {
     if (!turn_) return;
-    const std::string outcome = run_over ? "unfinished" : "connection_lost";
-    ++(run_over ? results_.turns_unfinished : results_.turns_failed);
-    if (!run_over) ++results_.failures[outcome];
-    log_turn(outcome);
+    switch (ending) {
+        case Ending::run_over:
+            ++results_.turns_unfinished;
+            log_turn("unfinished");
+            break;
+        case Ending::connection_lost:
+            ++results_.turns_failed;
+            ++results_.failures["connection_lost"];
+            log_turn("connection_lost");
+            break;
+        case Ending::user_left:
+            ++results_.turns_abandoned;
+            log_turn("abandoned");
+            break;
+    }
     turn_.reset();
+}
+
+std::optional<UserTurns::Ms> UserTurns::reply_heard(TimePoint now) const {
+    if (phase_ != Phase::playing || !turn_ || !turn_->playback.started()) return std::nullopt;
+    return turn_->playback.played(now);
 }
 
 void UserTurns::start_turn(TimePoint now, bool interrupting) {
@@ -80,6 +100,7 @@ void UserTurns::start_turn(TimePoint now, bool interrupting) {
 // Ends the current turn (completed when `failure` is empty) and pauses.
 void UserTurns::settle(TimePoint now, const std::string& failure) {
     if (!turn_) return;
+    ++settled_turns_;
     if (failure.empty()) {
         ++results_.turns_completed;
         ++results_.replies_played;
@@ -99,6 +120,7 @@ void UserTurns::settle(TimePoint now, const std::string& failure) {
 
 // The user starts its next recording over the reply that is playing.
 void UserTurns::interrupt(TimePoint now) {
+    ++settled_turns_;
     ++results_.interrupts;
     ++results_.turns_completed;
     ++results_.turns_interrupted;

@@ -57,9 +57,18 @@ class UserTurns {
     void on_event(const boost::json::object& event, TimePoint now);
     // Events to send before the next frame (conversation.item.truncate).
     std::vector<std::string> take_control_events();
-    // The connection ended: the turn in flight is unfinished (the run is
-    // over) or failed (the connection was lost).
-    void finish(bool run_over);
+    // Why the connection ended, for the turn in flight.
+    enum class Ending {
+        run_over,         // the run ended: unfinished
+        connection_lost,  // the server or network ended it: failed
+        user_left,        // the user hung up on purpose (soak): abandoned
+    };
+    void finish(Ending ending);
+
+    // Turns settled so far (completed, interrupted or failed).
+    int settled_turns() const { return settled_turns_; }
+    // How much of the current turn's reply has been heard; nullopt while no reply plays.
+    std::optional<Ms> reply_heard(TimePoint now) const;
 
   private:
     enum class Phase { pause, speaking, waiting, playing };
@@ -108,6 +117,7 @@ class UserTurns {
     std::optional<Turn> turn_;
     std::optional<BargeIn> barge_in_;
     bool sending_speech_ = false;  // the last next_frame() was a speech frame
+    int settled_turns_ = 0;
     std::size_t sending_index_ = 0;
 
     std::string last_reply_id_;                 // the previous turn's reply: its audio is stray

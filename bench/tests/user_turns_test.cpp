@@ -184,5 +184,39 @@ TEST(UserTurns, CountsAResponseStartedWhileTheUserSpeaksThatIsNeverCancelled) {
     EXPECT_EQ(h.results.stray_audio_deltas, 1);
 }
 
+TEST(UserTurns, CountsSpeechAudioForTheDutyCycle) {
+    Harness h;
+    h.send_until(h.start + 1000ms);  // the 800 ms recording, then silence
+    EXPECT_NEAR(h.results.speech_audio_s, 0.8, 1e-9);
+    EXPECT_NEAR(h.results.voiced_audio_s, 0.4, 1e-9);  // the square wave, 200..600 ms
+}
+
+TEST(UserTurns, AUserWhoHangsUpMidReplyAbandonsTheTurn) {
+    Harness h;
+    h.send_until(h.start + 800ms);
+    EXPECT_FALSE(h.turns->reply_heard(h.now).has_value());
+    h.event(audio_delta("resp_1", Ms(1000)), 1000ms);  // plays 1100..2100 ms
+    h.send_until(h.start + 1400ms);
+    const auto heard = h.turns->reply_heard(h.start + 1400ms);
+    ASSERT_TRUE(heard.has_value());
+    EXPECT_DOUBLE_EQ(heard->count(), 300);
+    EXPECT_EQ(h.turns->settled_turns(), 0);
+    h.turns->finish(UserTurns::Ending::user_left);
+    EXPECT_EQ(h.results.turns_abandoned, 1);
+    EXPECT_EQ(h.results.turns_failed, 0);
+    ASSERT_EQ(h.results.turn_log.size(), 1u);
+    EXPECT_EQ(h.results.turn_log[0].outcome, "abandoned");
+}
+
+TEST(UserTurns, SettledTurnsCountsCompletedTurns) {
+    Harness h;
+    h.send_until(h.start + 800ms);
+    h.event(audio_delta("resp_1", Ms(100)), 1000ms);
+    h.event(done("resp_1", "completed"), 1001ms);
+    h.send_until(h.start + 1300ms);  // played by 1200 ms
+    EXPECT_EQ(h.turns->settled_turns(), 1);
+    EXPECT_FALSE(h.turns->reply_heard(h.now).has_value());
+}
+
 }  // namespace
 }  // namespace confab::bench
