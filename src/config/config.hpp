@@ -32,6 +32,7 @@ struct SessionLimits {
     std::size_t max_conversation_chars = 200000;
     std::size_t max_instructions_chars = 20000;
     std::size_t max_item_text_chars = 20000;
+    int resume_window_ms = 120000;         // a dropped session's conversation is kept this long; 0: off
 
     bool operator==(const SessionLimits&) const = default;
 };

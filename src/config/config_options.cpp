@@ -58,6 +58,8 @@ std::vector<ConfigOption> build_table() {
          .help = "Longest session instructions accepted, in characters."},
         {CONFAB_OPTION(limits, max_item_text_chars), .min = 1, .max = 1'000'000,
          .help = "Longest text of one conversation item, in characters."},
+        {CONFAB_OPTION(limits, resume_window_ms), .min = 0, .max = 24 * kHour,
+         .help = "How long a dropped session's conversation can be resumed; 0 disables resuming."},
 
         // [llm]
         {CONFAB_OPTION(llm, base_url), .constraint = "empty, or an http:// or https:// URL",

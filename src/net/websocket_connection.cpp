@@ -10,6 +10,7 @@
 
 #include "protocol/server_events.hpp"
 #include "session/realtime_session.hpp"
+#include "session/session_resumption.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
 
@@ -24,12 +25,13 @@ namespace {
 
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
-// Reads the `model` query parameter the OpenAI SDKs put on the URL.
-std::string model_from_target(std::string_view target) {
+// Reads a query parameter: `model` (the OpenAI SDKs put it on the URL) or
+// `confab_resume` (a resume token, docs/protocol.md).
+std::string query_param(std::string_view target, std::string_view key) {
     auto url = boost::urls::parse_origin_form(target);
     if (!url) return {};
     for (const auto& param : url->params()) {
-        if (param.key == "model") return param.value;
+        if (param.key == key) return param.value;
     }
     return {};
 }
@@ -43,6 +45,7 @@ public:
         : ws_(std::move(stream)),
           context_(context),
           limits_(context.config.limits),
+          resumption_(context.resume_store, *this),
           wake_writer_(ws_.get_executor()),
           idle_timer_(ws_.get_executor()) {}
 
@@ -104,6 +107,7 @@ private:
     std::string id_ = make_id("sess");
     std::unique_ptr<session::SessionRegistry::Membership> membership_;
     std::unique_ptr<session::RealtimeSession> session_;
+    session::SessionResumption resumption_;
 
     std::deque<Outgoing> queue_;
     asio::steady_timer wake_writer_;  // cancelled to wake the writer: an event, not a poll
@@ -128,7 +132,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::refuse(std::string code, std:
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::string_body> request) {
     auto self = this->shared_from_this();
-    const std::string model_param = model_from_target(request.target());
+    const std::string model_param = query_param(request.target(), "model");
     const std::string model = model_param.empty() ? "confab" : model_param;
     const bool has_bearer = request[http::field::authorization].starts_with("Bearer ");
 
@@ -178,7 +182,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     });
     asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
     asio::co_spawn(ws_.get_executor(), idle_watchdog(), asio::detached);
-    session_->start();
+    resumption_.start(*session_, query_param(request.target(), "confab_resume"));
 
     beast::flat_buffer buffer;
     std::string close_cause = "client closed";
@@ -213,6 +217,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     closing_ = true;
     wake_writer_.cancel();
     idle_timer_.cancel();
+    resumption_.park(*session_);
     session_.reset();
     log::info("session ended", {{"session", id_}, {"cause", close_cause}});
     membership_.reset();

@@ -57,6 +57,17 @@ void RealtimeSession::apply_turn_detection() {
 
 void RealtimeSession::start() { sink_.send_event(events::session_created(config_, id_)); }
 
+void RealtimeSession::restore(ResumableSession state) {
+    config_ = std::move(state.config);
+    apply_turn_detection();
+    for (auto& item : state.items) conversation_.insert(std::move(item), std::nullopt);
+}
+
+ResumableSession RealtimeSession::suspend() {
+    if (response_) response_->cancel("session_closed");  // on_response_done stores what was sent
+    return {config_, {conversation_.items().begin(), conversation_.items().end()}};
+}
+
 void RealtimeSession::handle_text(std::string_view frame) {
     const protocol::ParseLimits limits{server_config_.limits.max_item_text_chars};
     auto parsed = protocol::parse_client_event(frame, limits);

@@ -22,6 +22,7 @@
 #include "session/conversation.hpp"
 #include "session/event_sink.hpp"
 #include "session/input_audio_buffer.hpp"
+#include "session/resume_store.hpp"
 
 namespace confab::session {
 
@@ -51,6 +52,10 @@ public:
     // Called once nothing is in flight any more (set by the connection).
     void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
     const pipeline::Response* active_response() const { return response_.get(); }
+    // Resuming (SessionResumption): restore() before start(); suspend() once
+    // the client is gone: it cancels the reply in flight, keeping what was sent.
+    void restore(ResumableSession state);
+    ResumableSession suspend();
 
 private:
     void on(protocol::SessionUpdate& ev);

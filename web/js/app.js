@@ -163,6 +163,7 @@ const handlers = {
     if (!player || !player.busy) setState(idleState());
   },
   'confab.response.timings'(ev) {
+    record('timings', { timings: ev.timings });
     const ms = ev.timings && ev.timings.first_audio_sent_ms;
     if (ms != null) {
       ui.latency(ms);

@@ -64,6 +64,7 @@ export class RealtimeClient extends EventTarget {
     }
     this.resume = null; // single use, whatever happens next
     this.setState(this.everConnected ? 'reconnecting' : 'connecting', { attempt: this.backoff.attempt });
+    this.openedAt = performance.now();
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onmessage = (e) => this.onMessage(e.data);
@@ -79,6 +80,10 @@ export class RealtimeClient extends EventTarget {
     }
     switch (event.type) {
       case 'session.created':
+        // The first estimate of the round trip: the WebSocket handshake plus
+        // the server's first event (probes refine it once there is an item).
+        if (this.openedAt !== undefined) this.rttMs = performance.now() - this.openedAt;
+        this.openedAt = undefined;
         this.everConnected = true;
         this.backoff.reset();
         this.setState('connected');
@@ -94,8 +99,14 @@ export class RealtimeClient extends EventTarget {
       case 'conversation.item.retrieved':
         if (this.onProbeAnswer()) return;
         break;
+      case 'conversation.item.deleted':
+        if (event.item_id === this.lastItemId) this.lastItemId = null;
+        break;
       case 'error':
-        if (event.error && String(event.error.event_id || '').startsWith('confab_probe_') && this.onProbeAnswer()) return;
+        if (event.error && String(event.error.event_id || '').startsWith('confab_probe_')) {
+          this.lastItemId = null; // gone (a new session after a failed resume)
+          if (this.onProbeAnswer()) return;
+        }
         break;
     }
     this.emit('event', event);
@@ -119,18 +130,19 @@ export class RealtimeClient extends EventTarget {
   }
 
   // Round trip: a read-only request whose answer comes straight back
-  // (retrieving the latest item, or a missing one before there is any).
+  // (retrieving the latest item; none is sent before there is one).
   startProbing() {
     clearInterval(this.probeTimer);
     this.probeTimer = setInterval(() => this.sendProbe(), PROBE_EVERY_MS);
     this.sendProbe();
+    this.emit('rtt', { rttMs: this.rttMs });
   }
 
   sendProbe() {
     if (this.probe) return; // still waiting: the answer is late, keep the first start time
+    if (!this.lastItemId) return;
     const id = 'confab_probe_' + Date.now();
-    const item = this.lastItemId || 'confab_probe_no_item';
-    if (this.send({ type: 'conversation.item.retrieve', event_id: id, item_id: item })) {
+    if (this.send({ type: 'conversation.item.retrieve', event_id: id, item_id: this.lastItemId })) {
       this.probe = { started: performance.now() };
     }
   }
