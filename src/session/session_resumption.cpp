@@ -1,5 +1,7 @@
 #include "session/session_resumption.hpp"
 
+#include <cstdint>
+
 #include "protocol/server_events.hpp"
 #include "util/log.hpp"
 
@@ -17,7 +19,7 @@ void SessionResumption::start(RealtimeSession& session, const std::string& reque
     if (resumed) {
         log::info("session resumed", {{"session", session.id()}, {"items", std::to_string(item_count)}});
         auto event = events::make_event("confab.session.resumed");
-        event["item_count"] = item_count;
+        event["item_count"] = static_cast<std::int64_t>(item_count);  // a signed JSON number, like every count we send
         sink_.send_event(std::move(event));
     } else if (!requested_token.empty()) {
         log::info("resume token invalid", {{"session", session.id()}});

@@ -29,10 +29,13 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
     // for some source-directory lengths (CI's /check/work/main tripped it).
     std::string web_root{kSourceDir};
     web_root += "/web";
+    // The binary is emplaced from its const char*: inserting a moved
+    // std::string temporary at begin() tripped the same false warning for
+    // some binary path lengths (/work/wt-web/build/confab).
     std::vector<std::string> argv;
-    argv.reserve(9 + args.size());
+    argv.reserve(10 + args.size());
+    argv.emplace_back(kConfabBinary);
     for (const char* fixed : {"--host", "127.0.0.1", "--port", "0", "--port-file"}) argv.emplace_back(fixed);
-    argv.insert(argv.begin(), std::string{kConfabBinary});
     argv.push_back(port_file);
     argv.emplace_back("--web-root");
     argv.push_back(std::move(web_root));

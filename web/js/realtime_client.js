@@ -62,7 +62,6 @@ export class RealtimeClient extends EventTarget {
     if (this.resume && performance.now() < this.resume.deadline) {
       url += (url.includes('?') ? '&' : '?') + 'confab_resume=' + encodeURIComponent(this.resume.token);
     }
-    this.resume = null; // single use, whatever happens next
     this.setState(this.everConnected ? 'reconnecting' : 'connecting', { attempt: this.backoff.attempt });
     this.openedAt = performance.now();
     const ws = new WebSocket(url);
@@ -84,6 +83,9 @@ export class RealtimeClient extends EventTarget {
         // the server's first event (probes refine it once there is an item).
         if (this.openedAt !== undefined) this.rttMs = performance.now() - this.openedAt;
         this.openedAt = undefined;
+        // Spent (or refused) by the server now; a refusal before admission
+        // (at capacity) leaves it valid for the next attempt.
+        this.resume = null;
         this.everConnected = true;
         this.backoff.reset();
         this.setState('connected');
@@ -118,7 +120,8 @@ export class RealtimeClient extends EventTarget {
     clearInterval(this.probeTimer);
     this.probe = null;
     this.ws = null;
-    // The server keeps the conversation for the window from now on.
+    // The server keeps the conversation for the window from now on (a
+    // token not yet spent, this.resume, stays as it is).
     if (this.resumeToken) {
       this.resume = { token: this.resumeToken, deadline: performance.now() + this.resumeWindowMs };
       this.resumeToken = null;
