@@ -90,6 +90,10 @@ test('a spoken turn and a typed message each get a spoken reply in the browser',
     const assistantTexts = await page.$$eval('.msg.assistant', (els) => els.map((e) => e.textContent));
     assert.equal(assistantTexts.length, 2);
     assert.ok(assistantTexts.every((t) => t.length > 0));
+    // The settings' session.update and every other request were accepted.
+    const errors = await page.evaluate(() => window.confab.log.filter((l) => l.type === 'error').map((l) => l.code));
+    assert.deepEqual(errors, []);
+    assert.equal(await page.isVisible('#error'), false);
   } catch (e) {
     console.log(consoleLines.join('\n'));
     console.log(server.log().split('\n').slice(-40).join('\n'));

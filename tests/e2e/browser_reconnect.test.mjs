@@ -57,6 +57,10 @@ test('the page reconnects by itself and the conversation goes on', { timeout: 12
     assert.ok(contents.includes('user: My name is Ada and I keep a lighthouse.'));
     assert.ok(contents.includes(`assistant: ${firstReply}`));
     assert.equal(contents[contents.length - 1], 'user: What did I just tell you?');
+    // The settings' session.update and every other request were accepted.
+    const errors = await page.evaluate(() => window.confab.log.filter((l) => l.type === 'error').map((l) => l.code));
+    assert.deepEqual(errors, []);
+    assert.equal(await page.isVisible('#error'), false);
   } catch (e) {
     console.log(consoleLines.join('\n'));
     console.log(server.log().split('\n').slice(-40).join('\n'));

@@ -1,4 +1,5 @@
-// Reconnection delays (web/js/backoff.js) and the error words (errors.js).
+// The page's pure logic: reconnection delays (web/js/backoff.js), the plain
+// words for every error code (errors.js) and settings -> session.update.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Backoff } from '../../web/js/backoff.js';
