@@ -45,6 +45,7 @@ struct SessionLimits {
     // Load-based admission: new sessions are refused while the engines'
     // recent queue wait exceeds this (0: only max_sessions counts).
     int admission_max_queue_wait_ms = 1000;
+    int resume_window_ms = 120000;         // a dropped session's conversation is kept this long; 0: off
 
     bool operator==(const SessionLimits&) const = default;
 };

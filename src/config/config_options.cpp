@@ -74,6 +74,8 @@ std::vector<ConfigOption> build_table() {
          .help = "Responses per minute per session."},
         {CONFAB_OPTION(limits, admission_max_queue_wait_ms), .min = 0, .max = kMinute,
          .help = "New sessions are refused while engine queue waits of the last 10 s exceed this; 0: off."},
+        {CONFAB_OPTION(limits, resume_window_ms), .min = 0, .max = 24 * kHour,
+         .help = "How long a dropped session's conversation can be resumed; 0 disables resuming."},
 
         // [llm]
         {CONFAB_OPTION(llm, base_url), .constraint = "empty, or an http:// or https:// URL",

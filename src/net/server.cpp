@@ -19,6 +19,10 @@ constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 Server::Server(const Config& config)
     : config_(config),
       registry_(static_cast<std::size_t>(config.limits.max_sessions)),
+      // As many parked conversations as live sessions: enough for all of
+      // them to drop at once, and a bound that follows the server's size.
+      resume_store_(std::chrono::milliseconds(config.limits.resume_window_ms),
+                    static_cast<std::size_t>(config.limits.max_sessions)),
       ioc_(config.server.io_threads),
       strand_(asio::make_strand(ioc_)),
       acceptor_(strand_),
@@ -33,7 +37,7 @@ Server::Server(const Config& config)
     constraints.voices = pools_->voices();
     constraints.max_instructions_chars = config.limits.max_instructions_chars;
     context_ = std::make_unique<ServerContext>(
-        ServerContext{config_, registry_, constraints, pools_->engines(), tls_.get()});
+        ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get()});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);

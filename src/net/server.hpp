@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "net/server_context.hpp"
 #include "pool/engine_pools.hpp"
+#include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
 
 namespace confab::net {
@@ -42,6 +43,7 @@ private:
     // Declared before the io_context so they outlive it: destroying the
     // io_context destroys pending session coroutines, which still use them.
     session::SessionRegistry registry_;
+    session::ResumeStore resume_store_;  // conversations of dropped connections
     std::unique_ptr<pool::EnginePools> pools_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     std::unique_ptr<ServerContext> context_;

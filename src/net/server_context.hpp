@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "pipeline/engines.hpp"
 #include "protocol/session_config.hpp"
+#include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
 
 namespace confab::net {
@@ -15,6 +16,7 @@ namespace confab::net {
 struct ServerContext {
     const Config& config;
     session::SessionRegistry& registry;
+    session::ResumeStore& resume_store;
     protocol::SessionConstraints constraints;
     const pipeline::Engines& engines;
     boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP/WS

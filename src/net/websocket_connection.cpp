@@ -10,6 +10,7 @@
 #include "net/outgoing_queue.hpp"
 #include "protocol/server_events.hpp"
 #include "session/realtime_session.hpp"
+#include "session/session_resumption.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
 
@@ -24,12 +25,13 @@ namespace {
 
 constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
-// Reads the `model` query parameter the OpenAI SDKs put on the URL.
-std::string model_from_target(std::string_view target) {
+// Reads a query parameter: `model` (the OpenAI SDKs put it on the URL) or
+// `confab_resume` (a resume token, docs/protocol.md).
+std::string query_param(std::string_view target, std::string_view key) {
     auto url = boost::urls::parse_origin_form(target);
     if (!url) return {};
     for (const auto& param : url->params()) {
-        if (param.key == "model") return param.value;
+        if (param.key == key) return param.value;
     }
     return {};
 }
@@ -43,6 +45,7 @@ public:
         : ws_(std::move(stream)),
           context_(context),
           limits_(context.config.limits),
+          resumption_(context.resume_store, *this),
           outgoing_(limits_.max_outgoing_bytes),
           wake_writer_(ws_.get_executor()),
           lag_timer_(ws_.get_executor()),
@@ -136,6 +139,7 @@ private:
     std::string id_ = make_id("sess");
     std::unique_ptr<session::SessionRegistry::Membership> membership_;
     std::unique_ptr<session::RealtimeSession> session_;
+    session::SessionResumption resumption_;
 
     OutgoingQueue outgoing_;
     bool writing_ = false;  // a write is in flight (its event is no longer in outgoing_)
@@ -164,7 +168,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::refuse(std::string code, std:
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::string_body> request) {
     auto self = this->shared_from_this();
-    const std::string model_param = model_from_target(request.target());
+    const std::string model_param = query_param(request.target(), "model");
     const std::string model = model_param.empty() ? "confab" : model_param;
     const bool has_bearer = request[http::field::authorization].starts_with("Bearer ");
 
@@ -229,7 +233,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
     asio::co_spawn(ws_.get_executor(), idle_watchdog(), asio::detached);
     asio::co_spawn(ws_.get_executor(), lag_watchdog(), asio::detached);
-    session_->start();
+    resumption_.start(*session_, query_param(request.target(), "confab_resume"));
 
     beast::flat_buffer buffer;
     std::string close_cause = "client closed";
@@ -266,6 +270,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     idle_timer_.cancel();
     lag_timer_.cancel();
     const std::size_t memory = session_->memory_bytes() + outgoing_.bytes();
+    resumption_.park(*session_);
     session_.reset();
     log::info("session ended", {{"session", id_},
                                 {"cause", close_cause},

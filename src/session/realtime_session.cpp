@@ -61,6 +61,17 @@ void RealtimeSession::apply_turn_detection() {
 
 void RealtimeSession::start() { sink_.send_event(events::session_created(config_, id_)); }
 
+void RealtimeSession::restore(ResumableSession state) {
+    config_ = std::move(state.config);
+    apply_turn_detection();
+    for (auto& item : state.items) conversation_.insert(std::move(item), std::nullopt);
+}
+
+ResumableSession RealtimeSession::suspend() {
+    responses_.cancel_active("session_closed");  // on_response_done stores what was sent
+    return {config_, {conversation_.items().begin(), conversation_.items().end()}};
+}
+
 void RealtimeSession::handle_text(std::string_view frame) {
     // Charged before parsing: a flood is refused at the least cost.
     if (auto refused = rate_limits_.admit_event(now_())) {

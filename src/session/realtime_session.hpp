@@ -24,6 +24,7 @@
 #include "session/input_audio_buffer.hpp"
 #include "session/response_slot.hpp"
 #include "session/session_rate_limits.hpp"
+#include "session/resume_store.hpp"
 
 namespace confab::session {
 
@@ -59,6 +60,10 @@ public:
     // The clock the rate limits read; tests freeze it to make limits deterministic.
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
     void set_clock(Clock clock) { now_ = std::move(clock); }
+    // Resuming (SessionResumption): restore() before start(); suspend() once
+    // the client is gone: it cancels the reply in flight, keeping what was sent.
+    void restore(ResumableSession state);
+    ResumableSession suspend();
 
 private:
     void on(protocol::SessionUpdate& ev);

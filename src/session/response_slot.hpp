@@ -56,6 +56,10 @@ public:
     void interrupt();
     // response.cancel: false if there is no such active response.
     bool cancel(const std::optional<std::string>& response_id);
+    // Cancels the active response, if any, for `reason` (e.g. the client left).
+    void cancel_active(const std::string& reason) {
+        if (response_) response_->cancel(reason);
+    }
 
     bool busy() const { return response_ != nullptr; }
     const pipeline::Response* active() const { return response_.get(); }

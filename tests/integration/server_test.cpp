@@ -50,6 +50,7 @@ TEST(Server, TwoSessionsNeverSeeEachOthersEventsOrState) {
     const auto b_created = b.receive();
     ASSERT_TRUE(a_created && b_created);
     EXPECT_NE(a_created->at("session").at("id"), b_created->at("session").at("id"));
+    ASSERT_TRUE(a.receive_type("confab.session.resume_token") && b.receive_type("confab.session.resume_token"));
 
     a.send({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"instructions", "A's secret"}}}});
     auto item = user_text("only for A");
@@ -99,7 +100,8 @@ TEST(Server, CapacityLimitRefusesTheNextConnection) {
 TEST(Server, IdleSessionsAreClosed) {
     ServerProcess server({"--idle-timeout-ms", "300"});
     WsClient client(server.port());
-    ASSERT_TRUE(client.connect() && client.receive());
+    // The greeting ends with the resume token; what follows is under test.
+    ASSERT_TRUE(client.connect() && client.receive_type("confab.session.resume_token"));
     const auto err = client.receive(3s);
     ASSERT_TRUE(err) << client.error();
     EXPECT_EQ(err->at("error").at("code").as_string(), "session_idle_timeout");
@@ -133,7 +135,8 @@ TEST(Server, OversizedFrameClosesWith1009) {
 TEST(Server, BinaryFramesGetAnError) {
     ServerProcess server({});
     WsClient client(server.port());
-    ASSERT_TRUE(client.connect() && client.receive());
+    // The greeting ends with the resume token; what follows is under test.
+    ASSERT_TRUE(client.connect() && client.receive_type("confab.session.resume_token"));
     client.send_binary(std::string("\x01\x02", 2));
     const auto err = client.receive();
     ASSERT_TRUE(err);
@@ -143,7 +146,8 @@ TEST(Server, BinaryFramesGetAnError) {
 TEST(Server, SigtermDrainsSessionsAndExitsZero) {
     ServerProcess server({"--io-threads", "3", "--drain-timeout-ms", "3000"});
     WsClient client(server.port());
-    ASSERT_TRUE(client.connect() && client.receive());
+    // The greeting ends with the resume token; what follows is under test.
+    ASSERT_TRUE(client.connect() && client.receive_type("confab.session.resume_token"));
     EXPECT_GE(server.thread_count(), 3);
     std::thread stopper([&] { EXPECT_EQ(server.signal_and_wait(SIGTERM, 10s), 0) << server.log(); });
     const auto notice = client.receive(5s);
@@ -163,6 +167,48 @@ TEST(Server, DrainDeadlineClosesSessionsThatStay) {
     // This client does not read again, so it never completes the close handshake.
     EXPECT_EQ(server.signal_and_wait(SIGTERM, 10s), 0) << server.log();
     EXPECT_NE(server.log().find("drain deadline passed"), std::string::npos) << server.log();
+}
+
+TEST(Server, ADroppedSessionResumesWithItsToken) {
+    ServerProcess server({});
+    std::string token;
+    {
+        WsClient first(server.port());
+        ASSERT_TRUE(first.connect());
+        const auto greeting = first.receive_type("confab.session.resume_token");
+        ASSERT_TRUE(greeting) << first.error();
+        token = std::string(greeting->at("token").as_string());
+        first.send({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"instructions", "Be terse."}}}});
+        ASSERT_TRUE(first.receive_type("session.updated"));
+        first.send(user_text("remember me"));
+        ASSERT_TRUE(first.receive_type("conversation.item.done"));
+    }  // the connection ends
+    // The server parks the conversation once it has seen the socket go.
+    std::optional<boost::json::object> resumed;
+    std::optional<boost::json::object> created;
+    for (int i = 0; i < 50 && !resumed; ++i) {
+        WsClient again(server.port(), "/v1/realtime?confab_resume=" + token);
+        ASSERT_TRUE(again.connect());
+        created = again.receive();
+        const auto next = again.receive();
+        ASSERT_TRUE(created && next) << again.error();
+        if (next->at("type").as_string() == "confab.session.resumed") {
+            resumed = next;
+            EXPECT_EQ(again.receive_type("confab.session.resume_token")->at("token").as_string().size(), 32u);
+        } else {
+            EXPECT_EQ(next->at("error").at("code").as_string(), "resume_token_invalid");
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+    ASSERT_TRUE(resumed) << server.log();
+    EXPECT_EQ(resumed->at("item_count").as_int64(), 1);
+    EXPECT_EQ(created->at("session").at("instructions").as_string(), "Be terse.");
+    // Single use: the same token again starts a new conversation.
+    WsClient spent(server.port(), "/v1/realtime?confab_resume=" + token);
+    ASSERT_TRUE(spent.connect() && spent.receive());
+    const auto refused = spent.receive();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->at("error").at("code").as_string(), "resume_token_invalid");
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+#include "session/session_resumption.hpp"
+
+#include <cstdint>
+
+#include "protocol/server_events.hpp"
+#include "util/log.hpp"
+
+namespace confab::session {
+namespace events = protocol::events;
+
+void SessionResumption::start(RealtimeSession& session, const std::string& requested_token) {
+    std::optional<ResumableSession> resumed;
+    if (!requested_token.empty()) resumed = store_.take(requested_token);
+    const std::size_t item_count = resumed ? resumed->items.size() : 0;
+    // Restored first, so that session.created already shows the resumed config.
+    if (resumed) session.restore(std::move(*resumed));
+    session.start();
+
+    if (resumed) {
+        log::info("session resumed", {{"session", session.id()}, {"items", std::to_string(item_count)}});
+        auto event = events::make_event("confab.session.resumed");
+        event["item_count"] = static_cast<std::int64_t>(item_count);  // a signed JSON number, like every count we send
+        sink_.send_event(std::move(event));
+    } else if (!requested_token.empty()) {
+        log::info("resume token invalid", {{"session", session.id()}});
+        sink_.send_event(events::error(protocol::ProtocolError{
+            "resume_token_invalid",
+            "The conversation to resume is gone (unknown, already used or expired token); this is a new session.",
+            "confab_resume", ""}));
+    }
+    if (!store_.enabled()) return;
+    token_ = ResumeStore::new_token();
+    auto event = events::make_event("confab.session.resume_token");
+    event["token"] = token_;
+    event["expires_in_ms"] = store_.window().count();
+    sink_.send_event(std::move(event));
+}
+
+void SessionResumption::park(RealtimeSession& session) {
+    if (token_.empty()) return;
+    store_.park(token_, session.suspend());
+    token_.clear();
+}
+
+}  // namespace confab::session

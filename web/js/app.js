@@ -1,0 +1,350 @@
+// The page's controller: wires the microphone, the player, the Realtime
+// client and the DOM together and keeps the conversation's state. Barge-in
+// lives here: the user's speech (or a cancelled reply) clears the player at
+// once and tells the server how much of the reply was actually heard.
+import { Capture } from './capture.js';
+import { Player } from './player.js';
+import { RealtimeClient } from './realtime_client.js';
+import { Ui } from './ui.js';
+import { plainError } from './errors.js';
+import { pcm16ToBase64 } from './pcm.js';
+import { loadSettings, saveSettings, sessionUpdate } from './settings.js';
+
+const RTT_WARN_MS = 400;
+
+const ui = new Ui(document);
+let settings = loadSettings();
+const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/realtime`;
+const client = new RealtimeClient(wsUrl);
+let context = null;
+let capture = null;
+let player = null;
+let micOn = false;
+let pttHeld = false;
+let activeResponse = null; // id of the response being generated
+const cancelledResponses = new Set(); // audio of these is ignored if it still arrives
+let turnEndedAt = null; // when speech_stopped (or a typed send) was seen
+let firstAudioSeen = false;
+let lastUnderruns = 0;
+
+// What the browser tests read (and a curious user can, in the console).
+const testHooks = {
+  log: [],
+  bargeIns: [],
+  truncates: [],
+  latencies: [],
+  settings: () => settings,
+  stats: () => ({
+    player: player ? { ...player.stats } : null,
+    capture: capture ? { frames: capture.frames, peak: capture.peak, rate: context.sampleRate } : null,
+    rttMs: client.rttMs,
+    connection: client.state,
+    framesSent: client.sent,
+  }),
+};
+window.confab = testHooks;
+
+function record(type, extra = {}) {
+  testHooks.log.push({ type, t: performance.now(), ...extra });
+  if (testHooks.log.length > 2000) testHooks.log.splice(0, 500);
+}
+
+// ---- conversation state ----
+
+function setState(state) {
+  ui.convState(state);
+  record('state', { state });
+}
+
+function idleState() {
+  return micOn ? 'listening' : 'typing';
+}
+
+// Stops the reply now and tells the server what was heard.
+async function interrupt(why) {
+  if (activeResponse) cancelledResponses.add(activeResponse);
+  if (!player || !player.busy) return;
+  const started = performance.now();
+  const info = await player.clear();
+  testHooks.bargeIns.push({ why, requestedAt: started, clearedAt: info.at, item: info.item, playedMs: info.playedMs });
+  record('playback_cleared', { why, item: info.item, playedMs: info.playedMs });
+  if (info.item) {
+    ui.interrupted(info.item);
+    const truncate = { type: 'conversation.item.truncate', item_id: info.item, content_index: 0, audio_end_ms: info.playedMs };
+    if (client.send(truncate)) testHooks.truncates.push(truncate);
+  }
+  setState('interrupted');
+}
+
+const handlers = {
+  'session.created'(ev) {
+    record('session.created', { id: ev.session.id });
+    ensureVoiceOption(ev.session.audio.output.voice);
+    client.send(sessionUpdate(settings));
+    setState(idleState());
+  },
+  'confab.session.resumed'(ev) {
+    ui.notice(`Reconnected: the conversation was restored (${ev.item_count} items).`);
+    ui.system('Reconnected — conversation restored');
+    record('resumed', { items: ev.item_count });
+  },
+  error(ev) {
+    const err = ev.error || {};
+    record('error', { code: err.code });
+    if (err.code === 'resume_token_invalid') {
+      ui.notice(plainError(err));
+      ui.system('Reconnected — a new conversation');
+      return;
+    }
+    ui.error(plainError(err));
+  },
+  'input_audio_buffer.speech_started'(ev) {
+    record('speech_started', { item: ev.item_id });
+    setState('user');
+    interrupt('speech_started');
+  },
+  'input_audio_buffer.speech_stopped'() {
+    record('speech_stopped');
+    turnEndedAt = performance.now();
+    firstAudioSeen = false;
+    setState('thinking');
+  },
+  'conversation.item.input_audio_transcription.delta'(ev) {
+    ui.partial(ev.item_id, 'user', ev.delta);
+  },
+  'conversation.item.input_audio_transcription.completed'(ev) {
+    ui.final(ev.item_id, 'user', ev.transcript);
+    record('user_transcript', { item: ev.item_id, text: ev.transcript });
+  },
+  'conversation.item.added'(ev) {
+    const item = ev.item;
+    if (item.role === 'user' && item.content && item.content[0] && item.content[0].type === 'input_text') {
+      ui.final(item.id, 'user', item.content[0].text);
+    }
+  },
+  'response.created'(ev) {
+    activeResponse = ev.response.id;
+    if (!turnEndedAt) turnEndedAt = performance.now();
+    setState('thinking');
+  },
+  'response.output_audio_transcript.delta'(ev) {
+    if (!cancelledResponses.has(ev.response_id)) ui.partial(ev.item_id, 'assistant', ev.delta);
+  },
+  'response.output_text.delta'(ev) {
+    ui.partial(ev.item_id, 'assistant', ev.delta);
+  },
+  'response.output_audio.delta'(ev) {
+    if (cancelledResponses.has(ev.response_id) || !player) return;
+    if (!firstAudioSeen && turnEndedAt) {
+      firstAudioSeen = true;
+      record('first_audio', { sinceTurnEndMs: performance.now() - turnEndedAt });
+    }
+    player.enqueue(ev.item_id, ev.delta);
+  },
+  'response.output_audio.done'(ev) {
+    if (player) player.end(ev.item_id);
+  },
+  'response.output_audio_transcript.done'(ev) {
+    ui.final(ev.item_id, 'assistant', ev.transcript);
+    record('assistant_transcript', { item: ev.item_id, text: ev.transcript });
+  },
+  'response.output_text.done'(ev) {
+    ui.final(ev.item_id, 'assistant', ev.text);
+  },
+  'response.done'(ev) {
+    const r = ev.response;
+    record('response.done', { id: r.id, status: r.status });
+    if (r.status === 'cancelled') {
+      interrupt('response_cancelled');
+      for (const item of r.output || []) ui.interrupted(item.id);
+    }
+    if (activeResponse === r.id) activeResponse = null;
+    turnEndedAt = null;
+    if (!player || !player.busy) setState(idleState());
+  },
+  'confab.response.timings'(ev) {
+    record('timings', { timings: ev.timings });
+    const ms = ev.timings && ev.timings.first_audio_sent_ms;
+    if (ms != null) {
+      ui.latency(ms);
+      testHooks.latencies.push(ms);
+    }
+  },
+  'conversation.item.truncated'(ev) {
+    record('truncated', { item: ev.item_id, audioEndMs: ev.audio_end_ms });
+  },
+};
+
+for (const [type, fn] of Object.entries(handlers)) client.addEventListener(type, (e) => fn(e.detail));
+client.addEventListener('state', (e) => {
+  const { state } = e.detail;
+  ui.connection(state, e.detail);
+  record('connection', { state });
+  if (state === 'reconnecting') {
+    activeResponse = null;
+    if (player && player.busy) player.clear();
+    if (player) player.current = null;
+  }
+});
+client.addEventListener('rtt', (e) => updateQuality(e.detail.rttMs));
+
+function updateQuality(rttMs) {
+  let warning = '';
+  if (rttMs > RTT_WARN_MS) warning = `Slow connection: ${Math.round(rttMs)} ms round trip.`;
+  const underruns = player ? player.stats.underruns : 0;
+  if (underruns > lastUnderruns) warning = `Reply audio stuttered ${underruns - lastUnderruns}× recently: the connection may be slow.`;
+  lastUnderruns = underruns;
+  ui.quality({ rttMs, warning });
+}
+
+// ---- microphone and push-to-talk ----
+
+function onFrame(pcm, level) {
+  ui.level(level);
+  if (!client.connected) return;
+  if (settings.pushToTalk && !pttHeld) return;
+  client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(pcm) });
+}
+
+async function startAudio() {
+  context = new AudioContext();
+  await context.resume();
+  player = new Player(context);
+  await player.init();
+  player.on('started', (m) => {
+    record('playback_started', { item: m.item });
+    setState('speaking');
+  });
+  player.on('finished', (m) => {
+    record('playback_finished', { item: m.item, playedMs: m.playedMs });
+    if (!activeResponse) setState(idleState());
+  });
+  capture = new Capture(context);
+  capture.onFrame = onFrame;
+  await startMic();
+}
+
+async function startMic() {
+  try {
+    await capture.start({
+      echoCancellation: settings.echoCancellation,
+      noiseSuppression: settings.noiseSuppression,
+      autoGainControl: settings.autoGainControl,
+    });
+    micOn = true;
+  } catch (e) {
+    micOn = false;
+    const code = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError') ? 'microphone_denied' : 'microphone_unavailable';
+    ui.error(plainError({ code }), { timeoutMs: 0 });
+    record('error', { code });
+  }
+  document.getElementById('ptt').hidden = !(micOn && settings.pushToTalk);
+}
+
+async function pttDown() {
+  if (pttHeld || !micOn) return;
+  pttHeld = true;
+  document.getElementById('ptt').classList.add('held');
+  if (activeResponse) client.send({ type: 'response.cancel' });
+  await interrupt('push_to_talk');
+  client.send({ type: 'input_audio_buffer.clear' });
+  setState('user');
+}
+
+function pttUp() {
+  if (!pttHeld) return;
+  pttHeld = false;
+  document.getElementById('ptt').classList.remove('held');
+  client.send({ type: 'input_audio_buffer.commit' });
+  client.send({ type: 'response.create' });
+  turnEndedAt = performance.now();
+  firstAudioSeen = false;
+  setState('thinking');
+}
+
+// ---- page wiring ----
+
+function ensureVoiceOption(voice) {
+  const select = document.getElementById('voice');
+  if (voice && ![...select.options].some((o) => o.value === voice)) select.add(new Option(voice, voice));
+}
+
+function fillSettingsForm() {
+  const $ = (id) => document.getElementById(id);
+  ensureVoiceOption(settings.voice);
+  $('voice').value = settings.voice;
+  $('speed').value = settings.speed;
+  $('speed-out').textContent = `${Number(settings.speed).toFixed(2)}×`;
+  $('silence').value = settings.silenceMs;
+  $('instructions').value = settings.instructions;
+  $('ptt-mode').checked = settings.pushToTalk;
+  $('echo').checked = settings.echoCancellation;
+  $('noise').checked = settings.noiseSuppression;
+  $('agc').checked = settings.autoGainControl;
+}
+
+function wire() {
+  const $ = (id) => document.getElementById(id);
+  fillSettingsForm();
+  $('start').addEventListener('click', async () => {
+    $('start').hidden = true;
+    ui.connection('connecting');
+    await startAudio();
+    client.connect();
+  });
+  $('composer').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = $('text').value.trim();
+    if (!text || !client.connected) return;
+    if (activeResponse) client.send({ type: 'response.cancel' });
+    interrupt('typed');
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+    });
+    client.send({ type: 'response.create' });
+    record('typed', { text });
+    turnEndedAt = performance.now();
+    firstAudioSeen = false;
+    $('text').value = '';
+  });
+  $('speed').addEventListener('input', () => ($('speed-out').textContent = `${Number($('speed').value).toFixed(2)}×`));
+  $('settings-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const before = settings;
+    settings = {
+      voice: $('voice').value,
+      speed: Number($('speed').value),
+      silenceMs: Number($('silence').value),
+      instructions: $('instructions').value,
+      pushToTalk: $('ptt-mode').checked,
+      echoCancellation: $('echo').checked,
+      noiseSuppression: $('noise').checked,
+      autoGainControl: $('agc').checked,
+    };
+    saveSettings(settings);
+    client.send(sessionUpdate(settings));
+    const micChanged = ['echoCancellation', 'noiseSuppression', 'autoGainControl'].some((k) => before[k] !== settings[k]);
+    if (capture && micChanged) await startMic();
+    $('ptt').hidden = !(micOn && settings.pushToTalk);
+    ui.notice('Settings applied.');
+  });
+  const ptt = $('ptt');
+  ptt.addEventListener('pointerdown', (e) => {
+    e.preventDefault();
+    pttDown();
+  });
+  for (const ev of ['pointerup', 'pointercancel', 'pointerleave']) ptt.addEventListener(ev, pttUp);
+  document.addEventListener('keydown', (e) => {
+    if (e.code === 'Space' && settings.pushToTalk && document.activeElement.tagName !== 'INPUT' && !e.repeat) {
+      e.preventDefault();
+      pttDown();
+    }
+  });
+  document.addEventListener('keyup', (e) => {
+    if (e.code === 'Space' && settings.pushToTalk) pttUp();
+  });
+  setInterval(() => updateQuality(client.rttMs), 2000);
+}
+
+wire();
