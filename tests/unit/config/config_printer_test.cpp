@@ -181,7 +181,7 @@ TEST(ConfigOptions, TableCoversEveryField) {
     [[maybe_unused]] auto [t1, t2, t3, t4] = TtsConfig{};
     [[maybe_unused]] auto [g1, g2] = LogConfig{};
     [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6] = Config{};
-    EXPECT_EQ(options_in("server"), 8u);
+    EXPECT_EQ(options_in("server"), 10u);
     EXPECT_EQ(options_in("limits"), 9u);
     EXPECT_EQ(options_in("llm"), 9u);
     EXPECT_EQ(options_in("stt"), 6u);
