@@ -28,7 +28,6 @@ Metrics::Metrics()
                                       {"direction"})),
       audio_bytes_(registry_.counter("confab_audio_bytes_total", "PCM16 audio bytes received (in) and sent (out).",
                                      {"direction"})),
-      sessions_active(registry_.gauge("confab_sessions_active", "Realtime sessions currently open.").labels({})),
       sessions_admitted(
           registry_.counter("confab_sessions_admitted_total", "Realtime sessions admitted since start.").labels({})),
       turns(registry_.counter("confab_turns_total", "User turns committed (by the VAD or input_audio_buffer.commit).")

@@ -45,7 +45,7 @@ public:
     Metrics& operator=(const Metrics&) = delete;
 
     // ---- sessions ----
-    Gauge& sessions_active;       // inc on admission, dec when the session ends
+    // (confab_sessions_active is read from the session registry at each scrape.)
     Counter& sessions_admitted;
     // reason: at_capacity, draining, overloaded (issue 4), ...
     Counter& sessions_refused(std::string_view reason) { return sessions_refused_.labels({reason}); }

@@ -10,6 +10,10 @@
 #include "config/config.hpp"
 #include "pipeline/engines.hpp"
 
+namespace confab::metrics {
+class Metrics;
+}
+
 namespace confab::pool {
 
 class SttPool;
@@ -26,6 +30,9 @@ public:
     bool offline() const { return offline_; }
     SttPool& stt() { return *stt_; }
     TtsPool& tts() { return *tts_; }
+    // Hands the server's metrics to every engine user (null: metrics off).
+    // Called once at start-up, before the first session.
+    void attach_metrics(metrics::Metrics* metrics);
 
 private:
     std::unique_ptr<engines::LanguageModel> llm_;

@@ -13,6 +13,10 @@
 #include "pool/fair_queue.hpp"
 #include "pool/tts_job.hpp"
 
+namespace confab::metrics {
+class Histogram;
+}
+
 namespace confab::pool {
 
 class TtsPool {
@@ -35,6 +39,9 @@ public:
     int workers() const { return static_cast<int>(threads_.size()); }
     int busy() const { return busy_.load(); }
     std::size_t queued() const { return queue_.size(); }
+    // Where to record how long each job waited for a worker (null: nowhere).
+    // Set once at start-up, before the first submit().
+    void observe_queue_wait(metrics::Histogram* histogram) { queue_wait_ = histogram; }
 
 private:
     void run_worker();
@@ -42,6 +49,7 @@ private:
     std::shared_ptr<engines::SpeechSynthesizer> synthesizer_;
     FairQueue<TtsJob> queue_;
     std::atomic<int> busy_{0};
+    metrics::Histogram* queue_wait_ = nullptr;
     std::vector<std::thread> threads_;
 };
 

@@ -23,7 +23,8 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
       id_(std::move(id)),
       conversation_(static_cast<std::size_t>(config.limits.max_conversation_items),
                     config.limits.max_conversation_chars),
-      input_audio_(config.limits.max_input_audio_ms) {
+      input_audio_(config.limits.max_input_audio_ms),
+      observer_(engines.metrics) {
     config_.model = std::move(model);
     config_.voice = config.tts.voice;
     config_.speed = config.tts.speed;
@@ -105,6 +106,7 @@ void RealtimeSession::on(protocol::InputAudioAppend& ev) {
         return;
     }
     input_audio_total_ms_ += static_cast<int>(ev.samples.size() * 1000 / InputAudioBuffer::kSampleRate);
+    observer_.audio_in(ev.samples.size());
     if (speech_ && speech_->detecting()) {
         speech_->push(ev.samples);
         // Between turns only the prefix padding is worth keeping.
@@ -129,6 +131,7 @@ void RealtimeSession::commit_audio(const std::string& item_id, const std::string
     protocol::ConversationItem item{item_id, "user", "completed", {}};
     item.content.push_back(protocol::ContentPart{"input_audio", "", std::nullopt, input_audio_.duration_ms(), {}});
     const auto audio = input_audio_.take();
+    observer_.turn_committed();
     const auto previous = conversation_.last_id();
     sink_.send_event(events::input_audio_buffer_committed(item.id, previous));
     const bool transcribing = speech_ && engines_.stt != nullptr && config_.transcription_model.has_value();
@@ -246,7 +249,10 @@ std::string RealtimeSession::on_speech_started(int audio_start_ms) {
     input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200 : 0);
     sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
     // Barge-in: the user's voice stops the reply within this very frame.
+    const auto cancel_began = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> barge_in;
     if (config_.turn_detection && config_.turn_detection->interrupt_response) {
+        if (response_ && !response_->finished()) barge_in = cancel_began;
         if (response_) response_->cancel("turn_detected");
         // A reply still waiting for the last turn's transcript would start
         // over the user: they resumed, so the turn goes on and the reply is
@@ -257,6 +263,7 @@ std::string RealtimeSession::on_speech_started(int audio_start_ms) {
             deferred_response_.reset();
         }
     }
+    observer_.speech_started(speech_->last_onset_delay_ms(), barge_in);
     return speaking_item_;
 }
 
@@ -264,6 +271,8 @@ void RealtimeSession::on_speech_stopped(const std::string& item_id, int audio_en
     sink_.send_event(events::input_audio_buffer_speech_stopped(audio_end_ms, item_id));
     turn_timings_ = pipeline::ResponseTimings{};
     turn_timings_.speech_stopped = std::chrono::steady_clock::now();
+    turn_timings_.speech_ended = *turn_timings_.speech_stopped - std::chrono::milliseconds(speech_->last_end_of_turn_ms());
+    observer_.speech_stopped(speech_->last_end_of_turn_ms());
     speaking_item_.clear();
     // The audio is already on its way to the recognizer: commit without a second pass.
     commit_audio(item_id, "", false);
@@ -285,6 +294,7 @@ void RealtimeSession::on_transcript_partial(const std::string& item_id, const st
 void RealtimeSession::on_transcript_final(const std::string& item_id, const std::string& text) {
     partials_.erase(item_id);
     if (pending_transcripts_.erase(item_id) == 0) return;
+    observer_.transcript_final();
     if (auto* item = conversation_.find(item_id)) {
         item->content.front().transcript = text;
         sink_.send_event(events::transcription_completed(item_id, text));
@@ -355,6 +365,8 @@ void RealtimeSession::start_response(protocol::ResponseCreate params, pipeline::
     setup.voice = engines::SynthesisOptions{config_.voice, config_.speed};
     setup.session_key = id_;
     setup.timings = timings;
+    setup.metrics = engines_.metrics;
+    observer_.response_started();
 
     std::optional<std::string> previous;
     if (!params.out_of_band) {
@@ -368,6 +380,8 @@ void RealtimeSession::start_response(protocol::ResponseCreate params, pipeline::
 }
 
 void RealtimeSession::on_response_done(pipeline::Response& response) {
+    observer_.response_done(response);
+    observer_.memory(conversation_.chars() + input_audio_.size() * sizeof(std::int16_t));
     if (auto* item = conversation_.find(response.item().id)) {
         *item = response.item();
         for (const auto& evicted : conversation_.enforce_bounds(item->id))

@@ -22,6 +22,7 @@
 #include "session/conversation.hpp"
 #include "session/event_sink.hpp"
 #include "session/input_audio_buffer.hpp"
+#include "session/session_observer.hpp"
 
 namespace confab::session {
 
@@ -51,6 +52,8 @@ public:
     // Called once nothing is in flight any more (set by the connection).
     void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
     const pipeline::Response* active_response() const { return response_.get(); }
+    // State, counts and latencies for the admin endpoint; readable from any thread.
+    std::shared_ptr<const SessionStats> stats() const { return observer_.stats(); }
 
 private:
     void on(protocol::SessionUpdate& ev);
@@ -104,6 +107,7 @@ private:
     pipeline::ResponseTimings turn_timings_;         // of the turn being transcribed
     std::shared_ptr<pipeline::Response> response_;   // the one active response, if any
     std::function<void()> on_idle_;
+    SessionObserver observer_;  // metrics and admin stats
 };
 
 }  // namespace confab::session
