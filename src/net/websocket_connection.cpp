@@ -184,7 +184,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     if (!membership_) {
         const bool draining = why == session::SessionRegistry::Refusal::draining;
         if (context_.metrics != nullptr) context_.metrics->sessions_refused(draining ? "draining" : "at_capacity").inc();
-        log::warn("session refused", {{"reason", draining ? "draining" : "at_capacity"}});
+        log::warn("session refused", {{"session", id_}, {"reason", draining ? "draining" : "at_capacity"}});
         // Named locals, not ?: temporaries inside co_await: g++ 12 miscompiles those.
         std::string code = "server_at_capacity";
         std::string message =

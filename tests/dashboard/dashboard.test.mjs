@@ -55,23 +55,26 @@ function wav24k(file) {
   return out;
 }
 
-// A scripted user: speaks a recording in real time (20 ms appends), waits, repeats.
+// A scripted user: speaks a recording in real time (20 ms appends), then keeps
+// the line open with silence until the reply is over, and speaks again.
 async function scriptedUser(port, speech, stopAt) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/realtime?model=dashboard-test`);
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  const silence = new Int16Array(24000);
-  const send = async (pcm) => {
-    for (let i = 0; i < pcm.length && Date.now() < stopAt; i += 480) {
-      const chunk = Buffer.from(pcm.slice(i, i + 480).buffer);
-      ws.send(JSON.stringify({ type: 'input_audio_buffer.append', audio: chunk.toString('base64') }));
+  let replies = 0;
+  ws.on('message', (m) => { if (JSON.parse(m).type === 'response.done') replies++; });
+  const frame = (pcm) => ws.send(JSON.stringify({ type: 'input_audio_buffer.append',
+    audio: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64') }));
+  const silence = new Int16Array(480);
+  while (Date.now() < stopAt) {
+    for (let i = 0; i < speech.length && Date.now() < stopAt; i += 480) {
+      frame(speech.subarray(i, i + 480));
       await sleep(20);
     }
-  };
-  while (Date.now() < stopAt) {
-    await send(speech);
-    await send(silence);
-    await send(silence);
-    await send(silence);
+    const before = replies, giveUp = Date.now() + 25000;
+    while (replies === before && Date.now() < Math.min(giveUp, stopAt)) {
+      frame(silence);
+      await sleep(20);
+    }
   }
   ws.close();
 }
@@ -87,11 +90,11 @@ test('the dashboard shows live data while confab is under load', { timeout: 2400
     const portFile = path.join(dir, 'port');
     const confab = start(binary, ['--host', '127.0.0.1', '--port', '0', '--port-file', portFile,
       '--web-root', path.join(sourceDir, 'web'), '--llm-base-url', `http://127.0.0.1:${llmPort}/v1`,
-      '--stt-workers', '2', '--tts-workers', '1']);
+      '--stt-workers', '3', '--tts-workers', '1']);
     const port = Number(await until('confab', () => existsSync(portFile) && readFileSync(portFile, 'utf8').trim()));
 
-    // Load for ~45 s: confab-bench if built, else three scripted users.
-    const loadSeconds = 45;
+    // Load for up to 90 s: confab-bench if built, else three scripted users.
+    const loadSeconds = 90;
     let load;
     if (bench && existsSync(bench)) {
       load = start(bench, ['--url', `ws://127.0.0.1:${port}/v1/realtime`, '--users', '3', '--duration',
@@ -116,10 +119,16 @@ test('the dashboard shows live data while confab is under load', { timeout: 2400
     await page.goto(`http://127.0.0.1:${port}/dashboard`);
 
     // Replies have to happen for the latency charts: wait for them (bounded).
-    await page.waitForFunction(() => {
-      const d = window.dashboard;
-      return d.updates >= 3 && d.drawn['c-reply'] > 0 && d.drawn['c-stages'] > 0;
-    }, null, { timeout: 120000, polling: 500 });
+    try {
+      await page.waitForFunction(() => {
+        const d = window.dashboard;
+        return d.updates >= 3 && d.drawn['c-reply'] > 0 && d.drawn['c-stages'] > 0;
+      }, null, { timeout: 120000, polling: 500 });
+    } catch (e) {
+      console.log('dashboard state:', JSON.stringify(await page.evaluate(() => window.dashboard)));
+      console.log('confab output (tail):', confab.output.slice(-3000));
+      throw e;
+    }
     mkdirSync(artifacts, { recursive: true });
     const shot = path.join(artifacts, 'dashboard.png');
     await page.screenshot({ path: shot, fullPage: true });

@@ -69,6 +69,7 @@ Config unusual_config(const test::TempDir& dir) {
     c.server.tls_key = dir.write("key.pem", "k");
     c.llm.base_url = "https://llm.example:8443/v1";
     c.llm.api_key.clear();  // a secret does not round-trip; see the next test
+    c.server.admin_token.clear();
     c.llm.connect_timeout_ms = 1000;
     c.llm.first_token_timeout_ms = 2000;
     c.stt.model_dir = dir.make_dir("model");
@@ -174,7 +175,7 @@ std::size_t options_in(std::string_view section) {
 // The structured bindings stop compiling when a field is added to a struct of
 // config.hpp: add its row to config_options.cpp, then the name here.
 TEST(ConfigOptions, TableCoversEveryField) {
-    [[maybe_unused]] auto [s1, s2, s3, s4, s5, s6, s7, s8] = ServerConfig{};
+    [[maybe_unused]] auto [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10] = ServerConfig{};
     [[maybe_unused]] auto [l1, l2, l3, l4, l5, l6, l7, l8, l9] = SessionLimits{};
     [[maybe_unused]] auto [m1, m2, m3, m4, m5, m6, m7, m8, m9] = LlmConfig{};
     [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6] = SttConfig{};
