@@ -65,7 +65,7 @@ for p in paths:
     if os.path.exists(sp):
         scrapes = open(sp).read().strip()
     lat = r["latency_ms"].get("end_of_speech_to_first_audio_ms", {})
-    rows.append(dict(file=os.path.basename(p), mode=mode, users=r["users"], elapsed=r["elapsed_s"],
+    rows.append(dict(file=os.path.basename(p), mode=mode, users=r["users"]["connected"], elapsed=r["elapsed_s"],
                      cpu=r["server_process"]["cpu_percent_avg"], cpu_max=r["server_process"]["cpu_percent_max"],
                      rss=r["server_process"]["rss_max_mb"], machine=r["server_process"]["machine_cpu_percent_avg"],
                      turns=r["turns"]["completed"], p50=lat.get("p50"), p95=lat.get("p95"), scrapes=scrapes,
