@@ -122,7 +122,7 @@ test('the dashboard shows live data while confab is under load', { timeout: 2400
     try {
       await page.waitForFunction(() => {
         const d = window.dashboard;
-        return d.updates >= 3 && d.drawn['c-reply'] > 0 && d.drawn['c-stages'] > 0;
+        return d.updates >= 8 && d.drawn['c-reply'] > 0 && d.drawn['c-stages'] > 0;
       }, null, { timeout: 120000, polling: 500 });
     } catch (e) {
       console.log('dashboard state:', JSON.stringify(await page.evaluate(() => window.dashboard)));
