@@ -18,6 +18,8 @@ struct ServerConfig {
     std::string tls_key;
     int drain_timeout_ms = 5000;     // graceful shutdown deadline
     std::string port_file;           // if set, the bound port is written here (tests)
+    bool metrics = true;             // /metrics, the dashboard and every metrics hook
+    std::string admin_token;         // Bearer token of /v1/admin/*; empty: admin endpoints off (404)
 
     bool operator==(const ServerConfig&) const = default;
 };

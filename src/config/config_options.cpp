@@ -38,6 +38,10 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(server, port_file),
          .constraint = "empty, or a file name in an existing directory",
          .help = "If set, the bound port is written to this file (for tests with port 0)."},
+        {CONFAB_OPTION(server, metrics),
+         .help = "Collect metrics and serve /metrics and /dashboard; false turns every metrics hook off."},
+        {CONFAB_OPTION(server, admin_token), .secret = true,
+         .help = "Bearer token for /v1/admin/sessions; empty: the admin endpoint is off (404)."},
 
         // [limits]
         {CONFAB_OPTION(limits, max_sessions), .min = 1, .max = 10'000,

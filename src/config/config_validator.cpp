@@ -106,6 +106,13 @@ void check_paths(const Config& config, std::vector<std::string>& errors) {
     }
 }
 
+void check_admin_token(const ServerConfig& server, std::vector<std::string>& errors) {
+    if (server.admin_token == kRedacted) {
+        errors.push_back(option("server", "admin_token").label() + ": \"" + std::string(kRedacted) +
+                         "\" is the placeholder --print-config writes; give the real token");
+    }
+}
+
 void check_llm(const LlmConfig& llm, std::vector<std::string>& errors) {
     if (!llm.base_url.empty()) {
         const auto url = boost::urls::parse_absolute_uri(llm.base_url);
@@ -142,6 +149,7 @@ std::vector<std::string> validate_config(const Config& config) {
     std::vector<std::string> errors;
     check_table(config, errors);
     check_tls(config.server, errors);
+    check_admin_token(config.server, errors);
     check_paths(config, errors);
     check_llm(config.llm, errors);
     return errors;

@@ -2,6 +2,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "net/observability_routes.hpp"
 #include "net/static_files.hpp"
 
 namespace confab::net {
@@ -30,6 +31,7 @@ http::message_generator route_http(const http::request<http::string_body>& req, 
     if (req.method() != http::verb::get && req.method() != http::verb::head)
         return text_response(req, http::status::method_not_allowed, "method not allowed\n");
 
+    if (auto res = route_observability(req, context)) return std::move(*res);
     if (path == "/healthz") return text_response(req, http::status::ok, "ok\n");
     if (path == "/readyz") {
         if (context.registry.draining()) return text_response(req, http::status::service_unavailable, "draining\n");

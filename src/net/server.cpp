@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "net/http_connection.hpp"
+#include "net/server_metrics.hpp"
 #include "net/tls_context.hpp"
 #include "util/log.hpp"
 
@@ -27,17 +28,24 @@ Server::Server(const Config& config)
       strand_(asio::make_strand(ioc_)),
       acceptor_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
-      drain_timer_(strand_) {
+      drain_timer_(strand_),
+      sample_timer_(strand_) {
     if (!config.server.tls_cert.empty()) tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
     pools_ = std::make_unique<pool::EnginePools>(config);
     if (const int max_wait = config.limits.admission_max_queue_wait_ms; max_wait > 0) {
         registry_.set_load_check([this, max_wait] { return pools_->overload_reason(max_wait); });
     }
+    if (config.server.metrics) {
+        metrics_ = std::make_unique<metrics::Metrics>();
+        history_ = install_server_metrics(*metrics_, registry_, *pools_);
+        pools_->attach_metrics(metrics_.get());
+    }
     protocol::SessionConstraints constraints;
     constraints.voices = pools_->voices();
     constraints.max_instructions_chars = config.limits.max_instructions_chars;
     context_ = std::make_unique<ServerContext>(
-        ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get()});
+        ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(), metrics_.get(),
+                      history_.get()});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);
@@ -65,6 +73,7 @@ int Server::run() {
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
         if (!ec) begin_shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
     });
+    if (history_) asio::post(strand_, [this] { sample_metrics(); });
     asio::co_spawn(strand_, accept_loop(), [](std::exception_ptr e) {
         if (e) {
             try {
@@ -119,6 +128,7 @@ void Server::begin_shutdown(const char* why) {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     signals_.cancel();
+    sample_timer_.cancel();
     registry_.begin_drain([this] { asio::post(strand_, [this] { finish(); }); });
     registry_.for_each_control([](session::SessionControl& c) { c.request_shutdown(); });
     drain_timer_.expires_after(std::chrono::milliseconds(config_.server.drain_timeout_ms));
@@ -131,6 +141,15 @@ void Server::begin_shutdown(const char* why) {
         drain_timer_.async_wait([this](const boost::system::error_code& ec2) {
             if (!ec2) finish();
         });
+    });
+}
+
+void Server::sample_metrics() {
+    if (shutting_down_) return;
+    history_->sample();
+    sample_timer_.expires_after(history_->interval());
+    sample_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) sample_metrics();
     });
 }
 

@@ -15,6 +15,8 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "metrics/history.hpp"
+#include "metrics/metrics.hpp"
 #include "net/server_context.hpp"
 #include "pool/engine_pools.hpp"
 #include "session/resume_store.hpp"
@@ -38,12 +40,15 @@ private:
     boost::asio::awaitable<void> accept_loop();
     void begin_shutdown(const char* why);  // on strand_
     void finish();                         // on strand_
+    void sample_metrics();                 // on strand_: one dashboard sample, then re-arms
 
     const Config& config_;
     // Declared before the io_context so they outlive it: destroying the
     // io_context destroys pending session coroutines, which still use them.
     session::SessionRegistry registry_;
     session::ResumeStore resume_store_;  // conversations of dropped connections
+    std::unique_ptr<metrics::Metrics> metrics_;  // null when server.metrics is off
+    std::unique_ptr<metrics::History> history_;
     std::unique_ptr<pool::EnginePools> pools_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     std::unique_ptr<ServerContext> context_;
@@ -52,6 +57,7 @@ private:
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer drain_timer_;
+    boost::asio::steady_timer sample_timer_;
     unsigned short port_ = 0;
     bool shutting_down_ = false;
     bool finished_ = false;

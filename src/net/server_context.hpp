@@ -11,6 +11,11 @@
 #include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
 
+namespace confab::metrics {
+class Metrics;
+class History;
+}  // namespace confab::metrics
+
 namespace confab::net {
 
 struct ServerContext {
@@ -20,6 +25,8 @@ struct ServerContext {
     protocol::SessionConstraints constraints;
     const pipeline::Engines& engines;
     boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP/WS
+    metrics::Metrics* metrics = nullptr;       // null: metrics off; same object as engines.metrics
+    metrics::History* history = nullptr;       // the dashboard's recent samples; null when metrics are off
 };
 
 }  // namespace confab::net

@@ -6,7 +6,11 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
+#include <atomic>
 #include <set>
+
+#include "metrics/metrics.hpp"
+#include "net/close_reason.hpp"
 #include "net/outgoing_queue.hpp"
 #include "protocol/server_events.hpp"
 #include "session/realtime_session.hpp"
@@ -60,6 +64,7 @@ public:
     void force_close() override {
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
             log::info("drain deadline passed: closing session", {{"session", self->id_}});
+            if (self->end_reason_.empty()) self->end_reason_ = "drain_deadline";
             beast::get_lowest_layer(self->ws_).close();
         });
     }
@@ -67,6 +72,7 @@ public:
     // EventSink: called on the strand by the session.
     void send_event(boost::json::object event, const std::string& response_id) override {
         if (closing_) return;
+        if (context_.metrics != nullptr) count_if_error(event);
         const bool was_idle = outgoing_.empty() && !writing_;
         auto dropped = outgoing_.push({boost::json::serialize(event), response_id, std::chrono::steady_clock::now()});
         if (!dropped.empty()) report_shed(dropped);
@@ -84,14 +90,23 @@ public:
     void close(int code, const std::string& reason) override {
         if (closing_) return;
         closing_ = true;
+        if (end_reason_.empty()) end_reason_ = close_label_for_server(code, reason);
         close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
         wake_writer_.cancel();
+    }
+
+    // SessionControl: the admin view, from any thread.
+    std::optional<session::SessionStats::Snapshot> snapshot() const override {
+        const auto stats = stats_.load();
+        if (!stats) return std::nullopt;
+        return stats->read(id_, model_);
     }
 
 private:
     // Tells the client (once per response) and the log what was shed.
     void report_shed(const std::vector<OutgoingQueue::Dropped>& dropped) {
         for (const auto& d : dropped) {
+            if (context_.metrics != nullptr) context_.metrics->drops("slow_reader").inc(d.messages);
             log::warn("slow client: reply audio shed",
                       {{"session", id_}, {"response", d.response_id}, {"chunks", std::to_string(d.messages)},
                        {"bytes", std::to_string(d.bytes)}});
@@ -132,6 +147,15 @@ private:
     asio::awaitable<void> idle_watchdog();
     asio::awaitable<void> lag_watchdog();
     asio::awaitable<void> refuse(std::string code, std::string message);
+    void count_if_error(const boost::json::object& event) {
+        const auto* type = event.if_contains("type");
+        if (type == nullptr || !type->is_string() || type->get_string() != "error") return;
+        const auto* error = event.if_contains("error");
+        const auto* code = error != nullptr && error->is_object() ? error->get_object().if_contains("code") : nullptr;
+        std::string_view name = "unknown";
+        if (code != nullptr && code->is_string()) name = code->get_string();
+        context_.metrics->errors_sent(name).inc();
+    }
 
     websocket::stream<Stream> ws_;
     ServerContext& context_;
@@ -140,6 +164,9 @@ private:
     std::unique_ptr<session::SessionRegistry::Membership> membership_;
     std::unique_ptr<session::RealtimeSession> session_;
     session::SessionResumption resumption_;
+    std::string model_;  // set before admission, then read-only (admin snapshots)
+    std::atomic<std::shared_ptr<const session::SessionStats>> stats_;  // set once the session exists
+    std::string end_reason_;  // label of confab_sessions_closed_total, once known
 
     OutgoingQueue outgoing_;
     bool writing_ = false;  // a write is in flight (its event is no longer in outgoing_)
@@ -159,6 +186,7 @@ template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::refuse(std::string code, std::string message) {
     const auto event = protocol::events::error(protocol::ProtocolError{std::move(code), std::move(message), "", ""});
     const std::string text = boost::json::serialize(event);
+    if (context_.metrics != nullptr) count_if_error(event);
     ws_.text(true);
     co_await ws_.async_write(asio::buffer(text), use_nothrow);
     co_await ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later, "server at capacity"),
@@ -199,6 +227,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     }
 
     session::SessionRegistry::Refusal why{};
+    model_ = model;
     membership_ = context_.registry.try_admit(id_, model, self, why);
     if (!membership_) {
         using Refusal = session::SessionRegistry::Refusal;
@@ -214,7 +243,8 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
                       context_.registry.overload_reason() + "); retry shortly or use another server.";
         }
         if (draining) reason = "draining";
-        log::warn("session refused", {{"reason", reason}});
+        if (context_.metrics != nullptr) context_.metrics->sessions_refused(reason).inc();
+        log::warn("session refused", {{"session", id_}, {"reason", reason}});
         if (draining) {
             code = "server_shutting_down";
             message = "The server is shutting down; try another server or retry shortly.";
@@ -222,10 +252,12 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
         co_await refuse(std::move(code), std::move(message));
         co_return;
     }
+    if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
     log::info("session started", {{"session", id_}, {"model", model}, {"auth", has_bearer ? "bearer" : "none"}});
 
     session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config, context_.constraints,
                                                           context_.engines, *this, id_, model);
+    stats_.store(session_->stats());
     // During shutdown a session closes as soon as its reply has finished.
     session_->on_idle([this] {
         if (shutdown_requested_) close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
@@ -240,6 +272,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     for (;;) {
         auto [ec, bytes] = co_await ws_.async_read(buffer, use_nothrow);
         if (ec) {
+            if (end_reason_.empty()) end_reason_ = close_label_for_read_error(ec);
             if (ec == websocket::error::message_too_big) {
                 close_cause = "message too big (1009)";
             } else if (ec == beast::error::timeout) {
@@ -272,8 +305,10 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     const std::size_t memory = session_->memory_bytes() + outgoing_.bytes();
     resumption_.park(*session_);
     session_.reset();
+    if (context_.metrics != nullptr) context_.metrics->sessions_closed(end_reason_).inc();
     log::info("session ended", {{"session", id_},
                                 {"cause", close_cause},
+                                {"reason", end_reason_},
                                 {"memory_bytes", std::to_string(memory)},
                                 {"outgoing_peak_bytes", std::to_string(outgoing_.peak_bytes())},
                                 {"audio_shed_chunks", std::to_string(outgoing_.shed_messages())},

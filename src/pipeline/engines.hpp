@@ -7,6 +7,9 @@
 #include "engines/llm/language_model.hpp"
 #include "engines/vad/voice_activity_detector.hpp"
 
+namespace confab::metrics {
+class Metrics;
+}
 namespace confab::pool {
 class SttPool;
 class TtsPool;
@@ -20,6 +23,7 @@ struct Engines {
     engines::LanguageModel* llm = nullptr;      // never null when responses are used
     // Creates one session's voice activity detector (cheap, per session).
     std::function<std::unique_ptr<engines::VoiceActivityDetector>(double threshold)> make_vad;
+    metrics::Metrics* metrics = nullptr;        // null: metrics off (server.metrics = false)
 };
 
 }  // namespace confab::pipeline

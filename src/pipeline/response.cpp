@@ -4,6 +4,7 @@
 
 #include "audio/pcm.hpp"
 #include "audio/resampler.hpp"
+#include "metrics/metrics.hpp"
 #include "pool/tts_pool.hpp"
 #include "protocol/server_events.hpp"
 #include "util/base64.hpp"
@@ -42,7 +43,8 @@ Response::Response(asio::any_io_executor strand, session::EventSink& sink, engin
       session_key_(std::move(setup.session_key)),
       timings_(setup.timings),
       audio_(tts != nullptr && info_.output_modalities == std::vector<std::string>{"audio"}),
-      request_(std::move(setup.request)) {
+      request_(std::move(setup.request)),
+      metrics_(setup.metrics) {
     item_.id = std::move(setup.item_id);
     item_.role = "assistant";
     item_.status = "in_progress";
@@ -60,7 +62,7 @@ void Response::start(const std::optional<std::string>& previous_item_id) {
     sink_.send_event(events::output_item_added(info_.id, item_));
     if (!info_.out_of_band) sink_.send_event(events::conversation_item_added(item_, previous_item_id));
     sink_.send_event(events::content_part_added(ref(), part()));
-    log::debug("response started", {{"response", info_.id}, {"llm", llm_.name()}});
+    log::debug("response started", {{"session", session_key_}, {"response", info_.id}, {"llm", llm_.name()}});
     // The coroutine holds the response alive; the signal's slot lets
     // cancel() reach into whatever network operation it is waiting on.
     asio::co_spawn(strand_, run_llm(request_),
@@ -97,6 +99,8 @@ void Response::on_delta(std::string_view text) {
 void Response::on_llm_end(const engines::ChatOutcome& outcome) {
     if (finished_) return;  // cancelled: the cancel already said everything
     llm_done_ = true;
+    const bool timed_out = outcome.error == make_error_code(errc::timeout);
+    note_llm_outcome(!outcome.error ? "ok" : timed_out ? "timeout" : "error");
     if (outcome.error) {
         fail(llm_error_code(outcome.error),
              "The language model request failed: " + (outcome.message.empty() ? outcome.error.message() : outcome.message));
@@ -129,6 +133,7 @@ void Response::pump_tts() {
     job.options = voice_;
     job.tag = info_.id;
     job.cancelled = tts_cancelled_;
+    if (!timings_.first_piece_queued) timings_.first_piece_queued = Clock::now();
     std::weak_ptr<Response> weak = weak_from_this();
     auto strand = strand_;
     job.on_audio = [weak, strand](std::span<const std::int16_t> pcm, int rate) {
@@ -142,6 +147,7 @@ void Response::pump_tts() {
         });
     };
     if (!tts_->submit(session_key_, std::move(job))) {
+        if (metrics_ != nullptr) metrics_->drops("tts_queue_full").inc();
         fail("tts_queue_full", "The speech synthesis queue is full; this response was stopped.");
     }
 }
@@ -170,6 +176,10 @@ void Response::send_audio() {
     std::vector<std::byte> bytes;
     audio::append_le_bytes_from_samples(out_pcm_, bytes);  // PCM16 little-endian on the wire
     samples_sent_ += out_pcm_.size();
+    if (metrics_ != nullptr) {
+        metrics_->audio_out_frames.inc();
+        metrics_->audio_out_bytes.inc(bytes.size());
+    }
     out_pcm_.clear();
     sink_.send_event(events::output_audio_delta(ref(), base64::encode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()))), info_.id);
     if (!timings_.first_audio_sent) timings_.first_audio_sent = Clock::now();
@@ -198,6 +208,17 @@ void Response::on_tts_done(std::error_code ec) {
     }
 }
 
+// Counted once per request, when its outcome is first known.
+void Response::note_llm_outcome(const char* outcome) {
+    if (!llm_outcome_.empty()) return;
+    llm_outcome_ = outcome;
+    // The backend's kind ("openai", "offline"), not its URL: labels must stay few.
+    if (metrics_ != nullptr) {
+        const std::string name = llm_.name();
+        metrics_->llm_requests(name.substr(0, name.find(':')), outcome).inc();
+    }
+}
+
 // The signal is emitted from a fresh handler, never from inside the LLM
 // coroutine's own call stack (cancel() can be reached from on_delta): Asio
 // turns a cancellation seen by a running coroutine into an exception at its
@@ -206,6 +227,7 @@ void Response::on_tts_done(std::error_code ec) {
 // the client closes the connection; after the coroutine ended it is a no-op.
 void Response::cancel_llm() {
     if (llm_done_) return;
+    note_llm_outcome("cancelled");
     asio::post(strand_, [self = shared_from_this()] { self->llm_cancel_.emit(asio::cancellation_type::terminal); });
 }
 
@@ -217,11 +239,12 @@ void Response::cancel(const std::string& reason) {
     if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
     cancel_llm();
     const auto dropped = sink_.drop_response(info_.id);
+    if (metrics_ != nullptr && dropped > 0) metrics_->drops("stale_response_audio").inc(dropped);
     if (piece_started_ && audio_) {
         part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
     }
     log::info("response cancelled",
-              {{"response", info_.id}, {"reason", reason}, {"audio_deltas_dropped", std::to_string(dropped)}});
+              {{"session", session_key_}, {"response", info_.id}, {"reason", reason}, {"audio_deltas_dropped", std::to_string(dropped)}});
     finish("cancelled", events::status_details("cancelled", reason));
 }
 
@@ -232,7 +255,7 @@ void Response::fail(const std::string& code, const std::string& message) {
     cancel_llm();
     protocol::ProtocolError err{code, message, "", ""};
     err.type = "server_error";
-    log::warn("response failed", {{"response", info_.id}, {"code", code}, {"message", message}});
+    log::warn("response failed", {{"session", session_key_}, {"response", info_.id}, {"code", code}, {"message", message}});
     sink_.send_event(events::error(err));
     finish("failed", events::status_details("failed", code, err));
 }

@@ -30,6 +30,9 @@
 namespace confab::audio {
 class Resampler;
 }
+namespace confab::metrics {
+class Metrics;
+}
 namespace confab::pool {
 class TtsPool;
 }
@@ -52,6 +55,7 @@ public:
         engines::SynthesisOptions voice;
         std::string session_key;  // fairness key in the TTS pool
         ResponseTimings timings;  // speech_stopped / transcript_final when spoken
+        metrics::Metrics* metrics = nullptr;  // null: metrics off
     };
 
     Response(boost::asio::any_io_executor strand, session::EventSink& sink, engines::LanguageModel& llm,
@@ -71,6 +75,8 @@ public:
     const std::string& status() const { return info_.status; }
     const protocol::ConversationItem& item() const { return item_; }
     const ResponseTimings& timings() const { return timings_; }
+    // How the language model request ended: ok, error, timeout, cancelled ("" while running).
+    const std::string& llm_outcome() const { return llm_outcome_; }
 
 private:
     boost::asio::awaitable<void> run_llm(engines::ChatRequest request);
@@ -83,6 +89,7 @@ private:
     void send_audio();  // sends the 24 kHz audio gathered so far as one delta
     void fail(const std::string& code, const std::string& message);
     void cancel_llm();
+    void note_llm_outcome(const char* outcome);
     void finish(const std::string& status, std::optional<boost::json::object> details);
     protocol::events::PartRef ref() const;
     protocol::ContentPart& part() { return item_.content.front(); }
@@ -100,6 +107,8 @@ private:
     ResponseTimings timings_;
     const bool audio_;
     engines::ChatRequest request_;
+    metrics::Metrics* metrics_;
+    std::string llm_outcome_;
 
     // Cancellation: one signal for the LLM coroutine, one flag for synthesis.
     boost::asio::cancellation_signal llm_cancel_;

@@ -13,9 +13,11 @@ json::value since(const ResponseTimings::Point& base, const ResponseTimings::Poi
 json::object ResponseTimings::to_json() const {
     const Point& base = speech_stopped ? speech_stopped : created;
     return {{"base", speech_stopped ? "speech_stopped" : "response_created"},
+            {"speech_ended_ms", since(base, speech_ended)},
             {"transcript_final_ms", since(base, transcript_final)},
             {"response_created_ms", since(base, created)},
             {"llm_first_token_ms", since(base, llm_first_token)},
+            {"first_piece_queued_ms", since(base, first_piece_queued)},
             {"first_audio_synthesized_ms", since(base, first_audio_synthesized)},
             {"first_audio_sent_ms", since(base, first_audio_sent)},
             {"done_ms", since(base, done)}};

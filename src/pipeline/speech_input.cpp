@@ -78,6 +78,7 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
     const auto event = detector_->on_frame(vad_->is_speech(frame), start_ms);
     if (event == TurnDetector::Event::speech_started) {
         const int start = detector_->speech_start_ms();
+        onset_delay_ms_ = start_ms + kFrameMs - start;
         utterance_item_ = listener_.on_speech_started(start);
         utterance_ = open_stream(utterance_item_);
         // Feed the prefix padding and the onset frames the VAD needed to be sure.
@@ -88,6 +89,7 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
         if (utterance_) utterance_->feed(prefix);
     } else if (event == TurnDetector::Event::speech_stopped) {
         const std::string item = utterance_item_;
+        end_of_turn_ms_ = start_ms + kFrameMs - detector_->speech_end_ms();
         end_utterance();
         listener_.on_speech_stopped(item, detector_->speech_end_ms());
     }

@@ -58,6 +58,11 @@ public:
     void clear();
     // Audio received so far, in ms of stream time.
     int stream_ms() const;
+    // Stream time from the speech's onset to the frame that confirmed it (the
+    // last speech_started), and from its end to the end-of-turn decision (the
+    // last speech_stopped): the waits the VAD and the end-of-turn policy add.
+    int last_onset_delay_ms() const { return onset_delay_ms_; }
+    int last_end_of_turn_ms() const { return end_of_turn_ms_; }
 
 private:
     void on_frame(std::span<const std::int16_t> frame);
@@ -83,6 +88,8 @@ private:
     std::shared_ptr<pool::SttStream> utterance_;  // the one being spoken, if any
     std::string utterance_item_;
     std::vector<std::shared_ptr<pool::SttStream>> finishing_;  // awaiting their finals
+    int onset_delay_ms_ = 0;
+    int end_of_turn_ms_ = 0;
 };
 
 }  // namespace confab::pipeline

@@ -10,6 +10,7 @@
 #include "engines/tts/espeak_synthesizer.hpp"
 #include "engines/tts/flite_synthesizer.hpp"
 #include "engines/vad/webrtc_vad.hpp"
+#include "metrics/metrics.hpp"
 #include "pool/stt_pool.hpp"
 #include "pool/tts_pool.hpp"
 #include "util/log.hpp"
@@ -78,6 +79,12 @@ EnginePools::~EnginePools() = default;
 std::optional<engines::LlmPoolStats> EnginePools::llm_pool_stats() const {
     if (openai_ == nullptr) return std::nullopt;
     return openai_->pool_stats();
+}
+
+void EnginePools::attach_metrics(metrics::Metrics* metrics) {
+    engines_.metrics = metrics;
+    stt_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("stt") : nullptr);
+    tts_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("tts") : nullptr);
 }
 
 std::vector<std::string> EnginePools::voices() const { return tts_->synthesizer().voices(); }

@@ -16,6 +16,10 @@ namespace confab::engines {
 class OpenAiChatModel;
 }
 
+namespace confab::metrics {
+class Metrics;
+}
+
 namespace confab::pool {
 
 class SttPool;
@@ -38,6 +42,9 @@ public:
     std::optional<engines::LlmPoolStats> llm_pool_stats() const;
     SttPool& stt() { return *stt_; }
     TtsPool& tts() { return *tts_; }
+    // Hands the server's metrics to every engine user (null: metrics off).
+    // Called once at start-up, before the first session.
+    void attach_metrics(metrics::Metrics* metrics);
 
 private:
     std::unique_ptr<engines::LanguageModel> llm_;

@@ -1,5 +1,6 @@
 #include "pool/stt_pool.hpp"
 
+#include "metrics/histogram.hpp"
 #include "util/errors.hpp"
 #include "util/log.hpp"
 
@@ -19,7 +20,8 @@ SttPool::~SttPool() {
 }
 
 bool SttPool::submit(const std::string& session_key, std::shared_ptr<SttStream> stream) {
-    return queue_.push(session_key, std::move(stream)) == FairQueue<std::shared_ptr<SttStream>>::PushResult::ok;
+    return queue_.push(session_key, Waiting{std::move(stream), std::chrono::steady_clock::now()}) ==
+           FairQueue<Waiting>::PushResult::ok;
 }
 
 void SttPool::run_worker(int index) {
@@ -27,15 +29,18 @@ void SttPool::run_worker(int index) {
     // The first worker loads its decoder at once so the first utterance
     // after start-up does not pay the 0.5–0.8 s model load.
     if (index == 0) decoder = factory_->create();
-    while (auto stream = queue_.pop()) {
-        if ((*stream)->cancelled()) continue;
+    while (auto waiting = queue_.pop()) {
+        auto& stream = waiting->stream;
+        if (queue_wait_ != nullptr)
+            queue_wait_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting->since).count());
+        if (stream->cancelled()) continue;
         if (!decoder) decoder = factory_->create();
         if (!decoder) {
-            (*stream)->deliver_error(make_error_code(errc::engine_unavailable), "speech recognizer failed to load");
+            stream->deliver_error(make_error_code(errc::engine_unavailable), "speech recognizer failed to load");
             continue;
         }
         ++busy_;
-        decode(*decoder, **stream);
+        decode(*decoder, *stream);
         --busy_;
     }
 }

@@ -8,6 +8,7 @@
 // the others when first needed. Owned by the server; thread-safe.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,6 +17,10 @@
 #include "engines/stt/speech_recognizer.hpp"
 #include "pool/fair_queue.hpp"
 #include "pool/stt_stream.hpp"
+
+namespace confab::metrics {
+class Histogram;
+}
 
 namespace confab::pool {
 
@@ -40,6 +45,9 @@ public:
     std::size_t waiting() const { return queue_.size(); }
     // Longest queue wait of the last seconds, or of a stream waiting now.
     std::chrono::steady_clock::duration recent_wait() const { return queue_.recent_wait(); }
+    // Where to record how long each utterance waited for a worker (null: nowhere).
+    // Set once at start-up, before the first submit().
+    void observe_queue_wait(metrics::Histogram* histogram) { queue_wait_ = histogram; }
 
 private:
     void run_worker(int index);
@@ -48,7 +56,12 @@ private:
     std::shared_ptr<engines::SpeechRecognizerFactory> factory_;
     const int sample_rate_;
     const Options options_;
-    FairQueue<std::shared_ptr<SttStream>> queue_;
+    struct Waiting {
+        std::shared_ptr<SttStream> stream;
+        std::chrono::steady_clock::time_point since;
+    };
+    FairQueue<Waiting> queue_;
+    metrics::Histogram* queue_wait_ = nullptr;
     std::atomic<int> busy_{0};
     std::vector<std::thread> threads_;
 };

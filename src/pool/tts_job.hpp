@@ -1,6 +1,7 @@
 // One piece of text to speak, as queued in the TtsPool.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,6 +23,7 @@ struct TtsJob {
     // Called on the worker thread: implementations copy and post to their strand.
     std::function<void(std::span<const std::int16_t> pcm, int sample_rate)> on_audio;
     std::function<void(std::error_code)> on_done;
+    std::chrono::steady_clock::time_point queued_at;  // set by TtsPool::submit
 };
 
 }  // namespace confab::pool

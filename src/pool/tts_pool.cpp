@@ -1,5 +1,6 @@
 #include "pool/tts_pool.hpp"
 
+#include "metrics/histogram.hpp"
 #include "util/errors.hpp"
 
 namespace confab::pool {
@@ -15,6 +16,7 @@ TtsPool::~TtsPool() {
 }
 
 bool TtsPool::submit(const std::string& session_key, TtsJob job) {
+    job.queued_at = std::chrono::steady_clock::now();
     return queue_.push(session_key, std::move(job)) == FairQueue<TtsJob>::PushResult::ok;
 }
 
@@ -24,6 +26,8 @@ std::size_t TtsPool::cancel_queued(const std::string& session_key, const std::st
 
 void TtsPool::run_worker() {
     while (auto job = queue_.pop()) {
+        if (queue_wait_ != nullptr)
+            queue_wait_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - job->queued_at).count());
         if (job->cancelled && job->cancelled->load()) {
             if (job->on_done) job->on_done(make_error_code(errc::cancelled));
             continue;

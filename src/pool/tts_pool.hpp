@@ -13,6 +13,10 @@
 #include "pool/fair_queue.hpp"
 #include "pool/tts_job.hpp"
 
+namespace confab::metrics {
+class Histogram;
+}
+
 namespace confab::pool {
 
 class TtsPool {
@@ -38,6 +42,9 @@ public:
     // Longest queue wait of the last seconds, or of a job waiting now.
     std::chrono::steady_clock::duration recent_wait() const { return queue_.recent_wait(); }
     std::size_t queued() const { return queue_.size(); }
+    // Where to record how long each job waited for a worker (null: nowhere).
+    // Set once at start-up, before the first submit().
+    void observe_queue_wait(metrics::Histogram* histogram) { queue_wait_ = histogram; }
 
 private:
     void run_worker();
@@ -45,6 +52,7 @@ private:
     std::shared_ptr<engines::SpeechSynthesizer> synthesizer_;
     FairQueue<TtsJob> queue_;
     std::atomic<int> busy_{0};
+    metrics::Histogram* queue_wait_ = nullptr;
     std::vector<std::thread> threads_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "metrics/metrics.hpp"
 #include "protocol/client_event_parser.hpp"
 #include "protocol/server_events.hpp"
 #include "protocol/session_config_codec.hpp"
@@ -24,6 +25,7 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
                     config.limits.max_conversation_chars),
       input_audio_(config.limits.max_input_audio_ms),
       rate_limits_(config.limits, std::chrono::steady_clock::now()),
+      observer_(engines.metrics),
       responses_({strand_, config, engines, sink, id_, config_, conversation_}) {
     responses_.set_gate([this](const std::string& event_id) {
         if (auto refused = rate_limits_.admit_response(now_())) {
@@ -32,8 +34,14 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
         }
         return true;
     });
-    // As the Realtime API does: the limits follow response.created.
-    responses_.on_started([this] { send_rate_limits(); });
+    responses_.on_started([this] {
+        send_rate_limits();  // as the Realtime API does: the limits follow response.created
+        observer_.response_started();
+    });
+    responses_.on_done([this](const pipeline::Response& response) {
+        observer_.response_done(response);
+        observer_.memory(memory_bytes());
+    });
     config_.model = std::move(model);
     config_.voice = config.tts.voice;
     config_.speed = config.tts.speed;
@@ -106,6 +114,7 @@ std::size_t RealtimeSession::memory_bytes() const {
 
 void RealtimeSession::refuse(const SessionRateLimits::Refusal& refusal, const std::string& param,
                              const std::string& event_id) {
+    if (engines_.metrics != nullptr) engines_.metrics->rate_limit_hits(refusal.limit).inc();
     if (!refusal.report) return;  // coalesced: counted into the next report
     log::info("rate limit", {{"session", id_}, {"code", refusal.code}, {"limit", refusal.limit}});
     sink_.send_event(events::error(protocol::ProtocolError{refusal.code, refusal.message, param, event_id}));
@@ -147,6 +156,7 @@ void RealtimeSession::on(protocol::InputAudioAppend& ev) {
         return;
     }
     input_audio_total_ms_ += chunk_ms;
+    observer_.audio_in(ev.samples.size());
     if (speech_ && speech_->detecting()) {
         speech_->push(ev.samples);
         // Between turns only the prefix padding is worth keeping.
@@ -171,6 +181,7 @@ void RealtimeSession::commit_audio(const std::string& item_id, const std::string
     protocol::ConversationItem item{item_id, "user", "completed", {}};
     item.content.push_back(protocol::ContentPart{"input_audio", "", std::nullopt, input_audio_.duration_ms(), {}});
     const auto audio = input_audio_.take();
+    observer_.turn_committed();
     const auto previous = conversation_.last_id();
     sink_.send_event(events::input_audio_buffer_committed(item.id, previous));
     const bool transcribing = speech_ && engines_.stt != nullptr && config_.transcription_model.has_value();
@@ -285,7 +296,13 @@ std::string RealtimeSession::on_speech_started(int audio_start_ms) {
     input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200 : 0);
     sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
     // Barge-in: the user's voice stops the reply within this very frame.
-    if (config_.turn_detection && config_.turn_detection->interrupt_response) responses_.interrupt();
+    std::optional<std::chrono::steady_clock::time_point> barge_in;
+    if (config_.turn_detection && config_.turn_detection->interrupt_response) {
+        const auto* active = responses_.active();
+        if (active != nullptr && !active->finished()) barge_in = std::chrono::steady_clock::now();
+        responses_.interrupt();
+    }
+    observer_.speech_started(speech_->last_onset_delay_ms(), barge_in);
     return speaking_item_;
 }
 
@@ -293,6 +310,8 @@ void RealtimeSession::on_speech_stopped(const std::string& item_id, int audio_en
     sink_.send_event(events::input_audio_buffer_speech_stopped(audio_end_ms, item_id));
     turn_timings_ = pipeline::ResponseTimings{};
     turn_timings_.speech_stopped = std::chrono::steady_clock::now();
+    turn_timings_.speech_ended = *turn_timings_.speech_stopped - std::chrono::milliseconds(speech_->last_end_of_turn_ms());
+    observer_.speech_stopped(speech_->last_end_of_turn_ms());
     speaking_item_.clear();
     // The audio is already on its way to the recognizer: commit without a second pass.
     commit_audio(item_id, "", false);
@@ -314,6 +333,7 @@ void RealtimeSession::on_transcript_partial(const std::string& item_id, const st
 void RealtimeSession::on_transcript_final(const std::string& item_id, const std::string& text) {
     partials_.erase(item_id);
     if (pending_transcripts_.erase(item_id) == 0) return;
+    observer_.transcript_final();
     if (auto* item = conversation_.find(item_id)) {
         item->content.front().transcript = text;
         sink_.send_event(events::transcription_completed(item_id, text));

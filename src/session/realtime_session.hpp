@@ -25,6 +25,7 @@
 #include "session/response_slot.hpp"
 #include "session/session_rate_limits.hpp"
 #include "session/resume_store.hpp"
+#include "session/session_observer.hpp"
 
 namespace confab::session {
 
@@ -64,6 +65,8 @@ public:
     // the client is gone: it cancels the reply in flight, keeping what was sent.
     void restore(ResumableSession state);
     ResumableSession suspend();
+    // State, counts and latencies for the admin endpoint; readable from any thread.
+    std::shared_ptr<const SessionStats> stats() const { return observer_.stats(); }
 
 private:
     void on(protocol::SessionUpdate& ev);
@@ -114,6 +117,7 @@ private:
     pipeline::ResponseTimings turn_timings_;         // of the turn being transcribed
     Clock now_ = [] { return std::chrono::steady_clock::now(); };
     SessionRateLimits rate_limits_;
+    SessionObserver observer_;  // metrics and admin stats
     ResponseSlot responses_;
 };
 

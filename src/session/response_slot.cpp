@@ -120,6 +120,7 @@ void ResponseSlot::on_response_done(pipeline::Response& response) {
         for (const auto& evicted : ctx_.conversation.enforce_bounds(item->id))
             ctx_.sink.send_event(events::conversation_item_deleted(evicted));
     }
+    if (on_done_) on_done_(response);
     if (response_.get() == &response) {
         // Released after this handler returns: the response may still be on the stack.
         boost::asio::post(ctx_.strand, [keep = std::move(response_)] {});

@@ -44,6 +44,8 @@ public:
     void set_gate(Gate gate) { gate_ = std::move(gate); }
     // Called right after a response was created (after response.created).
     void on_started(std::function<void()> callback) { on_started_ = std::move(callback); }
+    // Called when a response has finished, before the idle callback.
+    void on_done(std::function<void(const pipeline::Response&)> callback) { on_done_ = std::move(callback); }
     void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
 
     // Starts a response now, or once the pending transcripts are in.
@@ -72,6 +74,7 @@ private:
     Context ctx_;
     Gate gate_;
     std::function<void()> on_started_;
+    std::function<void(const pipeline::Response&)> on_done_;
     std::function<void()> on_idle_;
     std::optional<std::pair<protocol::ResponseCreate, pipeline::ResponseTimings>> deferred_;
     std::shared_ptr<pipeline::Response> response_;  // the one active response, if any

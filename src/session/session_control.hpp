@@ -3,6 +3,9 @@
 // Implementations post the work to their own strand; both calls are
 // thread-safe and return at once.
 #pragma once
+#include <optional>
+
+#include "session/session_stats.hpp"
 
 namespace confab::session {
 
@@ -13,6 +16,9 @@ public:
     virtual void request_shutdown() = 0;
     // Close now, abandoning whatever is in flight (drain deadline passed).
     virtual void force_close() = 0;
+    // The admin view of the session (no transcripts); nullopt before the
+    // session began. Thread-safe, lock-free.
+    virtual std::optional<SessionStats::Snapshot> snapshot() const { return std::nullopt; }
 };
 
 }  // namespace confab::session

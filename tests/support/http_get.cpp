@@ -8,7 +8,10 @@ namespace confab::test {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-HttpReply http_get(unsigned short port, const std::string& target) {
+HttpReply http_get(unsigned short port, const std::string& target) { return http_get(port, target, {}); }
+
+HttpReply http_get(unsigned short port, const std::string& target,
+                   const std::vector<std::pair<std::string, std::string>>& headers) {
     boost::asio::io_context ioc;
     beast::tcp_stream stream(ioc);
     beast::error_code ec;
@@ -17,6 +20,7 @@ HttpReply http_get(unsigned short port, const std::string& target) {
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.keep_alive(false);
+    for (const auto& [name, value] : headers) req.set(name, value);
     http::write(stream, req, ec);
     if (ec) return {};
     beast::flat_buffer buffer;

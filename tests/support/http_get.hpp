@@ -1,6 +1,8 @@
 // One blocking HTTP/1.1 GET against 127.0.0.1 for integration tests.
 #pragma once
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace confab::test {
 
@@ -11,5 +13,8 @@ struct HttpReply {
 };
 
 HttpReply http_get(unsigned short port, const std::string& target);
+// The same with extra request headers (e.g. Authorization).
+HttpReply http_get(unsigned short port, const std::string& target,
+                   const std::vector<std::pair<std::string, std::string>>& headers);
 
 }  // namespace confab::test

@@ -1,0 +1,123 @@
+#include "net/observability_routes.hpp"
+
+#include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
+#include <algorithm>
+#include <cmath>
+
+#include "metrics/history.hpp"
+#include "metrics/metrics.hpp"
+#include "metrics/text_writer.hpp"
+#include "net/admin_auth.hpp"
+#include "net/static_files.hpp"
+
+namespace confab::net {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+
+namespace {
+
+using Request = http::request<http::string_body>;
+
+http::message_generator respond(const Request& req, http::status status, std::string body,
+                                std::string_view content_type) {
+    http::response<http::string_body> res{status, req.version()};
+    res.set(http::field::server, "confab");
+    res.set(http::field::content_type, content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+http::message_generator not_found(const Request& req) {
+    return respond(req, http::status::not_found, "not found\n", "text/plain; charset=utf-8");
+}
+
+json::object session_json(const session::SessionStats::Snapshot& s) {
+    json::object latency;
+    for (std::size_t i = 0; i < metrics::kStageCount; ++i) {
+        const double v = s.last_latency_s[i];
+        latency[metrics::stage_name(static_cast<metrics::Stage>(i))] =
+            std::isnan(v) ? json::value(nullptr) : json::value(std::round(v * 10000.0) / 10.0);
+    }
+    return json::object{{"id", s.id},
+                        {"model", s.model},
+                        {"age_s", std::round(s.age_s * 10.0) / 10.0},
+                        {"state", s.state},
+                        {"turns", s.turns},
+                        {"responses", s.responses},
+                        {"barge_ins", s.barge_ins},
+                        {"audio_in_s", std::round(s.audio_in_s * 100.0) / 100.0},
+                        {"audio_out_s", std::round(s.audio_out_s * 100.0) / 100.0},
+                        {"memory_bytes", s.memory_bytes},
+                        {"last_latency_ms", std::move(latency)}};
+}
+
+http::message_generator admin_sessions(const Request& req, ServerContext& context) {
+    const std::string& token = context.config.server.admin_token;
+    // No token configured: the endpoint does not exist (nothing to probe).
+    if (token.empty()) return not_found(req);
+    if (!admin_authorized(req[http::field::authorization], token)) {
+        http::response<http::string_body> res{http::status::unauthorized, req.version()};
+        res.set(http::field::server, "confab");
+        res.set(http::field::www_authenticate, "Bearer realm=\"confab-admin\"");
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::cache_control, "no-store");
+        res.keep_alive(req.keep_alive());
+        res.body() = R"({"error":"unauthorized","message":"send Authorization: Bearer <server.admin_token>"})";
+        res.prepare_payload();
+        return res;
+    }
+    std::vector<session::SessionStats::Snapshot> live;
+    context.registry.for_each_control([&](session::SessionControl& c) {
+        if (auto s = c.snapshot()) live.push_back(std::move(*s));
+    });
+    // Oldest first: the order sessions were admitted.
+    std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.age_s > b.age_s; });
+    json::array sessions;
+    for (const auto& s : live) sessions.push_back(session_json(s));
+    json::object body{{"count", sessions.size()},
+                      {"max_sessions", context.registry.max_sessions()},
+                      {"sessions", std::move(sessions)}};
+    return respond(req, http::status::ok, json::serialize(body), "application/json");
+}
+
+http::message_generator dashboard_page(const Request& req, ServerContext& context) {
+    const auto file = resolve_static_path(context.config.server.web_root, "/dashboard.html");
+    http::file_body::value_type body;
+    beast::error_code ec;
+    if (file) body.open(file->c_str(), beast::file_mode::scan, ec);
+    if (!file || ec) return not_found(req);
+    const auto size = body.size();
+    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                        std::make_tuple(http::status::ok, req.version())};
+    res.set(http::field::server, "confab");
+    res.set(http::field::content_type, "text/html; charset=utf-8");
+    res.set(http::field::cache_control, "no-cache");
+    res.content_length(size);
+    res.keep_alive(req.keep_alive());
+    return res;
+}
+
+}  // namespace
+
+std::optional<http::message_generator> route_observability(const Request& req, ServerContext& context) {
+    const std::string_view target = req.target();
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/v1/admin/sessions") return admin_sessions(req, context);
+    const bool dashboard = path == "/dashboard" || path == "/dashboard/" || path == "/dashboard/data";
+    if (path != "/metrics" && !dashboard) return std::nullopt;
+    if (context.metrics == nullptr || context.history == nullptr) return not_found(req);
+    if (path == "/metrics") {
+        return respond(req, http::status::ok, context.metrics->render(), metrics::TextWriter::kContentType);
+    }
+    if (path == "/dashboard/data") {
+        return respond(req, http::status::ok, json::serialize(context.history->to_json()), "application/json");
+    }
+    return dashboard_page(req, context);
+}
+
+}  // namespace confab::net
