@@ -100,6 +100,7 @@ void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimi
     setup.voice = engines::SynthesisOptions{config.voice, config.speed};
     setup.session_key = ctx_.session_id;
     setup.timings = timings;
+    setup.metrics = ctx_.engines.metrics;
 
     std::optional<std::string> previous;
     if (!params.out_of_band) {

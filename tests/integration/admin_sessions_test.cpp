@@ -33,7 +33,7 @@ TEST(AdminSessions, RefusesMissingOrWrongTokensAndNeverShowsTranscripts) {
     FakeLlmScript script;
     script.reply = "Here is a " + kSecretReply + ".";
     llm.set_default_script(script);
-    ServerProcess server({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--admin-token", kToken});
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--admin-token", kToken}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
     client.send(user_text("I like " + kSecretWords));

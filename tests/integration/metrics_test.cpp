@@ -100,8 +100,8 @@ TEST(Metrics, ScrapeDeltasMatchAScriptedConversation) {
     short_reply.reply = "Sorry, go ahead.";
     llm.set_default_script(short_reply);
 
-    ServerProcess server({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1",
-                          "--max-sessions", "1"});
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1",
+                          "--max-sessions", "1"}));
     const Scrape before = scrape_metrics(server.port());
     ASSERT_TRUE(before.count("confab_sessions_active")) << "no /metrics";
 
@@ -212,7 +212,7 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
     const std::string promtool = find_promtool();
     if (promtool.empty()) GTEST_SKIP() << "promtool is missing: apt-get install prometheus (scripts/setup does)";
     FakeLlmServer llm;
-    ServerProcess server({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"});
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
     client.send({{"type", "no.such.event"}});
@@ -238,7 +238,7 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
 
 TEST(Metrics, OffMeansNoEndpointsAndTheVoiceLoopStillWorks) {
     FakeLlmServer llm;
-    ServerProcess server({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--metrics=false"});
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--metrics=false"}));
     EXPECT_EQ(http_get(server.port(), "/metrics").status, 404);
     EXPECT_EQ(http_get(server.port(), "/dashboard").status, 404);
     EXPECT_EQ(http_get(server.port(), "/dashboard/data").status, 404);

@@ -125,7 +125,7 @@ TEST(Prometheus, ScrapesConfabAndAnswersAHistogramQuery) {
         GTEST_SKIP() << "prometheus is missing: apt-get install prometheus (scripts/setup does)";
 
     FakeLlmServer llm;
-    ServerProcess server({"--llm-base-url", llm.url(), "--llm-model", "test-model"});
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model"}));
     // One typed turn: one language-model first token observed.
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
