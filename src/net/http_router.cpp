@@ -2,6 +2,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "net/http_response.hpp"
 #include "net/observability_routes.hpp"
 #include "net/static_files.hpp"
 
@@ -9,47 +10,31 @@ namespace confab::net {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-namespace {
-
-http::message_generator text_response(const http::request<http::string_body>& req, http::status status,
-                                      std::string body, std::string_view content_type = "text/plain; charset=utf-8") {
-    http::response<http::string_body> res{status, req.version()};
-    res.set(http::field::server, "confab");
-    res.set(http::field::content_type, content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req.keep_alive());
-    res.body() = std::move(body);
-    res.prepare_payload();
-    return res;
-}
-
-}  // namespace
-
 http::message_generator route_http(const http::request<http::string_body>& req, ServerContext& context) {
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
     if (req.method() != http::verb::get && req.method() != http::verb::head)
-        return text_response(req, http::status::method_not_allowed, "method not allowed\n");
+        return respond(req, http::status::method_not_allowed, "method not allowed\n");
 
     if (auto res = route_observability(req, context)) return std::move(*res);
-    if (path == "/healthz") return text_response(req, http::status::ok, "ok\n");
+    if (path == "/healthz") return respond(req, http::status::ok, "ok\n");
     if (path == "/readyz") {
-        if (context.registry.draining()) return text_response(req, http::status::service_unavailable, "draining\n");
+        if (context.registry.draining()) return respond(req, http::status::service_unavailable, "draining\n");
         if (const auto why = context.registry.overload_reason(); !why.empty())
-            return text_response(req, http::status::service_unavailable, "overloaded: " + why + "\n");
+            return respond(req, http::status::service_unavailable, "overloaded: " + why + "\n");
         if (!context.registry.accepting())
-            return text_response(req, http::status::service_unavailable, "at capacity\n");
-        return text_response(req, http::status::ok, "ready\n");
+            return respond(req, http::status::service_unavailable, "at capacity\n");
+        return respond(req, http::status::ok, "ready\n");
     }
     if (path == "/v1/realtime")
-        return text_response(req, http::status::upgrade_required, "this endpoint speaks WebSocket\n");
+        return respond(req, http::status::upgrade_required, "this endpoint speaks WebSocket\n");
 
     const auto file = resolve_static_path(context.config.server.web_root, path);
-    if (!file) return text_response(req, http::status::bad_request, "bad path\n");
+    if (!file) return respond(req, http::status::bad_request, "bad path\n");
     http::file_body::value_type body;
     beast::error_code ec;
     body.open(file->c_str(), beast::file_mode::scan, ec);
-    if (ec) return text_response(req, http::status::not_found, "not found\n");
+    if (ec) return respond(req, http::status::not_found, "not found\n");
     const auto size = body.size();
     if (req.method() == http::verb::head) {
         http::response<http::empty_body> res{http::status::ok, req.version()};

@@ -9,6 +9,7 @@
 #include "metrics/metrics.hpp"
 #include "metrics/text_writer.hpp"
 #include "net/admin_auth.hpp"
+#include "net/http_response.hpp"
 #include "net/static_files.hpp"
 
 namespace confab::net {
@@ -20,17 +21,6 @@ namespace {
 
 using Request = http::request<http::string_body>;
 
-http::message_generator respond(const Request& req, http::status status, std::string body,
-                                std::string_view content_type) {
-    http::response<http::string_body> res{status, req.version()};
-    res.set(http::field::server, "confab");
-    res.set(http::field::content_type, content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req.keep_alive());
-    res.body() = std::move(body);
-    res.prepare_payload();
-    return res;
-}
 
 http::message_generator not_found(const Request& req) {
     return respond(req, http::status::not_found, "not found\n", "text/plain; charset=utf-8");

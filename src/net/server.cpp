@@ -88,6 +88,7 @@ int Server::run() {
     for (int i = 1; i < config_.server.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();
     for (auto& t : threads) t.join();
+    pools_->stop_workers();  // before ioc_ dies: their last callbacks post to it
     log::info("server stopped", {{"threads_joined", std::to_string(threads.size() + 1)}});
     return 0;
 }

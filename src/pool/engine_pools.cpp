@@ -76,6 +76,11 @@ EnginePools::EnginePools(const Config& config) {
 
 EnginePools::~EnginePools() = default;
 
+void EnginePools::stop_workers() {
+    stt_->stop();
+    tts_->stop();
+}
+
 std::optional<engines::LlmPoolStats> EnginePools::llm_pool_stats() const {
     if (openai_ == nullptr) return std::nullopt;
     return openai_->pool_stats();

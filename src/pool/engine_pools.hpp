@@ -40,6 +40,11 @@ public:
     // The LLM backend's connection pool and request counters; none offline.
     // Thread-safe, for a metrics endpoint.
     std::optional<engines::LlmPoolStats> llm_pool_stats() const;
+    // Joins the STT and TTS workers. The server calls it once its I/O
+    // threads have stopped but before its io_context is destroyed: a worker
+    // finishing a cancelled job posts to a session's strand, and posting to
+    // a destroyed io_context corrupted the heap at exit under load.
+    void stop_workers();
     SttPool& stt() { return *stt_; }
     TtsPool& tts() { return *tts_; }
     // Hands the server's metrics to every engine user (null: metrics off).

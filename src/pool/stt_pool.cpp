@@ -14,9 +14,13 @@ SttPool::SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int 
     for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { run_worker(i); });
 }
 
-SttPool::~SttPool() {
+SttPool::~SttPool() { stop(); }
+
+void SttPool::stop() {
     queue_.close();
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_) {
+        if (t.joinable()) t.join();
+    }
 }
 
 bool SttPool::submit(const std::string& session_key, std::shared_ptr<SttStream> stream) {

@@ -34,7 +34,11 @@ public:
     };
 
     SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate, Options options);
-    ~SttPool();  // closes the queue and joins the workers
+    ~SttPool();  // stop()
+    // Closes the queue and joins the workers (idempotent). Their last
+    // callbacks post to session strands, so this must run while the
+    // io_context still exists.
+    void stop();
 
     int sample_rate() const { return sample_rate_; }
     // Queues the stream for the next free worker; false if the queue is full.

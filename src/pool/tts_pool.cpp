@@ -10,9 +10,13 @@ TtsPool::TtsPool(std::shared_ptr<engines::SpeechSynthesizer> synthesizer, Option
     for (int i = 0; i < options.workers; ++i) threads_.emplace_back([this] { run_worker(); });
 }
 
-TtsPool::~TtsPool() {
+TtsPool::~TtsPool() { stop(); }
+
+void TtsPool::stop() {
     queue_.close();
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_) {
+        if (t.joinable()) t.join();
+    }
 }
 
 bool TtsPool::submit(const std::string& session_key, TtsJob job) {

@@ -29,6 +29,10 @@ public:
 
     TtsPool(std::shared_ptr<engines::SpeechSynthesizer> synthesizer, Options options);
     ~TtsPool();
+    // Closes the queue and joins the workers (idempotent). Their last
+    // callbacks post to session strands, so this must run while the
+    // io_context still exists.
+    void stop();
 
     engines::SpeechSynthesizer& synthesizer() { return *synthesizer_; }
     // False when the queue refused the job (full).

@@ -33,16 +33,22 @@ bool wait_for_log(ServerProcess& server, const std::string& text) {
     return false;
 }
 
+// Connects with a tiny receive buffer, then asks for 40 × ~20 KB answers,
+// far more than both kernel buffers hold, and reads none of them.
+void stop_reading_under_load(ServerProcess& server, WsClient& client) {
+    client.set_receive_buffer(4096);
+    ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
+    client.send(big_item("item_big", 20000));
+    for (int i = 0; i < 40; ++i) client.send({{"type", "conversation.item.retrieve"}, {"item_id", "item_big"}});
+    ASSERT_TRUE(wait_for_log(server, "slow client: closing with 1008")) << server.log();
+}
+
 TEST(Backpressure, AClientThatStopsReadingIsClosedWith1008AfterTheLag) {
     ServerProcess server({"--max-outgoing-lag-ms", "300", "--max-outgoing-bytes", "8388608",
                           "--socket-send-buffer-bytes", "4096", "--max-events-per-second", "1000"});
     WsClient client(server.port());
-    client.set_receive_buffer(4096);
-    ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
-    client.send(big_item("item_big", 20000));
-    // 40 × ~20 KB answers, far more than both kernel buffers hold; we read none.
-    for (int i = 0; i < 40; ++i) client.send({{"type", "conversation.item.retrieve"}, {"item_id", "item_big"}});
-    ASSERT_TRUE(wait_for_log(server, "slow client: closing with 1008")) << server.log();
+    stop_reading_under_load(server, client);
+    if (HasFatalFailure()) return;
     EXPECT_NE(server.log().find("has not read for 300 ms"), std::string::npos) << server.log();
     // Reading again, the client gets what was already on the wire, then the close.
     EXPECT_EQ(client.wait_closed(10s), 1008) << server.log();
@@ -53,11 +59,8 @@ TEST(Backpressure, ABacklogBeyondTheByteBoundClosesAtOnceInsteadOfGrowing) {
     ServerProcess server({"--max-outgoing-lag-ms", "60000", "--max-outgoing-bytes", "65536",
                           "--socket-send-buffer-bytes", "4096", "--max-events-per-second", "1000"});
     WsClient client(server.port());
-    client.set_receive_buffer(4096);
-    ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
-    client.send(big_item("item_big", 20000));
-    for (int i = 0; i < 40; ++i) client.send({{"type", "conversation.item.retrieve"}, {"item_id", "item_big"}});
-    ASSERT_TRUE(wait_for_log(server, "slow client: closing with 1008")) << server.log();
+    stop_reading_under_load(server, client);
+    if (HasFatalFailure()) return;
     EXPECT_NE(server.log().find("outgoing backlog exceeded 65536 bytes"), std::string::npos) << server.log();
     EXPECT_EQ(client.wait_closed(10s), 1008) << server.log();
 }

@@ -1,0 +1,20 @@
+#include "net/http_response.hpp"
+
+#include <boost/beast/http.hpp>
+
+namespace confab::net {
+namespace http = boost::beast::http;
+
+http::message_generator respond(const http::request<http::string_body>& req, http::status status, std::string body,
+                                std::string_view content_type) {
+    http::response<http::string_body> res{status, req.version()};
+    res.set(http::field::server, "confab");
+    res.set(http::field::content_type, content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace confab::net
