@@ -111,12 +111,7 @@ private:
                       {{"session", id_}, {"response", d.response_id}, {"chunks", std::to_string(d.messages)},
                        {"bytes", std::to_string(d.bytes)}});
             if (!shed_notified_.insert(d.response_id).second) continue;
-            boost::json::object notice{{"type", "confab.output_audio.dropped"},
-                                       {"event_id", make_id("event")},
-                                       {"response_id", d.response_id},
-                                       {"reason", "client_too_slow"},
-                                       {"dropped_chunks", d.messages},
-                                       {"dropped_bytes", d.bytes}};
+            const auto notice = protocol::events::output_audio_dropped(d.response_id, d.messages, d.bytes);
             outgoing_.push({boost::json::serialize(notice), "", std::chrono::steady_clock::now()});
         }
     }
@@ -148,13 +143,7 @@ private:
     asio::awaitable<void> lag_watchdog();
     asio::awaitable<void> refuse(std::string code, std::string message);
     void count_if_error(const boost::json::object& event) {
-        const auto* type = event.if_contains("type");
-        if (type == nullptr || !type->is_string() || type->get_string() != "error") return;
-        const auto* error = event.if_contains("error");
-        const auto* code = error != nullptr && error->is_object() ? error->get_object().if_contains("code") : nullptr;
-        std::string_view name = "unknown";
-        if (code != nullptr && code->is_string()) name = code->get_string();
-        context_.metrics->errors_sent(name).inc();
+        if (const auto code = protocol::events::error_code_of(event)) context_.metrics->errors_sent(*code).inc();
     }
 
     websocket::stream<Stream> ws_;

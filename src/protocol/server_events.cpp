@@ -26,6 +26,24 @@ json::object error(const ProtocolError& e) {
     return ev;
 }
 
+json::object output_audio_dropped(const std::string& response_id, std::size_t chunks, std::size_t bytes) {
+    auto ev = make_event("confab.output_audio.dropped");
+    ev["response_id"] = response_id;
+    ev["reason"] = "client_too_slow";
+    ev["dropped_chunks"] = chunks;
+    ev["dropped_bytes"] = bytes;
+    return ev;
+}
+
+std::optional<std::string_view> error_code_of(const json::object& event) {
+    const auto* type = event.if_contains("type");
+    if (type == nullptr || !type->is_string() || type->get_string() != "error") return std::nullopt;
+    const auto* error = event.if_contains("error");
+    const auto* code = error != nullptr && error->is_object() ? error->get_object().if_contains("code") : nullptr;
+    if (code != nullptr && code->is_string()) return std::string_view(code->get_string());
+    return std::string_view("unknown");
+}
+
 json::object rate_limits_updated(json::array limits) {
     auto ev = make_event("rate_limits.updated");
     ev["rate_limits"] = std::move(limits);

@@ -36,6 +36,10 @@ boost::json::object conversation_item_truncated(const std::string& item_id, int 
 boost::json::object transcription_delta(const std::string& item_id, const std::string& delta);
 boost::json::object transcription_completed(const std::string& item_id, const std::string& transcript);
 boost::json::object transcription_failed(const std::string& item_id, const ProtocolError& e);
+// Confab extension: reply audio shed for a client too slow to read it.
+boost::json::object output_audio_dropped(const std::string& response_id, std::size_t chunks, std::size_t bytes);
+// The `error.code` of an `error` event ("unknown" if it has none); nullopt for other events.
+std::optional<std::string_view> error_code_of(const boost::json::object& event);
 // `limits` is an array of {name, limit, remaining, reset_seconds}.
 boost::json::object rate_limits_updated(boost::json::array limits);
 
