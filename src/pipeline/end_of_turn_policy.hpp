@@ -3,11 +3,11 @@
 // A fixed silence timer either cuts people off mid-thought or makes every
 // answer slow. Like the prototype's punctuation rule, Confab adapts the base
 // `silence_duration_ms` from the partial transcript:
-//   - a trailing conjunction, filler or function word ("and", "so", "um",
-//     "the", "to", ...) or a trailing comma/dash: the thought is unfinished,
-//     wait longer (x1.8, at most +1200 ms);
+//   - a trailing conjunction, filler, article or possessive ("and", "so",
+//     "um", "the", "my", ...) or a trailing comma/dash: the thought is
+//     unfinished, wait longer (x1.8, at most +1200 ms);
 //   - sentence-final punctuation (engines that produce it), or a closing word
-//     ("thanks", "please", "bye", "okay", "yes", "no", ...) or a complete
+//     ("thanks", "thank you", "bye", "okay", "yes", "no", ...) or a complete
 //     question of three or more words: the sentence sounds finished, end
 //     sooner (x0.6 with punctuation, x0.7 otherwise; never under 200 ms);
 //   - anything else, or no transcript yet: the base.

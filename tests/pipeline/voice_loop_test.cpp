@@ -299,17 +299,17 @@ TEST_F(VoiceLoopTest, OnlyOneActiveResponse) {
 
 TEST_F(VoiceLoopTest, UnfinishedSentenceWaitsLongerBeforeEndingTheTurn) {
     open();
-    // "i want to" ends on a function word: the 500 ms pause is stretched to 900 ms.
-    stt_factory->script("i want to");
+    // "i want the" ends on an article: the 500 ms pause is stretched to 900 ms.
+    stt_factory->script("i want the");
     send_audio(800, true);
-    // Wait (on the event, not the clock) for the partial that says "to".
+    // Wait (on the event, not the clock) for the partial that says "the".
     std::string heard;
     ASSERT_TRUE(run_until([&] {
         heard.clear();
         for (const auto& s : sink.sent)
             if (s.event.at("type").as_string() == "conversation.item.input_audio_transcription.delta")
                 heard += std::string(s.event.at("delta").as_string());
-        return heard == "i want to";
+        return heard == "i want the";
     })) << heard;
     send_audio(700, false);
     EXPECT_FALSE(saw("input_audio_buffer.speech_stopped"));

@@ -22,6 +22,21 @@ TEST(EndOfTurnPolicy, FinishedSentencesEndSooner) {
     EXPECT_EQ(adapted_silence_ms(250, "thanks."), 200);             // never under 200 ms
 }
 
+TEST(EndOfTurnPolicy, ThankYouIsAClosing) {
+    EXPECT_EQ(classify_turn_end("that is all thank you"), TurnCue::finished);
+    EXPECT_EQ(classify_turn_end("i will call you"), TurnCue::neutral);
+}
+
+// Whole spoken sentences can end on a preposition, pronoun or "to"; the
+// recogniser also tends to end a hypothesis on such a short word while the
+// last real word settles. None of them stretches the pause.
+TEST(EndOfTurnPolicy, SentenceFinalShortWordsDoNotWaitLonger) {
+    for (const char* turn : {"i would love to", "that is what it is", "the one i was looking for",
+                             "see you", "here we are", "tell me more about it", "come in"})
+        EXPECT_EQ(adapted_silence_ms(500, turn), 500) << turn;
+    EXPECT_EQ(classify_turn_end("what are you afraid of"), TurnCue::finished);  // a whole question
+}
+
 TEST(EndOfTurnPolicy, OtherwiseTheBase) {
     EXPECT_EQ(adapted_silence_ms(500, ""), 500);
     EXPECT_EQ(adapted_silence_ms(500, "the weather in paris"), 500);
