@@ -296,6 +296,8 @@ void HttpConnection::close() {
     impl_->close();
 }
 
+asio::any_io_executor HttpConnection::executor() const { return impl_->executor; }
+
 bool HttpConnection::is_open() const {
     Impl& impl = *impl_;
     return (impl.tls || impl.plain) && impl.tcp().socket().is_open();

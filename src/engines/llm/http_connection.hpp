@@ -96,6 +96,8 @@ class HttpConnection {
     // Closes the socket now; idempotent. Operations in flight are aborted.
     void close();
     bool is_open() const;
+    // The executor it was created with (its io_context's).
+    boost::asio::any_io_executor executor() const;
 
   private:
     struct Impl;

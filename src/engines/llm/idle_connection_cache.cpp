@@ -1,5 +1,6 @@
 #include "engines/llm/idle_connection_cache.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace confab::engines {
@@ -43,9 +44,50 @@ void IdleConnectionCache::put(std::uint64_t owner, std::unique_ptr<HttpConnectio
         const std::lock_guard lock(mutex_);
         Entries& entries = idle_[owner];
         expire(entries, limits, limits.max_idle - 1, dropped);
-        entries.push_back(Entry{std::move(connection), Clock::now(), count});
+        if (!sweep_timer_ && !shut_down_)  // the connection's executor is our io_context's
+            sweep_timer_ = std::make_unique<boost::asio::steady_timer>(connection->executor());
+        const Clock::time_point now = Clock::now();
+        entries.push_back(Entry{std::move(connection), now, now + limits.idle_timeout, count});
         count->fetch_add(1);
+        schedule_sweep_locked(entries.back().expires);
     }
+}
+
+void IdleConnectionCache::schedule_sweep_locked(Clock::time_point at) {
+    if (!sweep_timer_ || at >= sweep_at_) return;
+    sweep_at_ = at;
+    // Moving the expiry cancels a wait already pending (its handler sees
+    // operation_aborted and does nothing).
+    sweep_timer_->expires_at(at);
+    sweep_timer_->async_wait([this](const boost::system::error_code& ec) { sweep(ec); });
+}
+
+void IdleConnectionCache::sweep(const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted) return;
+    Entries dropped;
+    {
+        const std::lock_guard lock(mutex_);
+        if (!sweep_timer_) return;  // shut down
+        const Clock::time_point now = Clock::now();
+        Clock::time_point next = Clock::time_point::max();
+        for (auto it = idle_.begin(); it != idle_.end();) {
+            Entries& entries = it->second;
+            for (auto e = entries.begin(); e != entries.end();) {
+                if (e->expires <= now) {
+                    e->count->fetch_sub(1);
+                    dropped.push_back(std::move(*e));
+                    e = entries.erase(e);
+                } else {
+                    next = std::min(next, e->expires);
+                    ++e;
+                }
+            }
+            it = entries.empty() ? idle_.erase(it) : std::next(it);
+        }
+        sweep_at_ = Clock::time_point::max();
+        if (next != Clock::time_point::max()) schedule_sweep_locked(next);
+    }
+    // `dropped` closes its sockets here, outside the lock.
 }
 
 void IdleConnectionCache::shutdown() {
@@ -56,6 +98,10 @@ void IdleConnectionCache::shutdown() {
             for (Entry& entry : entries) dropped.push_back(std::move(entry));
         }
         idle_.clear();
+        // A pending wait's handler is destroyed, not run, by the io_context's
+        // own shutdown, which follows this one.
+        sweep_timer_.reset();
+        shut_down_ = true;
     }
     for (Entry& entry : dropped) entry.count->fetch_sub(1);
     dropped.clear();

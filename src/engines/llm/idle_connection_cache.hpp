@@ -8,14 +8,18 @@
 // io_context; tests run one io_context per call). The io_context shuts its
 // services down first, and this one then closes the idle connections left.
 //
-// Expired connections are dropped lazily, when the same backend next takes
-// or returns one; until then an expired one costs a socket, nothing more.
+// Expired connections are closed by a timer at the earliest expiry, not left
+// for the next request: after a burst the cache would otherwise hold up to
+// max_idle sockets open indefinitely, and a backend such as llama.cpp's
+// server keeps a slot or thread per open connection. (take() and put() also
+// drop what has expired, so correctness never waits for the timer.)
 //
 // Ownership: the io_context owns it (asio::use_service). Threads: thread-safe
 // (one mutex); a connection belongs to exactly one holder at a time.
 #pragma once
 #include <atomic>
 #include <boost/asio/execution_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +60,7 @@ class IdleConnectionCache final : public boost::asio::execution_context::service
     struct Entry {
         std::unique_ptr<HttpConnection> connection;
         Clock::time_point since;
+        Clock::time_point expires;  // since + the owner's idle timeout
         IdleCount count;
     };
     using Entries = std::deque<Entry>;  // oldest first
@@ -66,8 +71,18 @@ class IdleConnectionCache final : public boost::asio::execution_context::service
     static void expire(Entries& entries, const Limits& limits, std::size_t keep,
                        Entries& dropped);
 
+    // Arms the sweep timer for `at` unless it is already due sooner.
+    // Called with mutex_ held.
+    void schedule_sweep_locked(Clock::time_point at);
+    void sweep(const boost::system::error_code& ec);
+
     std::mutex mutex_;
     std::map<std::uint64_t, Entries> idle_;  // guarded by mutex_
+    // Made on the first put(), on the connection's executor (this
+    // context's). Guarded by mutex_, like sweep_at_ and shut_down_.
+    std::unique_ptr<boost::asio::steady_timer> sweep_timer_;
+    Clock::time_point sweep_at_ = Clock::time_point::max();
+    bool shut_down_ = false;
 };
 
 }  // namespace confab::engines

@@ -71,7 +71,7 @@ TEST(TurnDetector, ShortPausesDoNotEndTheTurn) {
 TEST(TurnDetector, TheTranscriptAdaptsThePause) {
     TurnDetector d({0.5, 300, 500});
     feed(d, "SSSSS");
-    d.set_transcript("i would like to");  // unfinished: 900 ms
+    d.set_transcript("i would like a");  // unfinished: 900 ms
     EXPECT_EQ(d.silence_target_ms(), 900);
     EXPECT_TRUE(feed(d, std::string(40, '.'), 100).empty());
     EXPECT_EQ(feed(d, std::string(5, '.'), 900).size(), 1u);
