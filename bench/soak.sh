@@ -32,6 +32,9 @@ done
 # Room above the concurrency: a session dropped without a close frame holds
 # its slot until the server notices, which must not turn into refusals here.
 # --users only labels the run; a soak opens its own sessions (--duration does not apply).
+# Each snapshot waits 35 s of idleness: longer than llm.idle_timeout_ms (30 s),
+# so the keep-alive connections to the LLM (up to llm.max_idle_connections,
+# however many the last sessions happened to leave) are closed at both.
 BENCH_INVOCATION=$invocation exec "$repo/bench/run_bench.sh" --name "$name" --users "$concurrency" --duration 60 \
   --confab-arg --max-sessions --confab-arg "$((concurrency * 2))" "${confab_args[@]}" \
-  -- --soak "$sessions" --concurrency "$concurrency" --soak-warmup "$warmup" "${bench_args[@]}"
+  -- --soak "$sessions" --concurrency "$concurrency" --soak-warmup "$warmup" --settle-seconds 35 "${bench_args[@]}"
