@@ -72,10 +72,10 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
     if (!detector_ || !vad_) return;
     recent_.insert(recent_.end(), frame.begin(), frame.end());
     while (recent_.size() > recent_max_) recent_.pop_front();
-    if (utterance_ && !utterance_->feed(frame)) {
-        log::warn("utterance audio over its bound: ending the turn", {{"session", session_key_}});
-    }
+    // The utterance (if any) that this frame continues, whatever it decides.
+    const bool continues_utterance = utterance_ != nullptr;
     const auto event = detector_->on_frame(vad_->is_speech(frame), start_ms);
+    if (continues_utterance) feed_utterance(frame, start_ms);
     if (event == TurnDetector::Event::speech_started) {
         const int start = detector_->speech_start_ms();
         onset_delay_ms_ = start_ms + kFrameMs - start;
@@ -95,7 +95,33 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
     }
 }
 
+// How much of a pause the decoder hears. It needs a little silence after the
+// last word to settle it; the rest of the pause (silence_duration_ms is 500
+// ms, more after "and") would only cost decoding time, and when the STT
+// workers run behind, that silence is what the final result waits for. The
+// VAD's decision lags the voice by its hangover, so 150 ms here is ~250 ms
+// after the last word. Held frames are fed if the speaker goes on.
+constexpr int kPauseFedMs = 150;
+
+void SpeechInput::feed_utterance(std::span<const std::int16_t> frame, int frame_start_ms) {
+    const bool deep_in_pause = detector_->state() != TurnDetector::State::speaking &&
+                               frame_start_ms - detector_->speech_end_ms() >= kPauseFedMs;
+    if (deep_in_pause) {
+        held_.insert(held_.end(), frame.begin(), frame.end());
+        return;
+    }
+    bool fed = true;
+    if (!held_.empty()) {
+        fed = utterance_->feed(held_);
+        held_.clear();
+    }
+    if (!utterance_->feed(frame) || !fed) {
+        log::warn("utterance audio over its bound: ending the turn", {{"session", session_key_}});
+    }
+}
+
 void SpeechInput::end_utterance() {
+    held_.clear();
     if (!utterance_) return;
     utterance_->finish();
     finishing_.push_back(std::move(utterance_));
@@ -107,6 +133,7 @@ void SpeechInput::clear() {
         utterance_->cancel();
         utterance_.reset();
     }
+    held_.clear();
     if (detector_) detector_->reset();
     recent_.clear();
 }

@@ -68,6 +68,9 @@ private:
     void on_frame(std::span<const std::int16_t> frame);
     std::shared_ptr<pool::SttStream> open_stream(const std::string& item_id);
     void end_utterance();
+    // Feeds a frame of the current utterance to its decoder, or holds it back
+    // while it lies deep in a pause (see kPauseFedMs).
+    void feed_utterance(std::span<const std::int16_t> frame, int frame_start_ms);
 
     boost::asio::any_io_executor strand_;
     const Engines& engines_;
@@ -87,6 +90,7 @@ private:
 
     std::shared_ptr<pool::SttStream> utterance_;  // the one being spoken, if any
     std::string utterance_item_;
+    std::vector<std::int16_t> held_;  // the pause past kPauseFedMs, fed only if speech resumes
     std::vector<std::shared_ptr<pool::SttStream>> finishing_;  // awaiting their finals
     int onset_delay_ms_ = 0;
     int end_of_turn_ms_ = 0;

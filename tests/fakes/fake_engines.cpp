@@ -42,6 +42,7 @@ public:
     }
     std::error_code finish(std::string& out) override {
         if (factory_.finish_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(factory_.finish_delay_ms.load()));
+        factory_.last_utterance_samples = samples_;
         out.clear();
         for (std::size_t i = 0; i < words_.size(); ++i) out += (i ? " " : "") + words_[i];
         return {};
