@@ -46,21 +46,33 @@ void ResponseSlot::transcripts_ready(const std::string& text, bool failed) {
     deferred_.reset();
     const bool voice_turn = timings.speech_stopped.has_value();
     if (failed) {
-        // A voice turn whose words are unknown gets no reply; an explicit request still does.
-        if (!voice_turn) start(std::move(params), timings);
+        // A voice turn whose words are unknown gets no reply of its own; an
+        // explicit request, or the turn before it still owed one, does.
+        if (!voice_turn || reply_owed_) start(std::move(params), timings);
         return;
     }
     timings.transcript_final = std::chrono::steady_clock::now();
-    // Nothing was heard: no reply to a cough (a typed or explicit request still gets one).
+    // Nothing was heard: no reply to a cough (a typed or explicit request still gets one),
+    // unless the cough cut off the reply to what the user said before it.
     if (text.empty() && voice_turn) {
-        log::info("empty transcript: no response", {{"session", ctx_.session_id}});
-        return;
+        if (!reply_owed_) {
+            log::info("empty transcript: no response", {{"session", ctx_.session_id}});
+            return;
+        }
+        log::info("empty transcript after an unheard cancelled reply: answering the turn before it",
+                  {{"session", ctx_.session_id}});
     }
     start(std::move(params), timings);
 }
 
 void ResponseSlot::interrupt() {
-    if (response_) response_->cancel("turn_detected");
+    if (response_) {
+        const auto& t = response_->timings();
+        // The client got nothing of it: no audio (or, for text, no text).
+        const bool unheard = response_->audio() ? !t.first_audio_sent : !t.llm_first_token;
+        if (!response_->finished() && t.speech_stopped && unheard) reply_owed_ = true;
+        response_->cancel("turn_detected");
+    }
     // A reply still waiting for the last turn's transcript would start over
     // the user: they resumed, so the turn goes on and the reply is asked for
     // again when it ends (with both parts in the history).
@@ -68,6 +80,7 @@ void ResponseSlot::interrupt() {
         log::info("user resumed before the reply started: reply deferred to the end of the turn",
                   {{"session", ctx_.session_id}});
         deferred_.reset();
+        reply_owed_ = true;
     }
 }
 
@@ -83,6 +96,7 @@ void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimi
         return;
     }
     if (gate_ && !gate_(params.event_id)) return;
+    reply_owed_ = false;
     const auto& config = ctx_.session_config;
     const auto& server = ctx_.server_config;
     pipeline::Response::Setup setup;

@@ -54,7 +54,10 @@ public:
     // or failed: starts the deferred response, if any.
     void transcripts_ready(const std::string& text, bool failed);
     // Barge-in: cancels the active reply, and drops a voice turn's reply that
-    // was still waiting for its transcript (the user resumed speaking).
+    // was still waiting for its transcript (the user resumed speaking). A
+    // voice turn's reply cancelled before the client got any of it is still
+    // owed: the next voice turn is answered even if nothing was heard in it
+    // (a breath or a click after the question must not swallow the answer).
     void interrupt();
     // response.cancel: false if there is no such active response.
     bool cancel(const std::optional<std::string>& response_id);
@@ -78,6 +81,7 @@ private:
     std::function<void()> on_idle_;
     std::optional<std::pair<protocol::ResponseCreate, pipeline::ResponseTimings>> deferred_;
     std::shared_ptr<pipeline::Response> response_;  // the one active response, if any
+    bool reply_owed_ = false;  // a voice turn's reply was dropped unheard (see interrupt())
 };
 
 }  // namespace confab::session

@@ -189,6 +189,51 @@ TEST_F(VoiceLoopTest, ResumingBeforeTheReplyStartsContinuesTheTurn) {
     EXPECT_EQ(messages[2].content, "a cup of tea please");
 }
 
+// A click or breath right after the question starts a "turn" with nothing in
+// it; it cancels the reply before any of it was heard, and the reply to the
+// question is then given after all.
+TEST_F(VoiceLoopTest, AnEmptyTurnDoesNotSwallowTheUnheardReply) {
+    open();
+    FakeLanguageModel::Script slow;  // no first token before the click
+    slow.first_delay = 400ms;
+    llm.script(slow);
+    stt_factory->script("what time is it");
+    stt_factory->script("");  // the click
+    send_audio(600, true);
+    send_audio(600, false);
+    ASSERT_TRUE(run_until([&] { return saw("response.created"); }));
+    send_audio(200, true);  // the click: cancels the reply, which sent nothing
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 1; }));
+    EXPECT_EQ(sink.last_of("response.done").at("response").at("status").as_string(), "cancelled");
+    EXPECT_FALSE(saw("response.output_audio.delta"));
+    send_audio(700, false);
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; }));
+    EXPECT_EQ(sink.last_of("response.done").at("response").at("status").as_string(), "completed");
+    EXPECT_TRUE(saw("response.output_audio.delta"));
+    ASSERT_EQ(llm.requests().size(), 2u);
+    EXPECT_EQ(llm.requests()[1].messages.back().content, "what time is it");
+}
+
+// Once the user has heard some of the reply, a later empty turn gets nothing.
+TEST_F(VoiceLoopTest, AnEmptyTurnAfterAHeardReplyGetsNoReply) {
+    open();
+    FakeLanguageModel::Script slow;
+    slow.deltas = {"This is a long answer, ", "that goes on ", "and on ", "and on. ", "Still more. "};
+    slow.between = 300ms;
+    llm.script(slow);
+    stt_factory->script("tell me a story");
+    stt_factory->script("");
+    send_audio(600, true);
+    send_audio(600, false);
+    ASSERT_TRUE(run_until([&] { return saw("response.output_audio.delta"); }));
+    send_audio(200, true);
+    send_audio(700, false);
+    ASSERT_TRUE(run_until([&] { return saw("conversation.item.input_audio_transcription.completed") &&
+                                       sink.count("conversation.item.input_audio_transcription.completed") == 2; }));
+    run_for(300ms);
+    EXPECT_EQ(sink.count("response.created"), 1u);
+}
+
 TEST_F(VoiceLoopTest, ResponseCancelStopsTheReply) {
     open();
     FakeLanguageModel::Script slow;
