@@ -33,7 +33,11 @@ const std::string& UserTurns::next_frame(TimePoint now) {
     check_deadlines(now);
     sending_speech_ = false;
     if (phase_ == Phase::pause && now >= next_speech_at_) start_turn(now, false);
-    if (phase_ != Phase::speaking) return audio_.silence_frame();
+    // After its last voiced frame the user is silent and waits for the reply,
+    // but the recording's own quiet tail is still what its microphone sends.
+    const bool recording_left = turn_ && turn_->next_frame < turn_->utterance->frames.size();
+    if (!recording_left || (phase_ != Phase::speaking && !turn_->end_of_speech))
+        return audio_.silence_frame();
     sending_speech_ = true;
     sending_index_ = turn_->next_frame++;
     return turn_->utterance->frames[sending_index_];
@@ -47,8 +51,12 @@ void UserTurns::frame_sent(TimePoint now) {
     if (sending_index_ >= utt.first_voiced && sending_index_ <= utt.last_voiced)
         results_.voiced_audio_s += kFrameS;
     if (sending_index_ == utt.first_voiced && barge_in_) barge_in_->voiced_frame_sent(now);
-    if (sending_index_ == utt.last_voiced) turn_->end_of_speech = now;
-    if (sending_index_ + 1 == utt.frames.size()) phase_ = Phase::waiting;
+    // The reply may start before the recording's quiet tail has been sent:
+    // from the end of speech on, the user is waiting for it.
+    if (sending_index_ == utt.last_voiced) {
+        turn_->end_of_speech = now;
+        phase_ = Phase::waiting;
+    }
 }
 
 std::vector<std::string> UserTurns::take_control_events() {

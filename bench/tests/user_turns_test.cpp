@@ -99,6 +99,24 @@ TEST(UserTurns, MeasuresATurnFromTheEndOfSpeech) {
     EXPECT_EQ(h.results.turns_started, 2);
 }
 
+// A fast reply can begin while the recording's quiet tail is still being
+// sent (platforms.wav has over a second of it): it is still this turn's reply,
+// and the tail is still sent.
+TEST(UserTurns, AReplyStartingDuringTheRecordingsQuietTailIsTheTurnsReply) {
+    Harness h;
+    EXPECT_EQ(h.send_until(h.start + 600ms), 30);  // speech ends with the frame sent at 580 ms
+    h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_1"}}, 300ms);
+    h.event({{"type", "response.created"}, {"response", {{"id", "resp_1"}}}}, 650ms);
+    h.event(audio_delta("resp_1", Ms(100)), 700ms);
+    h.event(done("resp_1", "completed"), 701ms);
+    EXPECT_EQ(h.send_until(h.start + 800ms), 10);  // the rest of the recording
+    h.send_until(h.start + 1000ms);
+    EXPECT_EQ(h.results.turns_completed, 1);
+    EXPECT_EQ(h.results.turns_failed, 0);
+    EXPECT_EQ(h.results.stray_audio_deltas, 0);
+    EXPECT_DOUBLE_EQ(h.results.latency["end_of_speech_to_first_audio_ms"].percentile(50), 120);
+}
+
 TEST(UserTurns, AnEmptyTranscriptEndsTheTurnWithoutAReply) {
     Harness h;
     h.send_until(h.start + 800ms);
