@@ -2,6 +2,7 @@
 // for the fast and default settings, each with and without -remove_silence.
 //
 //   ninja -C build confab-stt-eval && build/bench/confab-stt-eval [--out FILE]
+//   build/bench/confab-stt-eval --sharing   (decoder per session or per worker)
 //
 // Every file is decoded by a fresh decoder (the weakest case: no cepstral-mean
 // adaptation yet), fed in 20 ms chunks as fast as possible on one thread.
@@ -10,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <tuple>
 #include <fstream>
 #include <iostream>
 #include <span>
@@ -104,6 +107,81 @@ Outcome decode(confab::engines::SpeechRecognizer& stt, const confab::audio::WavA
     return o;
 }
 
+// Decoder state kept per session, or passed between sessions (issue 4).
+// pocketsphinx adapts its cepstral mean to the voice it hears, so a decoder
+// that stays with one speaker may recognise them better than a worker's
+// decoder that heard someone else last. Three ways, same recordings, the
+// server's [stt] settings; scored on the last of `passes` rounds:
+//   fresh    - a new decoder for every utterance (nothing adapted);
+//   session  - one decoder per speaker, their utterances in order;
+//   worker   - one decoder for everyone, speakers interleaved.
+// The LibriVox files are one reader; each shared recording is another speaker.
+std::string decoder_sharing_report(const std::vector<Recording>& recordings, int passes) {
+    std::vector<const Recording*> reader;
+    std::vector<const Recording*> others;
+    for (const auto& r : recordings)
+        (r.path.find("/librivox/") != std::string::npos ? reader : others).push_back(&r);
+    std::map<const Recording*, confab::audio::WavAudio> audio;
+    for (const auto& r : recordings) confab::audio::read_wav(r.path, audio[&r]);
+    PocketsphinxFactory factory(confab::SttConfig{});
+    struct Score {
+        double errors = 0;
+        double words = 0;
+        void add(confab::engines::SpeechRecognizer& stt, const confab::audio::WavAudio& wav,
+                 const Recording& r) {
+            const double n = static_cast<double>(confab::normalize_words(r.transcript).size());
+            errors += decode(stt, wav, r.transcript).wer * n;
+            words += n;
+        }
+        double wer() const { return words > 0 ? errors / words : 0; }
+    };
+    // Decodes `order` `passes` times on `stt`, scoring the last pass into the
+    // reader's or the others' score.
+    const auto run = [&](confab::engines::SpeechRecognizer& stt,
+                         const std::vector<const Recording*>& order, Score& reader_score,
+                         Score& others_score) {
+        for (int pass = 0; pass < passes; ++pass) {
+            for (const Recording* r : order) {
+                Score ignored;
+                const bool is_reader = std::find(reader.begin(), reader.end(), r) != reader.end();
+                Score& score = pass + 1 < passes ? ignored : (is_reader ? reader_score : others_score);
+                score.add(stt, audio[r], *r);
+            }
+        }
+    };
+    Score fresh_reader, fresh_others, session_reader, session_others, worker_reader, worker_others;
+    for (const auto* r : reader) fresh_reader.add(*factory.create(), audio[r], *r);
+    for (const auto* r : others) fresh_others.add(*factory.create(), audio[r], *r);
+    run(*factory.create(), reader, session_reader, session_others);
+    for (const auto* r : others) run(*factory.create(), {r}, session_reader, session_others);
+    std::vector<const Recording*> interleaved;
+    for (std::size_t i = 0; i < reader.size(); ++i) {
+        interleaved.push_back(reader[i]);
+        if (!others.empty()) interleaved.push_back(others[i % others.size()]);
+    }
+    run(*factory.create(), interleaved, worker_reader, worker_others);
+
+    std::ostringstream md;
+    char buf[160];
+    md << "# Decoder per session or per worker\n\nCommand: `ninja -C build confab-stt-eval && "
+          "build/bench/confab-stt-eval --sharing`\n\nServer [stt] settings, 20 ms chunks as fast "
+          "as possible, word-weighted WER of the last of "
+       << passes << " rounds. Reader: the " << reader.size()
+       << " LibriVox files (one voice); others: " << others.size()
+       << " shared recordings (one voice each). session = a decoder per speaker, their "
+          "utterances in order; worker = one decoder for all, reader and others interleaved.\n\n"
+          "| decoder | reader WER | others WER |\n|---|---:|---:|\n";
+    for (const auto& [label, rs, os] :
+         {std::tuple{"fresh per utterance", &fresh_reader, &fresh_others},
+          std::tuple{"per session", &session_reader, &session_others},
+          std::tuple{"per worker, shared", &worker_reader, &worker_others}}) {
+        std::snprintf(buf, sizeof buf, "| %s | %.1f%% | %.1f%% |\n", label, 100 * rs->wer(),
+                      100 * os->wer());
+        md << buf;
+    }
+    return md.str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -117,6 +195,12 @@ int main(int argc, char** argv) {
         if (flag == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
     }
     const auto recordings = load_recordings(shared);
+    if (std::find(argv + 1, argv + argc, std::string("--sharing")) != argv + argc) {
+        const std::string md = decoder_sharing_report(recordings, 2);
+        std::cout << md;
+        confab::bench::write_results(CONFAB_SOURCE_DIR "/bench/results/stt_decoder_sharing.md", md);
+        return 0;
+    }
     const std::vector<Setting> settings = {{"fast, rs=no", true, "no"},
                                            {"fast, rs=yes", true, "yes"},
                                            {"default, rs=no", false, "no"},
