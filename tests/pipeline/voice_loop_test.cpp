@@ -221,7 +221,8 @@ TEST_F(VoiceLoopTest, AnEmptyTurnAfterAHeardReplyGetsNoReply) {
     slow.deltas = {"This is a long answer, ", "that goes on ", "and on ", "and on. ", "Still more. "};
     slow.between = 300ms;
     llm.script(slow);
-    stt_factory->script("tell me a story");
+    // No prefix of it ends on a word that stretches the pause ("tell me a" would).
+    stt_factory->script("tell us stories");
     stt_factory->script("");
     send_audio(600, true);
     send_audio(600, false);
