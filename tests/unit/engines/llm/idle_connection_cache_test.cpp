@@ -42,11 +42,19 @@ TEST(IdleConnectionCache, GivesTheMostRecentBackAndKeepsAtMostMaxIdle) {
     EXPECT_EQ(count->load(), 0u);
 }
 
-TEST(IdleConnectionCache, ExpiredConnectionsAreDropped) {
+// One io_context with its cache, and a counter of the connections it holds.
+class IdleConnectionCacheTest : public ::testing::Test {
+protected:
+    void put(std::uint64_t owner, std::chrono::steady_clock::duration idle_timeout) {
+        cache.put(owner, connection(io), IdleConnectionCache::Limits{4, idle_timeout}, count);
+    }
     asio::io_context io;
-    auto& cache = asio::use_service<IdleConnectionCache>(io);
-    const auto count = counter();
-    cache.put(1, connection(io), IdleConnectionCache::Limits{4, 60s}, count);
+    IdleConnectionCache& cache = asio::use_service<IdleConnectionCache>(io);
+    const IdleConnectionCache::IdleCount count = counter();
+};
+
+TEST_F(IdleConnectionCacheTest, ExpiredConnectionsAreDropped) {
+    put(1, 60s);
     EXPECT_EQ(count->load(), 1u);
     // Every connection is older than a zero timeout.
     EXPECT_EQ(cache.take(1, IdleConnectionCache::Limits{4, 0s}), nullptr);
@@ -55,23 +63,17 @@ TEST(IdleConnectionCache, ExpiredConnectionsAreDropped) {
 
 // Expired connections close on a timer, without waiting for the next request
 // to that backend: io.run() returns only once nothing is left to expire.
-TEST(IdleConnectionCache, ExpiredConnectionsCloseWithoutAnotherRequest) {
-    asio::io_context io;
-    auto& cache = asio::use_service<IdleConnectionCache>(io);
-    const auto count = counter();
-    cache.put(1, connection(io), IdleConnectionCache::Limits{4, 20ms}, count);
-    cache.put(2, connection(io), IdleConnectionCache::Limits{4, 40ms}, count);
+TEST_F(IdleConnectionCacheTest, ExpiredConnectionsCloseWithoutAnotherRequest) {
+    put(1, 20ms);
+    put(2, 40ms);
     EXPECT_EQ(count->load(), 2u);
     io.run();
     EXPECT_EQ(count->load(), 0u);
 }
 
-TEST(IdleConnectionCache, TheSweepTakesOnlyWhatHasExpired) {
-    asio::io_context io;
-    auto& cache = asio::use_service<IdleConnectionCache>(io);
-    const auto count = counter();
-    cache.put(1, connection(io), IdleConnectionCache::Limits{4, 1h}, count);
-    cache.put(2, connection(io), IdleConnectionCache::Limits{4, 10ms}, count);  // due sooner
+TEST_F(IdleConnectionCacheTest, TheSweepTakesOnlyWhatHasExpired) {
+    put(1, 1h);
+    put(2, 10ms);  // due sooner
     // Run handlers (the aborted wait for 1 h first) until the 10 ms sweep.
     while (count->load() == 2u && io.run_one() > 0) {
     }
