@@ -72,17 +72,14 @@ void IdleConnectionCache::sweep(const boost::system::error_code& ec) {
         Clock::time_point next = Clock::time_point::max();
         for (auto it = idle_.begin(); it != idle_.end();) {
             Entries& entries = it->second;
-            for (auto e = entries.begin(); e != entries.end();) {
-                if (e->expires <= now) {
-                    e->count->fetch_sub(1);
-                    dropped.push_back(std::move(*e));
-                    e = entries.erase(e);
-                } else {
-                    next = std::min(next, e->expires);
-                    ++e;
-                }
+            // Oldest first, one timeout per owner: the front expires first.
+            drop_front_while(entries, dropped, [&](const Entry& e) { return e.expires <= now; });
+            if (entries.empty()) {
+                it = idle_.erase(it);
+            } else {
+                next = std::min(next, entries.front().expires);
+                ++it;
             }
-            it = entries.empty() ? idle_.erase(it) : std::next(it);
         }
         sweep_at_ = Clock::time_point::max();
         if (next != Clock::time_point::max()) schedule_sweep_locked(next);
@@ -110,12 +107,9 @@ void IdleConnectionCache::shutdown() {
 void IdleConnectionCache::expire(Entries& entries, const Limits& limits, std::size_t keep,
                                  Entries& dropped) {
     const Clock::time_point oldest_allowed = Clock::now() - limits.idle_timeout;
-    while (!entries.empty() &&
-           (entries.size() > keep || entries.front().since < oldest_allowed)) {
-        entries.front().count->fetch_sub(1);
-        dropped.push_back(std::move(entries.front()));
-        entries.pop_front();
-    }
+    drop_front_while(entries, dropped, [&](const Entry& e) {
+        return entries.size() > keep || e.since < oldest_allowed;
+    });
 }
 
 }  // namespace confab::engines

@@ -70,6 +70,16 @@ class IdleConnectionCache final : public boost::asio::execution_context::service
     // which the caller destroys (closing their sockets) outside the lock.
     static void expire(Entries& entries, const Limits& limits, std::size_t keep,
                        Entries& dropped);
+    // Moves entries from the front into `dropped` (counting them out of their
+    // owner's idle count) while `drop(front)` holds.
+    template <typename Predicate>
+    static void drop_front_while(Entries& entries, Entries& dropped, Predicate drop) {
+        while (!entries.empty() && drop(entries.front())) {
+            entries.front().count->fetch_sub(1);
+            dropped.push_back(std::move(entries.front()));
+            entries.pop_front();
+        }
+    }
 
     // Arms the sweep timer for `at` unless it is already due sooner.
     // Called with mutex_ held.
