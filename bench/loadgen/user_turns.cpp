@@ -33,11 +33,10 @@ const std::string& UserTurns::next_frame(TimePoint now) {
     check_deadlines(now);
     sending_speech_ = false;
     if (phase_ == Phase::pause && now >= next_speech_at_) start_turn(now, false);
-    // After its last voiced frame the user is silent and waits for the reply,
-    // but the recording's own quiet tail is still what its microphone sends.
-    const bool recording_left = turn_ && turn_->next_frame < turn_->utterance->frames.size();
-    if (!recording_left || (phase_ != Phase::speaking && !turn_->end_of_speech))
-        return audio_.silence_frame();
+    // A turn's whole recording is sent: after its last voiced frame the user
+    // waits for the reply, but the recording's quiet tail is still what its
+    // microphone sends. (A turn exists only from start_turn() to settle().)
+    if (!turn_ || turn_->next_frame >= turn_->utterance->frames.size()) return audio_.silence_frame();
     sending_speech_ = true;
     sending_index_ = turn_->next_frame++;
     return turn_->utterance->frames[sending_index_];
