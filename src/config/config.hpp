@@ -79,6 +79,9 @@ struct SttConfig {
     std::string language_model = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
     bool fast = true;                // -fwdflat no -bestpath no -maxhmmpf 3000 -pl_window 10
     int workers = 0;                 // decoders (~100 MB each); 0: 3 per core, at least 2
+    // Turn detection: a frame is speech only when the VAD says so and it is
+    // this much louder than the session's learned noise floor; 0: the VAD alone.
+    double noise_gate_db = 10;
 
     bool operator==(const SttConfig&) const = default;
 };

@@ -122,6 +122,9 @@ std::vector<ConfigOption> build_table() {
          .help = "Pruned decoding (about half the CPU, slightly more errors)."},
         {CONFAB_OPTION(stt, workers), .min = 0, .max = 256,
          .help = "Decoders, one per STT worker (~100 MB each); 0: 3 per core, at least 2."},
+        {CONFAB_OPTION(stt, noise_gate_db), .min = 0, .max = 40,
+         .help = "Turn detection hears speech only this many dB above the session's noise "
+                 "floor (ends turns in steady hiss or hum); 0: the VAD alone."},
 
         // [tts]
         {CONFAB_OPTION(tts, engine), .choices = {"flite", "espeak-ng"},

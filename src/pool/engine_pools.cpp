@@ -9,6 +9,7 @@
 #include "engines/stt/pocketsphinx_factory.hpp"
 #include "engines/tts/espeak_synthesizer.hpp"
 #include "engines/tts/flite_synthesizer.hpp"
+#include "engines/vad/noise_gated_vad.hpp"
 #include "engines/vad/webrtc_vad.hpp"
 #include "metrics/metrics.hpp"
 #include "pool/stt_pool.hpp"
@@ -65,8 +66,11 @@ EnginePools::EnginePools(const Config& config) {
     engines_.stt = stt_.get();
     engines_.tts = tts_.get();
     engines_.llm = llm_.get();
-    engines_.make_vad = [](double threshold) -> std::unique_ptr<engines::VoiceActivityDetector> {
-        return std::make_unique<engines::WebRtcVad>(kEngineRate, 20, vad_mode_for(threshold));
+    const double gate_db = config.stt.noise_gate_db;
+    engines_.make_vad = [gate_db](double threshold) -> std::unique_ptr<engines::VoiceActivityDetector> {
+        auto vad = std::make_unique<engines::WebRtcVad>(kEngineRate, 20, vad_mode_for(threshold));
+        if (gate_db <= 0) return vad;
+        return std::make_unique<engines::NoiseGatedVad>(std::move(vad), gate_db);
     };
     log::info("engines ready", {{"stt", "pocketsphinx"},
                                 {"stt_workers", std::to_string(stt_options.workers)},
