@@ -13,6 +13,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,7 +22,9 @@
 #include "bench_util.hpp"
 #include "config/config.hpp"
 #include "engines/stt/pocketsphinx_factory.hpp"
+#include "engines/vad/noise_gated_vad.hpp"
 #include "engines/vad/webrtc_vad.hpp"
+#include "pipeline/turn_detector.hpp"
 
 namespace {
 
@@ -139,6 +142,29 @@ std::vector<Detector> detectors(confab::engines::PocketsphinxFactory& ps_default
                                [vad](std::span<const std::int16_t> f) { return vad->is_speech(f); };
                        }});
     }
+    // The server's default is 10 dB over a 5 s window (NoiseFloor::Params).
+    struct Gate {
+        double margin_db;
+        int window_frames;
+        double percentile;
+    };
+    for (const Gate gate : {Gate{6, 250, 0.1}, Gate{10, 250, 0.1}, Gate{10, 250, 0.05},
+                            Gate{10, 150, 0.1}, Gate{10, 150, 0.05}, Gate{10, 200, 0.05},
+                            Gate{8, 150, 0.05}}) {
+        char name[96];
+        std::snprintf(name, sizeof name, "WebRtcVad mode 2 + noise gate %.0f dB, p%.0f of %.0f s",
+                      gate.margin_db, gate.percentile * 100, gate.window_frames * kFrameS);
+        out.push_back({name, [gate] {
+                           confab::audio::NoiseFloor::Params floor;
+                           floor.window_frames = gate.window_frames;
+                           floor.percentile = gate.percentile;
+                           auto vad = std::make_shared<confab::engines::NoiseGatedVad>(
+                               std::make_unique<confab::engines::WebRtcVad>(kRate, 20, 2),
+                               gate.margin_db, floor);
+                           return
+                               [vad](std::span<const std::int16_t> f) { return vad->is_speech(f); };
+                       }});
+    }
     for (auto* factory : {&ps_default, &ps_short}) {
         const bool is_short = factory == &ps_short;
         out.push_back(
@@ -162,6 +188,61 @@ std::vector<std::int16_t> with_noise(const std::vector<std::int16_t>& pcm, int p
         state = state * 1664525u + 1013904223u;  // fixed LCG: same noise every run
         const int noise = static_cast<int>((state >> 8) % (2u * peak + 1)) - peak;
         out[i] = static_cast<std::int16_t>(std::clamp(pcm[i] + noise, -32768, 32767));
+    }
+    return out;
+}
+
+
+// The load generator's end of speech (bench/loadgen/audio_library.cpp): the
+// last frame above max(10th-percentile level + 15 dB, loudest - 35 dB).
+std::size_t last_voiced_frame(const std::vector<std::int16_t>& pcm) {
+    std::vector<double> levels;
+    for (std::size_t i = 0; i + kFrame <= pcm.size(); i += kFrame) {
+        levels.push_back(confab::audio::frame_level_dbfs(std::span(pcm).subspan(i, kFrame)));
+    }
+    auto sorted = levels;
+    std::sort(sorted.begin(), sorted.end());
+    const double threshold = std::max(sorted[sorted.size() / 10] + 15, sorted.back() - 35);
+    std::size_t last = levels.size() - 1;
+    while (last > 0 && levels[last] <= threshold) --last;
+    return last;
+}
+
+// Turn ends as the server's turn detector finds them: every decision goes
+// through a TurnDetector with the server's defaults (500 ms pause, the VAD's
+// hangover counted as silence, no transcript). Per recording: when its turn
+// ended after confab-bench's end of speech, less the 500 ms pause, i.e. what
+// the detector adds to silence_duration_ms; and how many turns ended before
+// that end of speech (a pause inside the speech, or a false start).
+struct TurnEnd {
+    std::optional<double> overshoot_ms;  // none: every turn ended before the end of speech
+    int early_ends = 0;
+};
+
+// `starts[i]`/`ends[i]`: recording i's first frame and the load generator's
+// end of speech (frame index); a turn end belongs to the recording it
+// follows.
+std::vector<TurnEnd> turn_ends(const std::vector<bool>& s, const std::vector<std::size_t>& starts,
+                               const std::vector<std::size_t>& ends, int hangover_ms) {
+    confab::pipeline::TurnDetector::Params params;
+    params.vad_hangover_ms = hangover_ms;
+    confab::pipeline::TurnDetector detector(params);
+    std::vector<TurnEnd> out(ends.size());
+    std::size_t current = 0;
+    for (std::size_t f = 0; f < s.size(); ++f) {
+        while (current + 1 < starts.size() && f >= starts[current + 1]) ++current;
+        const int ms = static_cast<int>(f) * 20;
+        if (detector.on_frame(s[f], ms) != confab::pipeline::TurnDetector::Event::speech_stopped) {
+            continue;
+        }
+        auto& turn = out[current];
+        const int after_pause_ms = ms + 20 - params.silence_duration_ms;
+        const int speech_end_ms = static_cast<int>(ends[current] + 1) * 20;
+        if (after_pause_ms < speech_end_ms) {
+            ++turn.early_ends;
+        } else if (!turn.overshoot_ms) {
+            turn.overshoot_ms = after_pause_ms - speech_end_ms;
+        }
     }
     return out;
 }
@@ -274,6 +355,86 @@ int main(int argc, char** argv) {
             md << buf;
         }
         md << "\n";
+    }
+
+    // End of turn on the load generator's recordings, one detector for all
+    // of them in turn (as one session): 1.5 s of a gap signal, the recording,
+    // 1.5 s of gap. Gaps of digital zeros are what confab-bench sends between
+    // turns; gaps of noise at the LibriVox floor are a microphone that stays
+    // open.
+    md << "\n## End of turn on the load generator's recordings\n\n"
+          "All recordings through one detector, as one session hears them: 1.5 s gap, "
+          "recording, 1.5 s gap, next recording. The decisions drive a TurnDetector with the "
+          "server's defaults (500 ms pause, the VAD's hangover counted as silence). Per "
+          "recording: when its turn ended, minus confab-bench's end of speech (the last frame "
+          "above max(10th-percentile level + 15 dB, loudest - 35 dB)), minus the 500 ms pause: "
+          "the time the detector adds to silence_duration_ms before the reply can start. In "
+          "parentheses: turns that ended before that end of speech (a pause in the speech or a "
+          "false start; they cost an interruption, not latency).\n";
+    const std::vector<std::int16_t> gap_zeros(static_cast<std::size_t>(1.5 * kRate), 0);
+    const auto gap_noise = with_noise(gap_zeros, noise_peak(-45));
+    std::vector<Detector> end_dets;
+    for (const auto& d : dets) {
+        if (d.name.rfind("WebRtcVad mode 2", 0) == 0) end_dets.push_back(d);
+    }
+    // confab-bench picks a recording at random per turn, so a LibriVox
+    // reading (-45 dBFS floor) often follows a clean one (-70 dBFS).
+    const std::vector<std::size_t> grouped = {0, 1, 2, 3, 4, 5, 6, 7};
+    const std::vector<std::size_t> alternating = {2, 7, 1, 4, 0, 3, 5, 6};
+    struct Condition {
+        const char* label;
+        const std::vector<std::int16_t>* gap;
+        const std::vector<std::size_t>* order;
+    };
+    for (const auto& [gap_label, gap, order] :
+         {Condition{"gaps of digital zeros, LibriVox readings after the clean recordings", &gap_zeros,
+                    &grouped},
+          Condition{"gaps of digital zeros, clean recordings and LibriVox readings alternating",
+                    &gap_zeros, &alternating},
+          Condition{"gaps of white noise at -45 dBFS, LibriVox readings after the clean recordings",
+                    &gap_noise, &grouped}}) {
+        std::vector<std::pair<std::string, std::vector<std::int16_t>>> played;
+        for (const auto i : *order) played.push_back(others[i]);
+        md << "\n### " << gap_label << "\n\n| detector |";
+        for (const auto& o : played) md << " " << o.first << " |";
+        md << " mean |\n|---|";
+        for (std::size_t i = 0; i <= played.size(); ++i) md << "---|";
+        md << "\n";
+        std::vector<std::int16_t> session;
+        std::vector<std::size_t> starts;
+        for (const auto& o : played) {
+            session.insert(session.end(), gap->begin(), gap->end());
+            starts.push_back(session.size() / kFrame);
+            session.insert(session.end(), o.second.begin(),
+                           o.second.begin() + static_cast<std::ptrdiff_t>(o.second.size() / kFrame * kFrame));
+        }
+        session.insert(session.end(), gap->begin(), gap->end());
+        for (const auto& d : end_dets) {
+            const Run r = run(d, session);
+            std::vector<std::size_t> ends;
+            for (std::size_t i = 0; i < played.size(); ++i) {
+                ends.push_back(starts[i] + last_voiced_frame(played[i].second));
+            }
+            const auto turns =
+                turn_ends(r.speech, starts, ends, confab::engines::WebRtcVad(kRate, 20, 2).hangover_ms());
+            md << "| " << d.name << " |";
+            double sum = 0;
+            int missing = 0;
+            for (const auto& e : turns) {
+                if (e.overshoot_ms) {
+                    sum += *e.overshoot_ms;
+                    std::snprintf(buf, sizeof buf, " %+.0f (%d) |", *e.overshoot_ms, e.early_ends);
+                } else {
+                    ++missing;
+                    std::snprintf(buf, sizeof buf, e.early_ends ? " ended early (%d) |" : " never ended (%d) |",
+                                  e.early_ends);
+                }
+                md << buf;
+            }
+            std::snprintf(buf, sizeof buf, " %+.0f |\n",
+                          sum / static_cast<double>(std::max<std::size_t>(1, turns.size() - static_cast<std::size_t>(missing))));
+            md << buf;
+        }
     }
     std::cout << md.str();
     confab::bench::write_results(out_path, md.str());
