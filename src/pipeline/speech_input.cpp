@@ -107,6 +107,9 @@ void SpeechInput::feed_utterance(std::span<const std::int16_t> frame, int frame_
     const bool deep_in_pause = detector_->state() != TurnDetector::State::speaking &&
                                frame_start_ms - detector_->speech_end_ms() >= kPauseFedMs;
     if (deep_in_pause) {
+        // The decoder has heard the last words and a little silence: the
+        // turn detector's pause now rests on a hypothesis of all of them.
+        if (held_.empty()) utterance_->request_partial();
         held_.insert(held_.end(), frame.begin(), frame.end());
         return;
     }

@@ -57,22 +57,21 @@ void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
     const std::size_t partial_every = static_cast<std::size_t>(sample_rate_) * options_.partial_interval_ms / 1000;
     std::size_t since_partial = 0;
     std::string last_partial;
-    std::vector<std::int16_t> chunk;
+    SttStream::Batch batch;
     for (;;) {
-        bool finished = false;
-        if (!stream.wait_audio(chunk, finished)) {
+        if (!stream.wait_audio(batch)) {
             decoder.cancel();
             return;
         }
-        if (!chunk.empty()) {
-            if (auto ec = decoder.feed(chunk)) {
+        if (!batch.audio.empty()) {
+            if (auto ec = decoder.feed(batch.audio)) {
                 decoder.cancel();
                 stream.deliver_error(ec, "speech recognizer failed while decoding");
                 return;
             }
-            since_partial += chunk.size();
+            since_partial += batch.audio.size();
         }
-        if (finished) {
+        if (batch.finished) {
             std::string text;
             if (auto ec = decoder.finish(text)) {
                 stream.deliver_error(ec, "speech recognizer failed to finish");
@@ -81,7 +80,7 @@ void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
             stream.deliver_final(std::move(text));
             return;
         }
-        if (since_partial >= partial_every) {
+        if (since_partial >= partial_every || (batch.partial_requested && since_partial > 0)) {
             since_partial = 0;
             std::string partial = decoder.partial();
             if (partial != last_partial) {

@@ -1,6 +1,7 @@
 #include "pool/stt_stream.hpp"
 
 #include <boost/asio/post.hpp>
+#include <utility>
 
 namespace confab::pool {
 
@@ -16,6 +17,14 @@ bool SttStream::feed(std::span<const std::int16_t> pcm) {
     }
     cv_.notify_one();
     return true;
+}
+
+void SttStream::request_partial() {
+    {
+        const std::lock_guard lock(mutex_);
+        partial_requested_ = true;
+    }
+    cv_.notify_one();
 }
 
 void SttStream::finish() {
@@ -35,13 +44,14 @@ void SttStream::cancel() {
     cv_.notify_one();
 }
 
-bool SttStream::wait_audio(std::vector<std::int16_t>& out, bool& finished) {
+bool SttStream::wait_audio(Batch& batch) {
     std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return cancelled_ || finished_ || !pending_.empty(); });
+    cv_.wait(lock, [&] { return cancelled_ || finished_ || partial_requested_ || !pending_.empty(); });
     if (cancelled_) return false;
-    out.clear();
-    out.swap(pending_);
-    finished = finished_;
+    batch.audio.clear();
+    batch.audio.swap(pending_);
+    batch.finished = finished_;
+    batch.partial_requested = std::exchange(partial_requested_, false);
     return true;
 }
 

@@ -33,12 +33,23 @@ public:
 
     // Session side.
     bool feed(std::span<const std::int16_t> pcm);  // false: pending audio over its bound (refused)
+    // Asks for a partial hypothesis once the audio fed so far is decoded,
+    // whatever the partial interval: the speaker paused, and the turn
+    // detector should judge the pause by the words actually said, not by a
+    // hypothesis up to 300 ms older that may end mid-phrase ("made in the").
+    void request_partial();
     void finish();
     void cancel();
 
-    // Worker side. Blocks until audio is pending, the stream is finished or
-    // cancelled. Moves pending audio into `out`. Returns false if cancelled.
-    bool wait_audio(std::vector<std::int16_t>& out, bool& finished);
+    // Worker side. Blocks until audio is pending, a partial is requested, or
+    // the stream is finished or cancelled. Moves pending audio into `out`.
+    // Returns false if cancelled.
+    struct Batch {
+        std::vector<std::int16_t> audio;
+        bool finished = false;
+        bool partial_requested = false;
+    };
+    bool wait_audio(Batch& batch);
     bool cancelled() const;
     void deliver_partial(std::string text);
     void deliver_final(std::string text);
@@ -57,6 +68,7 @@ private:
     std::vector<std::int16_t> pending_;
     bool finished_ = false;
     bool cancelled_ = false;
+    bool partial_requested_ = false;
 };
 
 }  // namespace confab::pool

@@ -18,10 +18,12 @@ namespace confab::test {
 
 class PipelineHarness {
 public:
-    PipelineHarness() {
+    // partial_interval_ms: how often the STT pool takes a partial by itself.
+    explicit PipelineHarness(int partial_interval_ms = 100) {
         stt_factory = std::make_shared<FakeRecognizerFactory>();
         synthesizer = std::make_shared<FakeSynthesizer>();
-        stt = std::make_unique<pool::SttPool>(stt_factory, 16000, pool::SttPool::Options{2, 64, 4, 100});
+        stt = std::make_unique<pool::SttPool>(stt_factory, 16000,
+                                              pool::SttPool::Options{2, 64, 4, partial_interval_ms});
         tts = std::make_unique<pool::TtsPool>(synthesizer, pool::TtsPool::Options{2, 64, 16});
         engines.stt = stt.get();
         engines.tts = tts.get();

@@ -1,0 +1,87 @@
+// Partial hypotheses from the STT pool: taken every partial interval of
+// audio, and at once when the session asks (a pause began).
+#include "pool/stt_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "fakes/fake_engines.hpp"
+
+namespace confab::pool {
+namespace {
+
+class SttPoolPartialTest : public ::testing::Test {
+protected:
+    SttPoolPartialTest() {
+        factory_->script("one two three four five six");
+        SttPool::Options options;
+        options.workers = 1;
+        options.partial_interval_ms = 10000;  // no partial would come by interval in these tests
+        pool_ = std::make_unique<SttPool>(factory_, 16000, options);
+        SttStream::Callbacks callbacks;
+        callbacks.on_partial = [this](const std::string& text) { partials_.push_back(text); };
+        callbacks.on_final = [this](const std::string& text) { final_ = text; };
+        stream_ = std::make_shared<SttStream>(ioc_.get_executor(), std::move(callbacks), 16000 * 60);
+        EXPECT_TRUE(pool_->submit("sess", stream_));
+    }
+    ~SttPoolPartialTest() override {
+        stream_->cancel();
+        pool_->stop();
+    }
+    template <class Pred>
+    bool run_until(Pred pred) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        auto guard = boost::asio::make_work_guard(ioc_);
+        while (!pred()) {
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            ioc_.restart();
+            ioc_.run_for(std::chrono::milliseconds(2));
+        }
+        return true;
+    }
+    void feed_ms(int ms) { stream_->feed(std::vector<std::int16_t>(static_cast<std::size_t>(ms) * 16, 100)); }
+
+    boost::asio::io_context ioc_;
+    std::shared_ptr<test::FakeRecognizerFactory> factory_ = std::make_shared<test::FakeRecognizerFactory>();
+    std::unique_ptr<SttPool> pool_;
+    std::shared_ptr<SttStream> stream_;
+    std::vector<std::string> partials_;
+    std::string final_;
+};
+
+TEST_F(SttPoolPartialTest, ARequestedPartialCoversAllTheAudioFedBeforeIt) {
+    feed_ms(600);  // the fake reveals a word per 200 ms of audio
+    stream_->request_partial();
+    ASSERT_TRUE(run_until([&] { return !partials_.empty(); }));
+    EXPECT_EQ(partials_.back(), "one two three");
+    feed_ms(400);
+    stream_->request_partial();
+    ASSERT_TRUE(run_until([&] { return partials_.size() == 2; }));
+    EXPECT_EQ(partials_.back(), "one two three four five");
+    stream_->finish();
+    ASSERT_TRUE(run_until([&] { return !final_.empty(); }));
+    EXPECT_EQ(final_, "one two three four five six");
+}
+
+TEST_F(SttPoolPartialTest, NoPartialComesUnaskedBeforeTheInterval) {
+    feed_ms(600);
+    stream_->finish();
+    ASSERT_TRUE(run_until([&] { return !final_.empty(); }));
+    EXPECT_TRUE(partials_.empty());
+}
+
+TEST_F(SttPoolPartialTest, ARequestWithNoNewAudioGivesNoRepeatedPartial) {
+    feed_ms(400);
+    stream_->request_partial();
+    ASSERT_TRUE(run_until([&] { return !partials_.empty(); }));
+    stream_->request_partial();  // nothing fed since: nothing new to say
+    feed_ms(20);
+    stream_->finish();
+    ASSERT_TRUE(run_until([&] { return !final_.empty(); }));
+    EXPECT_EQ(partials_, std::vector<std::string>{"one two"});
+}
+
+}  // namespace
+}  // namespace confab::pool
