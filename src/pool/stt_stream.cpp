@@ -1,12 +1,17 @@
 #include "pool/stt_stream.hpp"
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <utility>
 
 namespace confab::pool {
 
-SttStream::SttStream(boost::asio::any_io_executor executor, Callbacks callbacks, std::size_t max_pending_samples)
-    : executor_(std::move(executor)), callbacks_(std::move(callbacks)), max_pending_(max_pending_samples) {}
+SttStream::SttStream(boost::asio::any_io_executor executor, Callbacks callbacks, std::size_t max_pending_samples,
+                     std::size_t min_batch_samples)
+    : executor_(std::move(executor)),
+      callbacks_(std::move(callbacks)),
+      max_pending_(max_pending_samples),
+      min_batch_(std::max<std::size_t>(1, min_batch_samples)) {}
 
 bool SttStream::feed(std::span<const std::int16_t> pcm) {
     {
@@ -14,6 +19,7 @@ bool SttStream::feed(std::span<const std::int16_t> pcm) {
         if (cancelled_ || finished_) return true;
         if (pending_.size() + pcm.size() > max_pending_) return false;
         pending_.insert(pending_.end(), pcm.begin(), pcm.end());
+        if (pending_.size() < min_batch_) return true;  // the worker would only go back to sleep
     }
     cv_.notify_one();
     return true;
@@ -46,7 +52,7 @@ void SttStream::cancel() {
 
 bool SttStream::wait_audio(Batch& batch) {
     std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return cancelled_ || finished_ || partial_requested_ || !pending_.empty(); });
+    cv_.wait(lock, [&] { return cancelled_ || finished_ || partial_requested_ || pending_.size() >= min_batch_; });
     if (cancelled_) return false;
     batch.audio.clear();
     batch.audio.swap(pending_);
