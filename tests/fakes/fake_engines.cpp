@@ -31,6 +31,7 @@ public:
         return {};
     }
     std::error_code feed(std::span<const std::int16_t> pcm) override {
+        ++factory_.feed_calls;
         samples_ += pcm.size();
         return {};
     }

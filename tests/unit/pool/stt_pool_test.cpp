@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <thread>
 
 #include "fakes/fake_engines.hpp"
 
@@ -81,6 +82,34 @@ TEST_F(SttPoolPartialTest, ARequestWithNoNewAudioGivesNoRepeatedPartial) {
     stream_->finish();
     ASSERT_TRUE(run_until([&] { return !final_.empty(); }));
     EXPECT_EQ(partials_, std::vector<std::string>{"one two"});
+}
+
+TEST(SttStreamBatching, TheWorkerIsHandedAudioABatchAtATimeNotFrameByFrame) {
+    boost::asio::io_context ioc;
+    auto factory = std::make_shared<test::FakeRecognizerFactory>();
+    SttPool pool(factory, 16000, SttPool::Options{1, 8, 2, 300});
+    std::string final_text;
+    SttStream::Callbacks callbacks;
+    callbacks.on_final = [&](const std::string& text) { final_text = text.empty() ? "(empty)" : text; };
+    auto stream = std::make_shared<SttStream>(ioc.get_executor(), std::move(callbacks), 16000 * 60,
+                                              /*min_batch_samples=*/1600);
+    ASSERT_TRUE(pool.submit("sess", stream));
+    // 1 s in 20 ms frames, with time for the worker to run between frames.
+    for (int i = 0; i < 50; ++i) {
+        stream->feed(std::vector<std::int16_t>(320, 100));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    stream->feed(std::vector<std::int16_t>(160, 100));  // 10 ms short of a batch: handed over by finish
+    stream->finish();
+    auto guard = boost::asio::make_work_guard(ioc);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (final_text.empty() && std::chrono::steady_clock::now() < deadline) ioc.run_for(std::chrono::milliseconds(2));
+    ASSERT_FALSE(final_text.empty());
+    EXPECT_EQ(factory->last_utterance_samples.load(), 50u * 320 + 160) << "every sample decoded";
+    // Ten batches of 100 ms and the rest at finish; fewer if the worker fell behind.
+    EXPECT_GE(factory->feed_calls.load(), 1);
+    EXPECT_LE(factory->feed_calls.load(), 11);
+    pool.stop();
 }
 
 }  // namespace
