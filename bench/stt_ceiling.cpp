@@ -171,8 +171,10 @@ int main(int argc, char** argv) {
                      "recording) give few final results per stream\n", 2 * longest_s);
     }
 
-    // Confab's STT pool takes a partial hypothesis this often: the bare streams do too.
-    CeilingTrial trial(factory, recordings, pool::SttPool::Options{}.partial_interval_ms);
+    // Confab's STT pool takes a partial hypothesis this often and hands audio
+    // over in batches this large: the bare streams do too.
+    CeilingTrial trial(factory, recordings, pool::SttPool::Options{}.partial_interval_ms,
+                       pool::SttPool::Options{}.batch_ms);
     CeilingSearch search(o.streams > 0 ? o.streams : o.start,
                          o.streams > 0 ? o.streams : o.max_streams);
     json::array trials;
@@ -223,6 +225,8 @@ int main(int argc, char** argv) {
             {"recordings", recordings.size()},
             {"recordings_audio_s", audio_s},
             {"trial_seconds", o.trial_s},
+            {"batch_ms", pool::SttPool::Options{}.batch_ms},
+            {"partial_interval_ms", pool::SttPool::Options{}.partial_interval_ms},
             {"criteria",
              {{"max_final_p95_ms", o.criteria.max_final_p95_ms},
               {"max_backlog_ms", o.criteria.max_backlog_ms}}},

@@ -32,8 +32,11 @@ struct StreamLog {
 
 CeilingTrial::CeilingTrial(engines::SpeechRecognizerFactory& factory,
                            const std::vector<CeilingRecording>& recordings,
-                           int partial_interval_ms)
-    : factory_(factory), recordings_(recordings), partial_interval_ms_(partial_interval_ms) {}
+                           int partial_interval_ms, int batch_ms)
+    : factory_(factory),
+      recordings_(recordings),
+      partial_interval_ms_(partial_interval_ms),
+      batch_ms_(std::max(20, batch_ms / 20 * 20)) {}
 
 bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
     while (static_cast<int>(decoders_.size()) < streams) {
@@ -43,6 +46,7 @@ bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
     }
     std::vector<StreamLog> logs(static_cast<std::size_t>(streams));
     const auto frame = static_cast<std::size_t>(decoders_[0]->sample_rate() / 50);
+    const auto batch_frames = static_cast<std::size_t>(batch_ms_ / 20);
     const auto partial_every =
         static_cast<std::size_t>(decoders_[0]->sample_rate() * partial_interval_ms_ / 1000);
     // Start a little ahead so every thread is waiting when the clock begins.
@@ -64,8 +68,11 @@ bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
                 return;
             }
             std::size_t since_partial = 0;
-            for (std::size_t at = 0; at + frame <= pcm.size(); at += frame) {
-                deadline += 20ms;  // this frame has fully arrived
+            for (std::size_t at = 0; at + frame <= pcm.size();) {
+                // The batch's last frame has fully arrived (a shorter batch at
+                // the end of the recording, as finish() hands it over).
+                const std::size_t frames = std::min(batch_frames, (pcm.size() - at) / frame);
+                deadline += 20ms * static_cast<int>(frames);
                 // A stream far behind stops with the wall clock, not its backlog.
                 if (const auto now = Clock::now(); deadline >= end || now >= end + 2s) {
                     log.behind_at_stop_ms = std::max(0.0, ms_between(deadline, now));
@@ -76,13 +83,14 @@ bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
                 log.lateness.emplace_back(
                     std::chrono::duration<double>(deadline - t0).count(),
                     ms_between(deadline, Clock::now()));
-                if (decoder.feed(std::span(pcm).subspan(at, frame))) {
+                if (decoder.feed(std::span(pcm).subspan(at, frames * frame))) {
                     ++log.errors;
                     decoder.cancel();
                     return;
                 }
-                log.audio_s += 0.020;
-                since_partial += frame;
+                log.audio_s += 0.020 * static_cast<double>(frames);
+                since_partial += frames * frame;
+                at += frames * frame;
                 if (since_partial >= partial_every) {
                     since_partial = 0;
                     (void)decoder.partial();

@@ -1,8 +1,9 @@
 // One trial of the bare-engine ceiling: K real-time STT streams at once, each
 // on its own thread with its own decoder, as the engine would be used without
 // a server. Each stream speaks the recordings back to back, one utterance per
-// recording: 20 ms frames fed at absolute deadlines, a partial hypothesis
-// taken as often as Confab's STT pool takes one, finish() at the end.
+// recording: audio fed as it would have fully arrived in 20 ms frames, handed
+// to the decoder in batches as Confab's STT pool hands it (100 ms), a partial
+// hypothesis taken as often as the pool takes one, finish() at the end.
 //
 // Owned by confab-stt-ceiling's main; run() blocks its caller for the trial
 // and uses one thread per stream. Decoders are kept between trials (loading
@@ -42,7 +43,8 @@ struct TrialResult {
 class CeilingTrial {
   public:
     CeilingTrial(engines::SpeechRecognizerFactory& factory,
-                 const std::vector<CeilingRecording>& recordings, int partial_interval_ms);
+                 const std::vector<CeilingRecording>& recordings, int partial_interval_ms,
+                 int batch_ms);
 
     // False if a decoder could not be created.
     bool run(int streams, double seconds, TrialResult& out);
@@ -51,6 +53,7 @@ class CeilingTrial {
     engines::SpeechRecognizerFactory& factory_;
     const std::vector<CeilingRecording>& recordings_;
     int partial_interval_ms_;
+    int batch_ms_;
     std::vector<std::unique_ptr<engines::SpeechRecognizer>> decoders_;
 };
 

@@ -103,11 +103,6 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
 // after the last word. Held frames are fed if the speaker goes on.
 constexpr int kPauseFedMs = 150;
 
-// The decoder is handed audio 100 ms at a time, not frame by frame: see
-// SttStream's constructor. The pause's partial request and finish() hand
-// over whatever is pending.
-constexpr int kSttBatchMs = 100;
-
 void SpeechInput::feed_utterance(std::span<const std::int16_t> frame, int frame_start_ms) {
     const bool deep_in_pause = detector_->state() != TurnDetector::State::speaking &&
                                frame_start_ms - detector_->speech_end_ms() >= kPauseFedMs;
@@ -167,7 +162,10 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& ite
         listener_.on_transcript_failed(item_id, message);
     };
     const auto max_pending = static_cast<std::size_t>(max_utterance_ms_ + 2000) * static_cast<std::size_t>(rate_) / 1000;
-    const auto batch = static_cast<std::size_t>(kSttBatchMs) * static_cast<std::size_t>(rate_) / 1000;
+    // The decoder is handed audio a batch (100 ms) at a time, not frame by
+    // frame (SttStream's constructor says why); the pause's partial request
+    // and finish() hand over whatever is pending.
+    const std::size_t batch = engines_.stt != nullptr ? engines_.stt->batch_samples() : 0;
     auto stream = std::make_shared<pool::SttStream>(strand_, std::move(callbacks), max_pending, batch);
     *self_ptr = stream.get();
     if (engines_.stt == nullptr || !engines_.stt->submit(session_key_, stream)) {

@@ -31,6 +31,9 @@ public:
         std::size_t max_waiting = 256;        // utterances waiting for a worker, in total
         std::size_t max_waiting_per_session = 2;
         int partial_interval_ms = 300;         // how often a partial hypothesis is taken
+        // A worker is handed a stream's audio this much at a time (see
+        // SttStream's min_batch_samples); 0 or 20: frame by frame.
+        int batch_ms = 100;
     };
 
     SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate, Options options);
@@ -41,6 +44,9 @@ public:
     void stop();
 
     int sample_rate() const { return sample_rate_; }
+    std::size_t batch_samples() const {
+        return static_cast<std::size_t>(sample_rate_) * static_cast<std::size_t>(options_.batch_ms) / 1000;
+    }
     // Queues the stream for the next free worker; false if the queue is full.
     bool submit(const std::string& session_key, std::shared_ptr<SttStream> stream);
 
