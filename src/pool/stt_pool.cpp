@@ -1,5 +1,8 @@
 #include "pool/stt_pool.hpp"
 
+#include <latch>
+#include <memory>
+
 #include "metrics/histogram.hpp"
 #include "util/errors.hpp"
 #include "util/log.hpp"
@@ -11,7 +14,15 @@ SttPool::SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int 
       sample_rate_(sample_rate),
       options_(options),
       queue_(options.max_waiting, options.max_waiting_per_session) {
-    for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { run_worker(i); });
+    std::latch loaded(options_.workers);
+    for (int i = 0; i < options_.workers; ++i) {
+        threads_.emplace_back([this, &loaded] {
+            auto decoder = factory_->create();  // null if it failed: retried per utterance
+            loaded.count_down();                // `loaded` is not touched after this
+            run_worker(std::move(decoder));
+        });
+    }
+    loaded.wait();
 }
 
 SttPool::~SttPool() { stop(); }
@@ -28,11 +39,7 @@ bool SttPool::submit(const std::string& session_key, std::shared_ptr<SttStream> 
            FairQueue<Waiting>::PushResult::ok;
 }
 
-void SttPool::run_worker(int index) {
-    std::unique_ptr<engines::SpeechRecognizer> decoder;
-    // The first worker loads its decoder at once so the first utterance
-    // after start-up does not pay the 0.5–0.8 s model load.
-    if (index == 0) decoder = factory_->create();
+void SttPool::run_worker(std::unique_ptr<engines::SpeechRecognizer> decoder) {
     while (auto waiting = queue_.pop()) {
         auto& stream = waiting->stream;
         if (queue_wait_ != nullptr)

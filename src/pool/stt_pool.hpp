@@ -4,8 +4,11 @@
 // (round-robin across sessions) until a worker is free, which then decodes
 // its audio as it arrives. Decoders are independent (pocketsphinx cannot
 // safely share its language model between concurrently running decoders);
-// each worker creates its decoder on its own thread, the first at start-up,
-// the others when first needed. Owned by the server; thread-safe.
+// each worker creates its decoder on its own thread at start-up, and the
+// constructor returns once all have loaded (0.5-0.8 s each, in parallel): a
+// decoder loaded on demand made each of the first utterances after start
+// wait that long for its transcript (the first turn of every user in the
+// capacity runs was the slowest). Owned by the server; thread-safe.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -60,7 +63,7 @@ public:
     void observe_queue_wait(metrics::Histogram* histogram) { queue_wait_ = histogram; }
 
 private:
-    void run_worker(int index);
+    void run_worker(std::unique_ptr<engines::SpeechRecognizer> decoder);
     void decode(engines::SpeechRecognizer& decoder, SttStream& stream);
 
     std::shared_ptr<engines::SpeechRecognizerFactory> factory_;

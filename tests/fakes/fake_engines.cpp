@@ -59,6 +59,7 @@ private:
 }  // namespace
 
 std::unique_ptr<engines::SpeechRecognizer> FakeRecognizerFactory::create() {
+    ++decoders_created;
     return std::make_unique<FakeRecognizer>(*this);
 }
 

@@ -39,6 +39,7 @@ public:
     std::atomic<int> utterances_cancelled{0};
     // Simulated decoding time of finish() (on the worker thread).
     std::atomic<int> finish_delay_ms{0};
+    std::atomic<int> decoders_created{0};
     // Calls of feed() over all utterances (how finely audio was handed over).
     std::atomic<int> feed_calls{0};
     // Samples the last finished utterance was fed (16 kHz).

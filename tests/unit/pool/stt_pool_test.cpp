@@ -84,6 +84,15 @@ TEST_F(SttPoolPartialTest, ARequestWithNoNewAudioGivesNoRepeatedPartial) {
     EXPECT_EQ(partials_, std::vector<std::string>{"one two"});
 }
 
+TEST(SttPoolStartup, EveryWorkerHasItsDecoderBeforeThePoolIsUsed) {
+    // Loading one takes pocketsphinx 0.5-0.8 s: done on demand, it delayed
+    // the first utterance each worker took.
+    auto factory = std::make_shared<test::FakeRecognizerFactory>();
+    SttPool pool(factory, 16000, SttPool::Options{3, 8, 2, 300});
+    EXPECT_EQ(factory->decoders_created.load(), 3);
+    pool.stop();
+}
+
 TEST(SttStreamBatching, TheWorkerIsHandedAudioABatchAtATimeNotFrameByFrame) {
     boost::asio::io_context ioc;
     auto factory = std::make_shared<test::FakeRecognizerFactory>();
