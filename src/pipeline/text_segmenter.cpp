@@ -10,6 +10,20 @@ namespace {
 constexpr std::array<std::string_view, 12> kAbbreviations = {"mr", "mrs", "ms", "dr", "prof", "st",
                                                              "vs", "etc", "e.g", "i.e", "jr", "sr"};
 
+// Words that open a phrase: a first piece may end before one. "of", "to"
+// and determiners are left out: they bind to what precedes ("a cup of",
+// "want to", "this week").
+constexpr std::array<std::string_view, 23> kPhraseStarts = {
+    "for",  "with",   "in",    "on",     "at",    "from",  "about", "into",
+    "through", "during", "and",  "but",    "or",    "so",    "because", "which",
+    "who",  "when",   "while", "if",     "than",  "before", "after"};
+
+bool opens_phrase(std::string_view word) {
+    std::string lower;
+    for (const char c : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return std::find(kPhraseStarts.begin(), kPhraseStarts.end(), lower) != kPhraseStarts.end();
+}
+
 std::string trim(std::string_view s) {
     const auto b = s.find_first_not_of(" \t\r\n");
     if (b == std::string_view::npos) return {};
@@ -58,6 +72,18 @@ std::optional<std::size_t> TextSegmenter::find_cut() const {
         for (std::size_t i = 0; i < pending_.size(); ++i) {
             if (is_boundary(i, true) && count_words(std::string_view(pending_).substr(0, i + 1)) >= options_.first_min_words)
                 return i + 1;
+            // A phrase break: a whole word (whitespace after it has arrived)
+            // that opens a phrase, after enough words. Checked at each word's
+            // start, so whichever of the two comes first in the text wins.
+            const bool word_start = !is_space(pending_[i]) && (i == 0 || is_space(pending_[i - 1]));
+            if (options_.first_phrase_break && word_start) {
+                std::size_t end = i;
+                while (end < pending_.size() && !is_space(pending_[end])) ++end;
+                const bool complete = end < pending_.size();
+                if (complete && opens_phrase(std::string_view(pending_).substr(i, end - i)) &&
+                    count_words(std::string_view(pending_).substr(0, i)) >= options_.first_min_words)
+                    return i;
+            }
         }
         // No boundary yet: a long opening is cut after first_max_words words.
         int words = 0;

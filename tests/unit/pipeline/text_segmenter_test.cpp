@@ -35,6 +35,38 @@ TEST(TextSegmenter, LongOpeningsWithoutPunctuationAreCut) {
     EXPECT_EQ(pieces[0], "one two three four five six seven eight");
 }
 
+TEST(TextSegmenter, TheFirstPieceMayEndAtAPhraseBreakBeforeAPrepositionOrConjunction) {
+    EXPECT_EQ(segment({"I would start ", "with the simplest ", "explanation. Then more."}),
+              (std::vector<std::string>{"I would start", "with the simplest explanation.", "Then more."}));
+    // Only the first piece: later sentences stay whole.
+    EXPECT_EQ(segment({"Let me think about it for a moment. It depends on what you want to do."}),
+              (std::vector<std::string>{"Let me think", "about it for a moment.", "It depends on what you want to do."}));
+}
+
+TEST(TextSegmenter, APhraseBreakNeedsEnoughWordsAndAWholeWord) {
+    // Two words before "with": too short a piece.
+    EXPECT_EQ(segment({"Start with the basics. Fine."}),
+              (std::vector<std::string>{"Start with the basics.", "Fine."}));
+    // "form" begins like "for": nothing is cut until the word is whole.
+    TextSegmenter t;
+    EXPECT_TRUE(t.push("It is the for").empty());
+    const auto pieces = t.push("m you need. ");
+    ASSERT_EQ(pieces.size(), 1u);
+    EXPECT_EQ(pieces[0], "It is the form you need.");
+    // "of" and "to" bind to what precedes.
+    EXPECT_EQ(segment({"A cup of tea usually helps. Yes."}),
+              (std::vector<std::string>{"A cup of tea usually helps.", "Yes."}));
+}
+
+TEST(TextSegmenter, AnEarlierClauseBoundaryWinsOverALaterPhraseBreak) {
+    EXPECT_EQ(segment({"Well, I think so, and that is all."}),
+              (std::vector<std::string>{"Well, I think so,", "and that is all."}));
+    TextSegmenter::Options no_breaks;
+    no_breaks.first_phrase_break = false;
+    TextSegmenter s(no_breaks);
+    EXPECT_TRUE(s.push("I would start with the simplest ").empty());
+}
+
 TEST(TextSegmenter, DoesNotSplitNumbersOrAbbreviations) {
     EXPECT_EQ(segment({"It costs 3.5 dollars today. Dr. Smith agrees. ", "Next."}),
               (std::vector<std::string>{"It costs 3.5 dollars today.", "Dr. Smith agrees.", "Next."}));
