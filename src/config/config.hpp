@@ -82,6 +82,9 @@ struct SttConfig {
     // Turn detection: a frame is speech only when the VAD says so and it is
     // this much louder than the session's learned noise floor; 0: the VAD alone.
     double noise_gate_db = 10;
+    // Decode the turns that are ending (paused or finished) before the live
+    // ones: their result is awaited now.
+    bool urgent_first = true;
 
     bool operator==(const SttConfig&) const = default;
 };

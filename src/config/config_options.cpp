@@ -125,6 +125,8 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(stt, noise_gate_db), .min = 0, .max = 40,
          .help = "Turn detection hears speech only this many dB above the session's noise "
                  "floor (ends turns in steady hiss or hum); 0: the VAD alone."},
+        {CONFAB_OPTION(stt, urgent_first),
+         .help = "STT workers on live speech yield (up to 200 ms a batch) to those finishing a turn."},
 
         // [tts]
         {CONFAB_OPTION(tts, engine), .choices = {"flite", "espeak-ng"},

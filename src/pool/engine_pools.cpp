@@ -50,6 +50,7 @@ EnginePools::EnginePools(const Config& config) {
 
     SttPool::Options stt_options;
     stt_options.workers = config.stt.workers > 0 ? config.stt.workers : std::max(2, 3 * cores);
+    stt_options.urgent_first = config.stt.urgent_first;
     stt_ = std::make_unique<SttPool>(std::make_shared<engines::PocketsphinxFactory>(config.stt), kEngineRate,
                                      stt_options);
 

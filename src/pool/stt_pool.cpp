@@ -28,6 +28,11 @@ SttPool::SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int 
 SttPool::~SttPool() { stop(); }
 
 void SttPool::stop() {
+    {
+        const std::lock_guard lock(urgent_mutex_);
+        stopping_ = true;
+    }
+    urgent_cv_.notify_all();
     queue_.close();
     for (auto& t : threads_) {
         if (t.joinable()) t.join();
@@ -56,6 +61,24 @@ void SttPool::run_worker(std::unique_ptr<engines::SpeechRecognizer> decoder) {
     }
 }
 
+void SttPool::begin_urgent() {
+    const std::lock_guard lock(urgent_mutex_);
+    ++urgent_;
+}
+
+void SttPool::end_urgent() {
+    {
+        const std::lock_guard lock(urgent_mutex_);
+        --urgent_;
+    }
+    urgent_cv_.notify_all();
+}
+
+void SttPool::defer_to_urgent() {
+    std::unique_lock lock(urgent_mutex_);
+    urgent_cv_.wait_for(lock, std::chrono::milliseconds(options_.max_deferral_ms), [&] { return urgent_ == 0 || stopping_; });
+}
+
 void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
     if (auto ec = decoder.start_utterance()) {
         stream.deliver_error(ec, "could not start an utterance");
@@ -70,6 +93,15 @@ void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
             decoder.cancel();
             return;
         }
+        const bool urgent = options_.urgent_first && (batch.finished || batch.partial_requested);
+        if (urgent) {
+            begin_urgent();
+        } else if (options_.urgent_first && !batch.audio.empty()) {
+            defer_to_urgent();
+        }
+        // Ends the urgent work on every path out of this batch.
+        const std::unique_ptr<SttPool, void (*)(SttPool*)> urgent_scope(
+            urgent ? this : nullptr, [](SttPool* pool) { pool->end_urgent(); });
         if (!batch.audio.empty()) {
             if (auto ec = decoder.feed(batch.audio)) {
                 decoder.cancel();

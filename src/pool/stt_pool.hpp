@@ -12,6 +12,8 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
@@ -37,6 +39,13 @@ public:
         // A worker is handed a stream's audio this much at a time (see
         // SttStream's min_batch_samples); 0 or 20: frame by frame.
         int batch_ms = 100;
+        // While a stream whose speaker paused or whose turn ended is decoded,
+        // workers on streams still being spoken hold their next batch back
+        // (at most max_deferral_ms a batch, so they are never starved; they
+        // then decode all that piled up as one batch): its result is awaited
+        // now, theirs can wait.
+        bool urgent_first = true;
+        int max_deferral_ms = 200;
     };
 
     SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate, Options options);
@@ -65,6 +74,17 @@ public:
 private:
     void run_worker(std::unique_ptr<engines::SpeechRecognizer> decoder);
     void decode(engines::SpeechRecognizer& decoder, SttStream& stream);
+    // Urgent work (Options::urgent_first): without it the cores are shared
+    // equally between the turn that is ending and every live stream, and
+    // under load the final result waits for all of them.
+    void begin_urgent();
+    void end_urgent();
+    void defer_to_urgent();
+
+    std::mutex urgent_mutex_;
+    std::condition_variable urgent_cv_;
+    int urgent_ = 0;
+    bool stopping_ = false;
 
     std::shared_ptr<engines::SpeechRecognizerFactory> factory_;
     const int sample_rate_;

@@ -32,6 +32,12 @@ public:
     }
     std::error_code feed(std::span<const std::int16_t> pcm) override {
         ++factory_.feed_calls;
+        const int now = ++factory_.feeding_now;
+        int seen = factory_.max_concurrent_feeds.load();
+        while (now > seen && !factory_.max_concurrent_feeds.compare_exchange_weak(seen, now)) {
+        }
+        if (factory_.feed_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(factory_.feed_delay_ms.load()));
+        --factory_.feeding_now;
         samples_ += pcm.size();
         return {};
     }

@@ -40,6 +40,11 @@ public:
     // Simulated decoding time of finish() (on the worker thread).
     std::atomic<int> finish_delay_ms{0};
     std::atomic<int> decoders_created{0};
+    // Simulated decoding time of each feed(); how many feeds run at once now
+    // and at most (how the STT pool shares the cores).
+    std::atomic<int> feed_delay_ms{0};
+    std::atomic<int> feeding_now{0};
+    std::atomic<int> max_concurrent_feeds{0};
     // Calls of feed() over all utterances (how finely audio was handed over).
     std::atomic<int> feed_calls{0};
     // Samples the last finished utterance was fed (16 kHz).

@@ -180,14 +180,14 @@ TEST(ConfigOptions, TableCoversEveryField) {
         SessionLimits{};
     [[maybe_unused]] auto [m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14] =
         LlmConfig{};
-    [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7] = SttConfig{};
+    [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7, r8] = SttConfig{};
     [[maybe_unused]] auto [t1, t2, t3, t4] = TtsConfig{};
     [[maybe_unused]] auto [g1, g2] = LogConfig{};
     [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6] = Config{};
     EXPECT_EQ(options_in("server"), 10u);
     EXPECT_EQ(options_in("limits"), 18u);
     EXPECT_EQ(options_in("llm"), 14u);
-    EXPECT_EQ(options_in("stt"), 7u);
+    EXPECT_EQ(options_in("stt"), 8u);
     EXPECT_EQ(options_in("tts"), 4u);
     EXPECT_EQ(options_in("log"), 2u);
     EXPECT_EQ(config_sections(),

@@ -93,6 +93,42 @@ TEST(SttPoolStartup, EveryWorkerHasItsDecoderBeforeThePoolIsUsed) {
     pool.stop();
 }
 
+// While one stream's turn is ending (finished, its audio still to decode),
+// a worker on a live stream holds its batch back: the cores go to the result
+// that is awaited. With urgent_first off, both decode at once.
+int concurrent_feeds(bool urgent_first) {
+    boost::asio::io_context ioc;
+    auto factory = std::make_shared<test::FakeRecognizerFactory>();
+    SttPool::Options options{2, 8, 2, 300};
+    options.urgent_first = urgent_first;
+    options.max_deferral_ms = 5000;  // the cap is not what this test is about
+    SttPool pool(factory, 16000, options);
+    // Its audio reaches the worker only with finish(), as one urgent batch.
+    auto ending = std::make_shared<SttStream>(ioc.get_executor(), SttStream::Callbacks{}, 16000 * 60, 16000);
+    auto live = std::make_shared<SttStream>(ioc.get_executor(), SttStream::Callbacks{}, 16000 * 60, 1600);
+    EXPECT_TRUE(pool.submit("a", ending));
+    EXPECT_TRUE(pool.submit("b", live));
+    factory->feed_delay_ms = 150;
+    ending->feed(std::vector<std::int16_t>(3200, 100));
+    ending->finish();
+    // The ending turn is being decoded now; then the live stream's batch comes.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (factory->feeding_now.load() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    EXPECT_EQ(factory->feeding_now.load(), 1);
+    live->feed(std::vector<std::int16_t>(1600, 100));
+    while (factory->feed_calls.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    while (factory->feeding_now.load() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    EXPECT_EQ(factory->feed_calls.load(), 2);
+    live->cancel();
+    pool.stop();
+    return factory->max_concurrent_feeds.load();
+}
+
+TEST(SttPoolUrgency, ALiveStreamWaitsWhileATurnThatEndedIsDecoded) {
+    EXPECT_EQ(concurrent_feeds(true), 1);
+    EXPECT_EQ(concurrent_feeds(false), 2) << "the test would not notice the deferral missing";
+}
+
 TEST(SttStreamBatching, TheWorkerIsHandedAudioABatchAtATimeNotFrameByFrame) {
     boost::asio::io_context ioc;
     auto factory = std::make_shared<test::FakeRecognizerFactory>();
