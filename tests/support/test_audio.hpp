@@ -37,6 +37,17 @@ inline std::vector<std::int16_t> sine(int rate, double hz, double seconds, doubl
     return out;
 }
 
+// One 20 ms frame at 16 kHz whose RMS level is `dbfs`: a square wave, so
+// every sample has the same magnitude and the level is exact.
+inline std::vector<std::int16_t> frame_at_dbfs(double dbfs) {
+    const auto amplitude = static_cast<std::int16_t>(std::lround(32768.0 * std::pow(10.0, dbfs / 20)));
+    std::vector<std::int16_t> frame(320);
+    for (std::size_t i = 0; i < frame.size(); ++i) {
+        frame[i] = static_cast<std::int16_t>(i % 2 ? -amplitude : amplitude);
+    }
+    return frame;
+}
+
 // Uniform white noise from a fixed seed, so every run sees the same signal.
 inline std::vector<std::int16_t> white_noise(std::size_t n, int peak, unsigned seed) {
     std::mt19937 gen(seed);

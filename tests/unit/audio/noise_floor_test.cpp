@@ -5,22 +5,16 @@
 #include <cmath>
 #include <vector>
 
+#include "support/test_audio.hpp"
+
 namespace confab::audio {
 namespace {
 
-// A 20 ms square wave whose RMS level is `dbfs`.
-std::vector<std::int16_t> frame_at(double dbfs) {
-    const auto amplitude = static_cast<std::int16_t>(std::lround(32768.0 * std::pow(10.0, dbfs / 20)));
-    std::vector<std::int16_t> frame(320);
-    for (std::size_t i = 0; i < frame.size(); ++i) {
-        frame[i] = static_cast<std::int16_t>(i % 2 ? -amplitude : amplitude);
-    }
-    return frame;
-}
+using test::frame_at_dbfs;
 
 TEST(FrameLevel, IsTheRmsInDecibelsBelowFullScale) {
-    EXPECT_NEAR(frame_level_dbfs(frame_at(-45)), -45, 0.1);
-    EXPECT_NEAR(frame_level_dbfs(frame_at(-6)), -6, 0.1);
+    EXPECT_NEAR(frame_level_dbfs(frame_at_dbfs(-45)), -45, 0.1);
+    EXPECT_NEAR(frame_level_dbfs(frame_at_dbfs(-6)), -6, 0.1);
     EXPECT_EQ(frame_level_dbfs(std::vector<std::int16_t>(320, 0)), -120);
     EXPECT_EQ(frame_level_dbfs({}), -120);
 }

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <vector>
 
+#include "support/test_audio.hpp"
+
 namespace confab::engines {
 namespace {
 
@@ -28,14 +30,7 @@ private:
     bool* speech_;
 };
 
-std::vector<std::int16_t> frame_at(double dbfs) {
-    const auto amplitude = static_cast<std::int16_t>(std::lround(32768.0 * std::pow(10.0, dbfs / 20)));
-    std::vector<std::int16_t> frame(320);
-    for (std::size_t i = 0; i < frame.size(); ++i) {
-        frame[i] = static_cast<std::int16_t>(i % 2 ? -amplitude : amplitude);
-    }
-    return frame;
-}
+using test::frame_at_dbfs;
 
 class NoiseGatedVadTest : public ::testing::Test {
 protected:
@@ -43,13 +38,13 @@ protected:
 
     // Feeds `n` frames at `dbfs`; returns how many were called speech.
     int feed(int n, double dbfs) {
-        const auto frame = frame_at(dbfs);
+        const auto frame = frame_at_dbfs(dbfs);
         int speech = 0;
         for (int i = 0; i < n; ++i) speech += gate_.is_speech(frame) ? 1 : 0;
         return speech;
     }
     std::vector<bool> decisions(int n, double dbfs) {
-        const auto frame = frame_at(dbfs);
+        const auto frame = frame_at_dbfs(dbfs);
         std::vector<bool> out;
         for (int i = 0; i < n; ++i) out.push_back(gate_.is_speech(frame));
         return out;
