@@ -151,7 +151,12 @@ void UserTurns::measure(const char* name, double ms) {
 
 void UserTurns::check_deadlines(TimePoint now) {
     if (!turn_) return;
-    if (phase_ == Phase::waiting && turn_->end_of_speech &&
+    // An owed reply's response follows the transcript within milliseconds.
+    constexpr Ms kEmptyTranscriptGrace{2000};
+    if (phase_ == Phase::waiting && turn_->empty_transcript && turn_->pending_response.empty() &&
+        Ms(now - *turn_->empty_transcript) > kEmptyTranscriptGrace) {
+        settle(now, "empty_transcript");
+    } else if (phase_ == Phase::waiting && turn_->end_of_speech &&
         Ms(now - *turn_->end_of_speech) > settings_.silence + settings_.reply_timeout) {
         settle(now, "no_reply");
     } else if (phase_ == Phase::playing) {
@@ -227,10 +232,12 @@ void UserTurns::on_transcript(const json::object& ev, bool failed, TimePoint now
     }
     measure("stt_final_ms", ms_between(*turn_->end_of_speech, now));
     turn_->record.transcript = std::string(string_field(ev, "transcript"));
-    // The server answers no empty transcript (a cough): this turn gets no reply.
+    // The server answers an empty transcript (a cough) only when a reply is
+    // still owed (one it cancelled unheard): it then creates the response at
+    // once. Without one soon, the turn gets no reply.
     if (string_field(ev, "transcript").find_first_not_of(' ') == std::string_view::npos &&
         turn_->reply_id.empty()) {
-        settle(now, "empty_transcript");
+        turn_->empty_transcript = now;
     }
 }
 

@@ -81,6 +81,7 @@ class UserTurns {
         std::string item_id;                     // input item of the latest speech_started
         bool stt_seen = false;
         std::optional<TimePoint> speech_stopped;  // the server's end of turn arrived
+        std::optional<TimePoint> empty_transcript;  // its transcript came back empty
         std::string pending_response;             // created after the end of speech, no audio yet
         std::string reply_id;                     // the response whose audio answered this turn
         PlaybackBuffer playback;

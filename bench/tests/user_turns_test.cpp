@@ -125,8 +125,27 @@ TEST(UserTurns, AnEmptyTranscriptEndsTheTurnWithoutAReply) {
              {"item_id", "item_1"},
              {"transcript", ""}},
             1200ms);
+    h.send_until(h.start + 3100ms);
+    EXPECT_EQ(h.results.turns_failed, 0) << "the server may still answer it (a reply it owes)";
+    h.send_until(h.start + 3300ms);
     EXPECT_EQ(h.results.turns_failed, 1);
     EXPECT_EQ(h.results.failures["empty_transcript"], 1);
+}
+
+TEST(UserTurns, AnEmptyTranscriptTheServerAnswersIsAnAnsweredTurn) {
+    Harness h;
+    h.send_until(h.start + 800ms);
+    h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_1"}}, 300ms);
+    h.event({{"type", "conversation.item.input_audio_transcription.completed"},
+             {"item_id", "item_1"},
+             {"transcript", ""}},
+            1200ms);
+    h.event({{"type", "response.created"}, {"response", {{"id", "resp_1"}}}}, 1210ms);
+    h.event(audio_delta("resp_1", Ms(100)), 1400ms);
+    h.event(done("resp_1", "completed"), 1401ms);
+    h.send_until(h.start + 4000ms);
+    EXPECT_EQ(h.results.turns_failed, 0);
+    EXPECT_EQ(h.results.turns_completed, 1);
 }
 
 TEST(UserTurns, AnInterrupterBargesInAndMeasuresTheCancel) {
