@@ -117,14 +117,19 @@ TEST(UserTurns, AReplyStartingDuringTheRecordingsQuietTailIsTheTurnsReply) {
     EXPECT_DOUBLE_EQ(h.results.latency["end_of_speech_to_first_audio_ms"].percentile(50), 120);
 }
 
-TEST(UserTurns, AnEmptyTranscriptEndsTheTurnWithoutAReply) {
-    Harness h;
+// The user speaks the recording; its transcript comes back empty at `at`.
+void speak_then_empty_transcript_at(Harness& h, Clock::duration at) {
     h.send_until(h.start + 800ms);
     h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_1"}}, 300ms);
     h.event({{"type", "conversation.item.input_audio_transcription.completed"},
              {"item_id", "item_1"},
              {"transcript", ""}},
-            1200ms);
+            at);
+}
+
+TEST(UserTurns, AnEmptyTranscriptEndsTheTurnWithoutAReply) {
+    Harness h;
+    speak_then_empty_transcript_at(h, 1200ms);
     h.send_until(h.start + 3100ms);
     EXPECT_EQ(h.results.turns_failed, 0) << "the server may still answer it (a reply it owes)";
     h.send_until(h.start + 3300ms);
@@ -134,12 +139,7 @@ TEST(UserTurns, AnEmptyTranscriptEndsTheTurnWithoutAReply) {
 
 TEST(UserTurns, AnEmptyTranscriptTheServerAnswersIsAnAnsweredTurn) {
     Harness h;
-    h.send_until(h.start + 800ms);
-    h.event({{"type", "input_audio_buffer.speech_started"}, {"item_id", "item_1"}}, 300ms);
-    h.event({{"type", "conversation.item.input_audio_transcription.completed"},
-             {"item_id", "item_1"},
-             {"transcript", ""}},
-            1200ms);
+    speak_then_empty_transcript_at(h, 1200ms);
     h.event({{"type", "response.created"}, {"response", {{"id", "resp_1"}}}}, 1210ms);
     h.event(audio_delta("resp_1", Ms(100)), 1400ms);
     h.event(done("resp_1", "completed"), 1401ms);
