@@ -23,6 +23,7 @@
 #include "config/config.hpp"
 #include "engines/stt/pocketsphinx_factory.hpp"
 #include "engines/vad/noise_gated_vad.hpp"
+#include "loadgen/audio_library.hpp"
 #include "engines/vad/webrtc_vad.hpp"
 #include "pipeline/turn_detector.hpp"
 
@@ -193,16 +194,14 @@ std::vector<std::int16_t> with_noise(const std::vector<std::int16_t>& pcm, int p
 }
 
 
-// The load generator's end of speech (bench/loadgen/audio_library.cpp): the
-// last frame above max(10th-percentile level + 15 dB, loudest - 35 dB).
+// The load generator's end of speech (bench/loadgen/audio_library.hpp): the
+// last frame above its voiced threshold.
 std::size_t last_voiced_frame(const std::vector<std::int16_t>& pcm) {
     std::vector<double> levels;
     for (std::size_t i = 0; i + kFrame <= pcm.size(); i += kFrame) {
-        levels.push_back(confab::audio::frame_level_dbfs(std::span(pcm).subspan(i, kFrame)));
+        levels.push_back(confab::bench::frame_dbfs(std::span(pcm).subspan(i, kFrame)));
     }
-    auto sorted = levels;
-    std::sort(sorted.begin(), sorted.end());
-    const double threshold = std::max(sorted[sorted.size() / 10] + 15, sorted.back() - 35);
+    const double threshold = confab::bench::voiced_threshold(levels);
     std::size_t last = levels.size() - 1;
     while (last > 0 && levels[last] <= threshold) --last;
     return last;

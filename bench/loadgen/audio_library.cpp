@@ -22,6 +22,8 @@ std::string append_event(std::span<const std::int16_t> samples) {
     return boost::json::serialize(event);
 }
 
+}  // namespace
+
 double frame_dbfs(std::span<const std::int16_t> frame) {
     double sum = 0;
     for (const auto s : frame) sum += static_cast<double>(s) * s;
@@ -38,8 +40,6 @@ double voiced_threshold(std::vector<double> levels) {
     const double floor = levels[levels.size() / 10];
     return std::max(floor + 15.0, levels.back() - 35.0);
 }
-
-}  // namespace
 
 AudioLibrary::AudioLibrary() {
     const std::vector<std::int16_t> zeros(kFrameSamples, 0);

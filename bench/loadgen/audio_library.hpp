@@ -9,11 +9,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <system_error>
 #include <vector>
 
 namespace confab::bench {
+
+// How confab-bench finds the end of speech in a recording (also used by
+// confab-vad-eval, so both measure from the same point): a frame's level in
+// dBFS, and the level above which a frame is voiced.
+double frame_dbfs(std::span<const std::int16_t> frame);
+double voiced_threshold(std::vector<double> levels);
 
 struct Utterance {
     std::string name;                 // file name, for reports
