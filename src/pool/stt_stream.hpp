@@ -48,7 +48,7 @@ public:
     void cancel();
 
     // Worker side. Blocks until audio is pending, a partial is requested, or
-    // the stream is finished or cancelled. Moves pending audio into `out`.
+    // the stream is finished or cancelled. Moves pending audio into `batch`.
     // Returns false if cancelled.
     struct Batch {
         std::vector<std::int16_t> audio;
