@@ -68,6 +68,9 @@ struct LlmConfig {
     int queue_timeout_ms = 5000;        // longest wait for a slot; then llm_backend_saturated
     int max_idle_connections = 16;      // keep-alive connections kept for reuse; 0: none
     int idle_timeout_ms = 30000;        // an idle connection older than this is closed
+    // Ask for a voice turn's reply when the user pauses, before the turn is
+    // sure to have ended (PrefetchedCompletion); used if the transcript holds.
+    bool prefetch = true;
 
     bool operator==(const LlmConfig&) const = default;
 };

@@ -109,6 +109,9 @@ std::vector<ConfigOption> build_table() {
          .help = "Idle keep-alive connections kept for reuse; 0 turns reuse off."},
         {CONFAB_OPTION(llm, idle_timeout_ms), .min = 1, .max = kHour,
          .help = "An idle keep-alive connection older than this is closed, not reused."},
+        {CONFAB_OPTION(llm, prefetch),
+         .help = "Ask for a voice turn's reply as the user pauses; used if the final transcript "
+                 "matches (a pause the user talks on from costs a cancelled request)."},
 
         // [stt]
         {CONFAB_OPTION(stt, engine), .choices = {"pocketsphinx"}, .help = "Speech-to-text engine."},

@@ -51,6 +51,10 @@ Metrics::Metrics()
                                       kQueueWait)),
       llm_requests_(registry_.counter("confab_llm_requests_total", "Language model requests, by backend and outcome.",
                                       {"backend", "outcome"})),
+      llm_prefetches_(registry_.counter("confab_llm_prefetches_total",
+                                        "Replies requested while the user paused, by outcome "
+                                        "(adopted, mismatched, discarded).",
+                                        {"outcome"})),
       drops_(registry_.counter("confab_drops_total", "Things deliberately dropped, by kind.", {"kind"})),
       rate_limit_hits_(
           registry_.counter("confab_rate_limit_hits_total", "Client events refused by a rate limit, by limit.", {"limit"})),
@@ -64,6 +68,7 @@ Metrics::Metrics()
     for (const auto* reason : {"at_capacity", "draining"}) sessions_refused(reason);
     for (const auto* status : {"completed", "cancelled", "failed"}) responses(status);
     for (const auto* pool : {"stt", "tts"}) queue_wait(pool);
+    for (const auto* outcome : {"adopted", "mismatched", "discarded"}) llm_prefetches(outcome);
 }
 
 }  // namespace confab::metrics

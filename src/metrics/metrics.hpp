@@ -67,6 +67,10 @@ public:
     Counter& llm_requests(std::string_view backend, std::string_view outcome) {
         return llm_requests_.labels({backend, outcome});
     }
+    // Replies started while the user paused (PrefetchedCompletion), by what
+    // became of them: adopted, mismatched (the final transcript differed),
+    // discarded (the user went on speaking, or the turn got no reply).
+    Counter& llm_prefetches(std::string_view outcome) { return llm_prefetches_.labels({outcome}); }
 
     // ---- traffic ----
     Counter& audio_in_frames;     // input_audio_buffer.append events accepted
@@ -94,6 +98,7 @@ private:
     std::array<Histogram*, kStageCount> stages_{};
     Family<Histogram>& queue_wait_;
     Family<Counter>& llm_requests_;
+    Family<Counter>& llm_prefetches_;
     Family<Counter>& drops_;
     Family<Counter>& rate_limit_hits_;
     Family<Counter>& errors_sent_;

@@ -44,6 +44,7 @@ Response::Response(asio::any_io_executor strand, session::EventSink& sink, engin
       timings_(setup.timings),
       audio_(tts != nullptr && info_.output_modalities == std::vector<std::string>{"audio"}),
       request_(std::move(setup.request)),
+      prefetched_(std::move(setup.prefetched)),
       metrics_(setup.metrics) {
     item_.id = std::move(setup.item_id);
     item_.role = "assistant";
@@ -62,7 +63,10 @@ void Response::start(const std::optional<std::string>& previous_item_id) {
     sink_.send_event(events::output_item_added(info_.id, item_));
     if (!info_.out_of_band) sink_.send_event(events::conversation_item_added(item_, previous_item_id));
     sink_.send_event(events::content_part_added(ref(), part()));
-    log::debug("response started", {{"session", session_key_}, {"response", info_.id}, {"llm", llm_.name()}});
+    log::debug("response started", {{"session", session_key_},
+                                     {"response", info_.id},
+                                     {"llm", llm_.name()},
+                                     {"prefetched", prefetched_ ? "true" : "false"}});
     // The coroutine holds the response alive; the signal's slot lets
     // cancel() reach into whatever network operation it is waiting on.
     asio::co_spawn(strand_, run_llm(request_),
@@ -80,7 +84,8 @@ asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
     auto self = shared_from_this();
     // A busy backend serves waiting sessions in turn.
     request.session_key = session_key_;
-    auto outcome = co_await llm_.stream(std::move(request), [this](std::string_view text) { on_delta(text); });
+    engines::LanguageModel& model = prefetched_ ? *prefetched_ : llm_;
+    auto outcome = co_await model.stream(std::move(request), [this](std::string_view text) { on_delta(text); });
     on_llm_end(outcome);
 }
 
@@ -228,6 +233,8 @@ void Response::note_llm_outcome(const char* outcome) {
 void Response::cancel_llm() {
     if (llm_done_) return;
     note_llm_outcome("cancelled");
+    // Also directly: the coroutine may not have adopted it yet.
+    if (prefetched_) prefetched_->cancel();
     asio::post(strand_, [self = shared_from_this()] { self->llm_cancel_.emit(asio::cancellation_type::terminal); });
 }
 

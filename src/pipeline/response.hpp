@@ -22,6 +22,7 @@
 
 #include "engines/llm/language_model.hpp"
 #include "engines/tts/speech_synthesizer.hpp"
+#include "pipeline/prefetched_completion.hpp"
 #include "pipeline/response_timings.hpp"
 #include "pipeline/text_segmenter.hpp"
 #include "protocol/response_events.hpp"
@@ -52,6 +53,9 @@ public:
         protocol::events::ResponseInfo info;  // id, modalities, voice, metadata...
         std::string item_id;
         engines::ChatRequest request;
+        // A completion of exactly `request` already under way (asked for
+        // during the user's pause): streamed from instead of a new request.
+        std::shared_ptr<PrefetchedCompletion> prefetched;
         engines::SynthesisOptions voice;
         std::string session_key;  // fairness key in the TTS pool
         ResponseTimings timings;  // speech_stopped / transcript_final when spoken
@@ -107,6 +111,7 @@ private:
     ResponseTimings timings_;
     const bool audio_;
     engines::ChatRequest request_;
+    std::shared_ptr<PrefetchedCompletion> prefetched_;
     metrics::Metrics* metrics_;
     std::string llm_outcome_;
 

@@ -117,6 +117,7 @@ void SpeechInput::feed_utterance(std::span<const std::int16_t> frame, int frame_
     if (!held_.empty()) {
         fed = utterance_->feed(held_);
         held_.clear();
+        listener_.on_speech_resumed(utterance_item_);
     }
     if (!utterance_->feed(frame) || !fed) {
         log::warn("utterance audio over its bound: ending the turn", {{"session", session_key_}});
@@ -152,6 +153,11 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& ite
     auto self_ptr = std::make_shared<const pool::SttStream*>(nullptr);
     auto forget = [this, self_ptr] {
         std::erase_if(finishing_, [&](const auto& s) { return s.get() == *self_ptr; });
+    };
+    // Only a pause still in progress is worth an answer: the speaker may
+    // have resumed while the decoder caught up.
+    callbacks.on_requested_partial = [this, item_id](const std::string& text) {
+        if (item_id == utterance_item_ && utterance_ && !held_.empty()) listener_.on_pause_transcript(item_id, text);
     };
     callbacks.on_final = [this, item_id, forget](const std::string& text) {
         forget();

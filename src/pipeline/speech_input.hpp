@@ -40,6 +40,11 @@ public:
         virtual void on_transcript_partial(const std::string& item_id, const std::string& text) = 0;
         virtual void on_transcript_final(const std::string& item_id, const std::string& text) = 0;
         virtual void on_transcript_failed(const std::string& item_id, const std::string& message) = 0;
+        // The speaker paused (kPauseFedMs into the silence) and this is the
+        // hypothesis of everything said before the pause: the turn may end
+        // with these words. on_speech_resumed follows if it does not.
+        virtual void on_pause_transcript(const std::string& /*item_id*/, const std::string& /*text*/) {}
+        virtual void on_speech_resumed(const std::string& /*item_id*/) {}
     };
 
     SpeechInput(boost::asio::any_io_executor strand, const Engines& engines, Listener& listener,

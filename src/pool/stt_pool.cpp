@@ -124,9 +124,11 @@ void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
             std::string partial = decoder.partial();
             if (partial != last_partial) {
                 last_partial = partial;
-                stream.deliver_partial(std::move(partial));
+                stream.deliver_partial(partial);
             }
         }
+        // With no audio since the last hypothesis, that one still covers it all.
+        if (batch.partial_requested) stream.deliver_requested_partial(last_partial);
     }
 }
 

@@ -73,6 +73,12 @@ void SttStream::deliver_partial(std::string text) {
     });
 }
 
+void SttStream::deliver_requested_partial(std::string text) {
+    boost::asio::post(executor_, [self = shared_from_this(), text = std::move(text)] {
+        if (!self->cancelled() && self->callbacks_.on_requested_partial) self->callbacks_.on_requested_partial(text);
+    });
+}
+
 void SttStream::deliver_final(std::string text) {
     boost::asio::post(executor_, [self = shared_from_this(), text = std::move(text)] {
         if (!self->cancelled() && self->callbacks_.on_final) self->callbacks_.on_final(text);

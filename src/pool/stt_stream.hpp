@@ -25,6 +25,9 @@ public:
     using Clock = std::chrono::steady_clock;
     struct Callbacks {
         std::function<void(const std::string& partial)> on_partial;
+        // Answers request_partial(), always (on_partial only says what
+        // changed): the hypothesis of all the audio fed before the request.
+        std::function<void(const std::string& hypothesis)> on_requested_partial;
         std::function<void(const std::string& final_text)> on_final;
         std::function<void(std::error_code, const std::string& message)> on_error;
     };
@@ -58,6 +61,7 @@ public:
     bool wait_audio(Batch& batch);
     bool cancelled() const;
     void deliver_partial(std::string text);
+    void deliver_requested_partial(std::string text);
     void deliver_final(std::string text);
     void deliver_error(std::error_code ec, std::string message);
 

@@ -201,6 +201,7 @@ void RealtimeSession::on(protocol::InputAudioClear&) {
     input_audio_.clear();
     if (speech_) speech_->clear();
     speaking_item_.clear();
+    responses_.discard_prefetch("buffer_cleared");
     sink_.send_event(events::input_audio_buffer_cleared());
 }
 
@@ -293,6 +294,8 @@ void RealtimeSession::on(protocol::ResponseCancel& ev) {
 
 std::string RealtimeSession::on_speech_started(int audio_start_ms) {
     speaking_item_ = make_id("item");
+    // Asked for during a pause that was not the end of the turn after all.
+    responses_.discard_prefetch("speech_started");
     input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200 : 0);
     sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
     // Barge-in: the user's voice stops the reply within this very frame.
@@ -319,6 +322,15 @@ void RealtimeSession::on_speech_stopped(const std::string& item_id, int audio_en
         responses_.request(protocol::ResponseCreate{}, turn_timings_, !pending_transcripts_.empty());
     }
 }
+
+// The reply is asked for while the turn detector still waits out the
+// silence (ResponseSlot::prefetch); only for turns that will ask for one.
+void RealtimeSession::on_pause_transcript(const std::string& item_id, const std::string& text) {
+    if (item_id != speaking_item_ || !config_.turn_detection || !config_.turn_detection->create_response) return;
+    responses_.prefetch(text);
+}
+
+void RealtimeSession::on_speech_resumed(const std::string&) { responses_.discard_prefetch("speech_resumed"); }
 
 void RealtimeSession::on_transcript_partial(const std::string& item_id, const std::string& text) {
     std::string& previous = partials_[item_id];

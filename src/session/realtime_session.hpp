@@ -86,6 +86,8 @@ private:
     void on_transcript_partial(const std::string& item_id, const std::string& text) override;
     void on_transcript_final(const std::string& item_id, const std::string& text) override;
     void on_transcript_failed(const std::string& item_id, const std::string& message) override;
+    void on_pause_transcript(const std::string& item_id, const std::string& text) override;
+    void on_speech_resumed(const std::string& item_id) override;
 
     void apply_turn_detection();
     void commit_audio(const std::string& item_id, const std::string& event_id, bool transcribe_now);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "metrics/metrics.hpp"
 #include "pipeline/history_builder.hpp"
 #include "protocol/server_events.hpp"
 #include "util/ids.hpp"
@@ -11,6 +12,7 @@ namespace confab::session {
 namespace events = protocol::events;
 
 ResponseSlot::~ResponseSlot() {
+    if (prefetch_) prefetch_->cancel();
     // A reply outliving its session must not call back into it.
     if (response_) {
         response_->detach();
@@ -49,6 +51,7 @@ void ResponseSlot::transcripts_ready(const std::string& text, bool failed) {
         // A voice turn whose words are unknown gets no reply of its own; an
         // explicit request, or the turn before it still owed one, does.
         if (!voice_turn || reply_owed_) start(std::move(params), timings);
+        discard_prefetch("transcription_failed");
         return;
     }
     timings.transcript_final = std::chrono::steady_clock::now();
@@ -57,6 +60,7 @@ void ResponseSlot::transcripts_ready(const std::string& text, bool failed) {
     if (text.empty() && voice_turn) {
         if (!reply_owed_) {
             log::info("empty transcript: no response", {{"session", ctx_.session_id}});
+            discard_prefetch("empty_transcript");
             return;
         }
         log::info("empty transcript after an unheard cancelled reply: answering the turn before it",
@@ -90,15 +94,64 @@ bool ResponseSlot::cancel(const std::optional<std::string>& response_id) {
     return true;
 }
 
+engines::ChatRequest ResponseSlot::chat_request(const protocol::ResponseCreate& params,
+                                                const std::string& unsaid_user_text) const {
+    const auto& config = ctx_.session_config;
+    const auto& server = ctx_.server_config;
+    const pipeline::HistoryLimits limits{server.llm.max_history_turns, server.llm.max_history_chars};
+    const auto max_output = params.max_output_tokens ? params.max_output_tokens : config.max_output_tokens;
+    return pipeline::build_chat_request(ctx_.conversation, params.instructions.value_or(config.instructions), limits,
+                                        max_output.value_or(server.llm.max_tokens), unsaid_user_text);
+}
+
+void ResponseSlot::prefetch(const std::string& user_text) {
+    if (!ctx_.server_config.llm.prefetch || ctx_.engines.llm == nullptr || user_text.empty()) return;
+    if (response_ || deferred_) return;  // no reply could start at the end of this turn
+    discard_prefetch("replaced");
+    auto request = chat_request(protocol::ResponseCreate{}, user_text);
+    request.session_key = ctx_.session_id;  // the backend's queue is fair across sessions
+    prefetch_ = std::make_shared<pipeline::PrefetchedCompletion>(ctx_.strand, *ctx_.engines.llm, std::move(request));
+    prefetch_->begin();
+    log::debug("reply prefetched during a pause", {{"session", ctx_.session_id}});
+}
+
+void ResponseSlot::discard_prefetch(const char* reason) {
+    if (!prefetch_) return;
+    prefetch_->cancel();
+    prefetch_.reset();
+    count_prefetch("discarded");
+    log::debug("prefetched reply discarded", {{"session", ctx_.session_id}, {"reason", reason}});
+}
+
+std::shared_ptr<pipeline::PrefetchedCompletion> ResponseSlot::take_prefetch(const engines::ChatRequest& request) {
+    if (!prefetch_) return nullptr;
+    auto taken = std::move(prefetch_);
+    prefetch_.reset();
+    if (taken->answers(request) && !taken->failed()) {
+        count_prefetch("adopted");
+        return taken;
+    }
+    taken->cancel();
+    count_prefetch("mismatched");
+    log::info("prefetched reply not used: the request changed after the pause", {{"session", ctx_.session_id}});
+    return nullptr;
+}
+
+void ResponseSlot::count_prefetch(const char* outcome) {
+    if (ctx_.engines.metrics != nullptr) ctx_.engines.metrics->llm_prefetches(outcome).inc();
+}
+
 void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimings timings) {
     if (ctx_.engines.llm == nullptr) {
         send_error("response_unavailable", "This server has no language model engine.", params.event_id);
         return;
     }
-    if (gate_ && !gate_(params.event_id)) return;
+    if (gate_ && !gate_(params.event_id)) {
+        discard_prefetch("response_refused");
+        return;
+    }
     reply_owed_ = false;
     const auto& config = ctx_.session_config;
-    const auto& server = ctx_.server_config;
     pipeline::Response::Setup setup;
     setup.info.id = make_id("resp");
     setup.info.output_modalities = params.output_modalities.value_or(config.output_modalities);
@@ -107,10 +160,8 @@ void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimi
     setup.info.metadata = params.metadata;
     setup.info.out_of_band = params.out_of_band;
     setup.item_id = make_id("item");
-    const pipeline::HistoryLimits limits{server.llm.max_history_turns, server.llm.max_history_chars};
-    const auto max_tokens = setup.info.max_output_tokens.value_or(server.llm.max_tokens);
-    setup.request = pipeline::build_chat_request(ctx_.conversation, params.instructions.value_or(config.instructions),
-                                                 limits, max_tokens);
+    setup.request = chat_request(params, {});
+    setup.prefetched = take_prefetch(setup.request);
     setup.voice = engines::SynthesisOptions{config.voice, config.speed};
     setup.session_key = ctx_.session_id;
     setup.timings = timings;

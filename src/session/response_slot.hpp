@@ -14,6 +14,7 @@
 
 #include "config/config.hpp"
 #include "pipeline/engines.hpp"
+#include "pipeline/prefetched_completion.hpp"
 #include "pipeline/response.hpp"
 #include "pipeline/response_timings.hpp"
 #include "protocol/client_event.hpp"
@@ -66,11 +67,27 @@ public:
         if (response_) response_->cancel(reason);
     }
 
+    // The user paused after saying `user_text`, and the turn may be ending:
+    // asks the language model for the reply now, which the turn's response
+    // adopts if its final transcript says the same (PrefetchedCompletion says
+    // why). Replaces an earlier prefetch. Does nothing if no reply could
+    // start (one is active or waiting) or prefetching is off.
+    void prefetch(const std::string& user_text);
+    // The prefetched reply will not be used (the user went on speaking, the
+    // buffer was cleared, the turn got no reply): cancels it.
+    void discard_prefetch(const char* reason);
+
     bool busy() const { return response_ != nullptr; }
     const pipeline::Response* active() const { return response_.get(); }
 
 private:
     void start(protocol::ResponseCreate params, pipeline::ResponseTimings timings);
+    // What the language model is asked for a response with `params`.
+    engines::ChatRequest chat_request(const protocol::ResponseCreate& params, const std::string& unsaid_user_text) const;
+    // The prefetched completion if it answers `request` (and is then the
+    // caller's), else null; any other prefetch is cancelled.
+    std::shared_ptr<pipeline::PrefetchedCompletion> take_prefetch(const engines::ChatRequest& request);
+    void count_prefetch(const char* outcome);
     void on_response_done(pipeline::Response& response) override;
     void send_error(std::string code, std::string message, std::string event_id);
 
@@ -81,6 +98,7 @@ private:
     std::function<void()> on_idle_;
     std::optional<std::pair<protocol::ResponseCreate, pipeline::ResponseTimings>> deferred_;
     std::shared_ptr<pipeline::Response> response_;  // the one active response, if any
+    std::shared_ptr<pipeline::PrefetchedCompletion> prefetch_;  // the reply asked for during a pause
     bool reply_owed_ = false;  // a voice turn's reply was dropped unheard (see interrupt())
 };
 

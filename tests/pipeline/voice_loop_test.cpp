@@ -165,6 +165,8 @@ TEST_F(VoiceLoopTest, BargeInCancelsTheReplyAtOnce) {
 }
 
 TEST_F(VoiceLoopTest, ResumingBeforeTheReplyStartsContinuesTheTurn) {
+    // The requests are counted: none made during pauses (reply_prefetch_test).
+    config.llm.prefetch = false;
     open();
     // The first part's transcript is slow, so the user resumes while the
     // reply is still waiting for it: that reply must never start.
@@ -193,6 +195,7 @@ TEST_F(VoiceLoopTest, ResumingBeforeTheReplyStartsContinuesTheTurn) {
 // it; it cancels the reply before any of it was heard, and the reply to the
 // question is then given after all.
 TEST_F(VoiceLoopTest, AnEmptyTurnDoesNotSwallowTheUnheardReply) {
+    config.llm.prefetch = false;  // the requests are counted, as above
     open();
     FakeLanguageModel::Script slow;  // no first token before the click
     slow.first_delay = 400ms;

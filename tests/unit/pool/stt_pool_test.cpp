@@ -23,6 +23,7 @@ protected:
         pool_ = std::make_unique<SttPool>(factory_, 16000, options);
         SttStream::Callbacks callbacks;
         callbacks.on_partial = [this](const std::string& text) { partials_.push_back(text); };
+        callbacks.on_requested_partial = [this](const std::string& text) { requested_.push_back(text); };
         callbacks.on_final = [this](const std::string& text) { final_ = text; };
         stream_ = std::make_shared<SttStream>(ioc_.get_executor(), std::move(callbacks), 16000 * 60);
         EXPECT_TRUE(pool_->submit("sess", stream_));
@@ -49,6 +50,7 @@ protected:
     std::unique_ptr<SttPool> pool_;
     std::shared_ptr<SttStream> stream_;
     std::vector<std::string> partials_;
+    std::vector<std::string> requested_;
     std::string final_;
 };
 
@@ -81,6 +83,18 @@ TEST_F(SttPoolPartialTest, ARequestWithNoNewAudioGivesNoRepeatedPartial) {
     feed_ms(20);
     stream_->finish();
     ASSERT_TRUE(run_until([&] { return !final_.empty(); }));
+    EXPECT_EQ(partials_, std::vector<std::string>{"one two"});
+}
+
+// The session acts on the answer to its request (a reply is asked for on
+// it), so every request gets one, even when the words did not change.
+TEST_F(SttPoolPartialTest, EveryRequestIsAnsweredWithTheHypothesisOfAllTheAudioSoFar) {
+    feed_ms(400);
+    stream_->request_partial();
+    ASSERT_TRUE(run_until([&] { return requested_.size() == 1; }));
+    stream_->request_partial();
+    ASSERT_TRUE(run_until([&] { return requested_.size() == 2; }));
+    EXPECT_EQ(requested_, (std::vector<std::string>{"one two", "one two"}));
     EXPECT_EQ(partials_, std::vector<std::string>{"one two"});
 }
 

@@ -1,0 +1,112 @@
+#include "pipeline/prefetched_completion.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "util/errors.hpp"
+
+namespace confab::pipeline {
+namespace asio = boost::asio;
+
+namespace {
+engines::ChatOutcome cancelled_outcome() {
+    return engines::ChatOutcome{make_error_code(errc::cancelled), "cancelled", ""};
+}
+}  // namespace
+
+PrefetchedCompletion::PrefetchedCompletion(asio::any_io_executor strand, engines::LanguageModel& backend,
+                                           engines::ChatRequest request)
+    : strand_(std::move(strand)),
+      backend_(backend),
+      backend_name_(backend.name()),
+      request_(std::move(request)),
+      ended_(strand_, asio::steady_timer::time_point::max()) {}
+
+PrefetchedCompletion::~PrefetchedCompletion() = default;
+
+bool PrefetchedCompletion::answers(const engines::ChatRequest& request) const {
+    if (request.max_tokens != request_.max_tokens || request.temperature != request_.temperature) return false;
+    if (request.messages.size() != request_.messages.size()) return false;
+    for (std::size_t i = 0; i < request.messages.size(); ++i) {
+        const auto& a = request.messages[i];
+        const auto& b = request_.messages[i];
+        if (a.role != b.role || a.content != b.content) return false;
+    }
+    return true;
+}
+
+void PrefetchedCompletion::begin() {
+    asio::co_spawn(strand_, run(shared_from_this(), request_),
+                   asio::bind_cancellation_slot(backend_cancel_.slot(),
+                                                [self = shared_from_this()](std::exception_ptr e) {
+                                                    if (!e) return;
+                                                    try {
+                                                        std::rethrow_exception(e);
+                                                    } catch (const std::exception& ex) {
+                                                        self->on_backend_end(engines::ChatOutcome{
+                                                            make_error_code(errc::backend_error),
+                                                            std::string("the language model client failed: ") + ex.what(),
+                                                            ""});
+                                                    }
+                                                }));
+}
+
+asio::awaitable<void> PrefetchedCompletion::run(std::shared_ptr<PrefetchedCompletion> self,
+                                                engines::ChatRequest request) {
+    auto on_delta = [raw = self.get()](std::string_view text) { raw->on_backend_delta(text); };
+    auto outcome = co_await self->backend_.stream(std::move(request), std::move(on_delta));
+    self->on_backend_end(std::move(outcome));
+}
+
+void PrefetchedCompletion::on_backend_delta(std::string_view text) {
+    if (cancelled_ || text.empty()) return;
+    text_ += text;
+    if (adopter_) adopter_(text);
+}
+
+void PrefetchedCompletion::on_backend_end(engines::ChatOutcome outcome) {
+    if (outcome_) return;
+    outcome_ = std::move(outcome);
+    ended_.cancel();  // wakes the adopter, if one waits
+}
+
+// As in Response::cancel_llm, the signal is emitted from a fresh handler:
+// cancel() may be reached from inside the backend coroutine's own delta
+// callback, where Asio would turn the cancellation into an exception.
+void PrefetchedCompletion::cancel() {
+    if (cancelled_) return;
+    cancelled_ = true;
+    adopter_ = nullptr;
+    if (outcome_) return;
+    ended_.cancel();  // an adopter waiting for more completes now, cancelled
+    asio::post(strand_, [self = shared_from_this()] { self->backend_cancel_.emit(asio::cancellation_type::terminal); });
+}
+
+asio::awaitable<engines::ChatOutcome> PrefetchedCompletion::stream(engines::ChatRequest, DeltaSink on_delta) {
+    auto self = shared_from_this();
+    if (adopted_ || cancelled_) co_return cancelled_outcome();
+    adopted_ = true;
+    if (!text_.empty()) on_delta(text_);
+    if (!outcome_) {
+        adopter_ = std::move(on_delta);
+        // Ends when the backend request does (on_backend_end cancels the
+        // timer) or when our own awaiter is cancelled (the response was).
+        boost::system::error_code ec;
+        try {
+            co_await ended_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        } catch (const boost::system::system_error&) {
+            // Cancelled before the wait began: handled below like a cancelled wait.
+        }
+        adopter_ = nullptr;
+        if (!outcome_) {
+            cancel();
+            co_return cancelled_outcome();
+        }
+    }
+    co_return *outcome_;
+}
+
+}  // namespace confab::pipeline
