@@ -98,6 +98,9 @@ for n in $users; do
   echo "   ${bench_cmd[*]}" >&2
   "${bench_cmd[@]}" | tee "$work/n$n.txt"
   printf '%s\n' "${confab_cmd[*]}" >"$work/n$n.confab_cmd"
+  # The server's own counters at the end of the run (e.g. how many prefetched replies were used).
+  python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+    "http://127.0.0.1:$port/metrics" >"$work/n$n.metrics" 2>/dev/null || rm -f "$work/n$n.metrics"
   runs+=("$work/n$n.json")
   # Stop this confab before the next user count starts its own.
   kill -TERM "$confab_pid"; wait "$confab_pid" || true

@@ -4,6 +4,7 @@ Markdown summary bench/results/<name>.md (called by run_bench.sh)."""
 import argparse
 import datetime
 import json
+import re
 import os
 import platform
 import subprocess
@@ -77,6 +78,16 @@ def soak_section(soak):
     return lines
 
 
+def server_counters(exposition):
+    """The counters of the server's /metrics (Prometheus text) a report shows."""
+    prefetches = {}
+    for line in exposition.splitlines():
+        m = re.match(r'confab_llm_prefetches_total\{outcome="(\w+)"\} (\S+)', line)
+        if m:
+            prefetches[m.group(1)] = int(float(m.group(2)))
+    return {"llm_prefetches": prefetches}
+
+
 def run_section(run):
     r = run["result"]
     lat, srv = r["latency_ms"], r["server_timings_ms"]
@@ -110,6 +121,12 @@ def run_section(run):
              f"Errors by code: {counts(r['errors'])}. Rejections: {users['rejections']}, "
              f"connect failures: {users['connect_failures']}, early disconnects: {users['disconnects']}.", "",
              f"Server behaviour: {counts(r['server_behaviour'])}.", ""]
+    prefetches = r.get("server_counters", {}).get("llm_prefetches")
+    if prefetches:
+        lines += [f"Replies asked for during the user's pause (server's `confab_llm_prefetches_total`): "
+                  f"{prefetches.get('adopted', 0)} adopted, {prefetches.get('mismatched', 0)} mismatched "
+                  f"(final transcript differed), {prefetches.get('discarded', 0)} discarded (the user spoke on, "
+                  f"or no reply).", ""]
     if proc.get("samples"):
         lines += [f"Server process: CPU {proc['cpu_percent_avg']:.1f}% average, {proc['cpu_percent_max']:.1f}% max "
                   f"(100% = one core, {proc['samples']} samples), RSS max {proc['rss_max_mb']:.1f} MB. "
@@ -157,6 +174,9 @@ def main():
             if os.path.exists(base + suffix):
                 with open(base + suffix) as f:
                     run[key] = f.read().strip()
+        if os.path.exists(base + ".metrics"):
+            with open(base + ".metrics") as f:
+                result["server_counters"] = server_counters(f.read())
         runs.append(run)
 
     summary = {
