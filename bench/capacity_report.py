@@ -125,12 +125,16 @@ def curve_table(curve_runs, verdicts):
     lines = ["e2e = end of speech → first reply audio delta (client clock, ms). STT final p95: end of speech → "
              "transcript received (client), and the server's own `speech_stopped` → transcript final.", "",
              "| N | e2e p50 | e2e p95 | e2e p99 | STT final p95 (client / server) | underruns | failed turns | "
-             "barge-in stop p95 (n) | server CPU avg / max % | RSS max MB | duty | SLO |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "barge-in stop p95 (n) | barge-in → `speech_started` p95 (n) | prefetched replies adopted / asked | "
+             "server CPU avg / max % | RSS max MB | duty | SLO |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r, v in zip(curve_runs, verdicts):
         lat, proc = r["latency_ms"], r["server_process"]
         srv = r.get("server_timings_ms", {})
         barge = lat.get("barge_in_to_last_audio_ms") or {}
+        heard = lat.get("barge_in_to_speech_started_ms") or {}
+        prefetches = r.get("server_counters", {}).get("llm_prefetches") or {}
+        prefetch_cell = (f"{prefetches.get('adopted', 0)} / {sum(prefetches.values())}" if prefetches else "–")
         lines.append(
             f"| {r['users']['requested']} | {_fmt(_p(lat, 'end_of_speech_to_first_audio_ms', 'p50'))} | "
             f"{_fmt(_p(lat, 'end_of_speech_to_first_audio_ms', 'p95'))} | "
@@ -138,6 +142,7 @@ def curve_table(curve_runs, verdicts):
             f"{_fmt(_p(srv, 'transcript_final_ms', 'p95'))} | "
             f"{r['playback']['underruns']} | {r['turns']['failed']} | "
             f"{_fmt(_p(lat, 'barge_in_to_last_audio_ms', 'p95'))} ({barge.get('count', 0)}) | "
+            f"{_fmt(_p(lat, 'barge_in_to_speech_started_ms', 'p95'))} ({heard.get('count', 0)}) | {prefetch_cell} | "
             f"{proc.get('cpu_percent_avg', 0):.0f} / {proc.get('cpu_percent_max', 0):.0f} | "
             f"{proc.get('rss_max_mb', 0):.0f} | {r.get('duty_cycle', {}).get('speech', 0):.3f} | "
             f"{'pass' if v['pass'] else 'FAIL: ' + '; '.join(v['reasons'])} |")
@@ -154,7 +159,12 @@ def markdown(summary, ceiling, curve_runs, overload_run, invocation, meta):
           f"(silence_duration_ms) + 600 = {slo_limits.get('reply_p95_ms', 0):.0f} ms; zero underruns; zero failed "
           f"turns; barge-in stop p95 (first voiced frame of the interruption sent → last audio delta of the "
           f"cancelled reply) ≤ {slo_limits.get('barge_in_stop_p95_ms', 150):.0f} ms; and every offered user "
-          "admitted. A run without any barge-in (fewer than 5 users at share 0.2) has no barge-in figure.", "",
+          "admitted. A run without any barge-in (fewer than 5 users at share 0.2) has no barge-in figure. "
+          "A reply the server had already sent in full when the user barged in has no cancelled audio to time; "
+          "a Realtime client stops its playback when `speech_started` arrives, so for those the stop the user "
+          "hears is the column barge-in → `speech_started` (first voiced frame sent → `speech_started` "
+          "received; not part of the SLO). Prefetched replies: the server's `confab_llm_prefetches_total` "
+          "(adopted by the turn's response / all asked for during pauses).", "",
           "## Bare-engine ceiling", "", "```", ceiling.get("command", ""), "```", "",
           f"Same `[stt]` configuration as confab (pocketsphinx arguments: "
           f"`{' '.join(k + ' ' + v for k, v in ceiling.get('stt_arguments', {}).items())}`), the same "
