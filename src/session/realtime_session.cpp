@@ -327,6 +327,7 @@ void RealtimeSession::on_speech_stopped(const std::string& item_id, int audio_en
 // silence (ResponseSlot::prefetch); only for turns that will ask for one.
 void RealtimeSession::on_pause_transcript(const std::string& item_id, const std::string& text) {
     if (item_id != speaking_item_ || !config_.turn_detection || !config_.turn_detection->create_response) return;
+    if (!server_config_.llm.prefetch || !rate_limits_.admit_prefetch(now_())) return;
     responses_.prefetch(text);
 }
 

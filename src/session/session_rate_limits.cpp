@@ -22,7 +22,8 @@ SessionRateLimits::SessionRateLimits(const SessionLimits& l, Clock::time_point n
                  static_cast<double>(l.max_responses_per_minute), 1.0},
       // Real time refills the lead: one millisecond of audio per millisecond.
       lead_{"input_audio_lead_ms", TokenBucket(l.input_audio_lead_ms, 1000.0, now),
-            static_cast<double>(l.input_audio_lead_ms), 1.0} {}
+            static_cast<double>(l.input_audio_lead_ms), 1.0},
+      prefetches_(l.max_responses_per_minute, l.max_responses_per_minute / 60.0, now) {}
 
 std::optional<SessionRateLimits::Refusal> SessionRateLimits::refuse(Limit& limit, std::string code,
                                                                     std::string message, Clock::time_point now) {

@@ -34,6 +34,11 @@ public:
     std::optional<Refusal> admit_event(Clock::time_point now);
     std::optional<Refusal> admit_audio(int audio_ms, Clock::time_point now);
     std::optional<Refusal> admit_response(Clock::time_point now);
+    // A reply asked for during a pause (llm.prefetch) draws on a budget of its
+    // own, as large as responses_per_minute: pausing and speaking on cannot
+    // make more language model requests than a client may ask for replies.
+    // Never an error: without budget the reply is simply not prefetched.
+    bool admit_prefetch(Clock::time_point now) { return prefetches_.try_take(1, now); }
 
     // The `rate_limits` array of the Realtime `rate_limits.updated` event.
     boost::json::array snapshot(Clock::time_point now);
@@ -53,6 +58,7 @@ private:
     Limit audio_;
     Limit responses_;
     Limit lead_;
+    TokenBucket prefetches_;
 };
 
 }  // namespace confab::session

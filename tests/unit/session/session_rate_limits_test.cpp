@@ -88,6 +88,18 @@ TEST(SessionRateLimits, ResponsesPerMinuteRefusesEveryExcessResponse) {
     EXPECT_FALSE(rl.admit_response(t0 + 31s));  // one refilled (1 per 30 s)
 }
 
+TEST(SessionRateLimits, PrefetchesHaveABudgetOfTheirOwnAsLargeAsResponses) {
+    const auto t0 = Clock::time_point{} + 100s;
+    SessionRateLimits rl(limits(), t0);
+    EXPECT_TRUE(rl.admit_prefetch(t0));
+    EXPECT_TRUE(rl.admit_prefetch(t0));
+    EXPECT_FALSE(rl.admit_prefetch(t0));  // 2 per minute
+    // The responses themselves are not charged by prefetches.
+    EXPECT_FALSE(rl.admit_response(t0));
+    EXPECT_FALSE(rl.admit_response(t0));
+    EXPECT_TRUE(rl.admit_prefetch(t0 + 30s));  // one more refilled
+}
+
 TEST(SessionRateLimits, SnapshotNamesEachLimitWithWhatRemains) {
     const auto t0 = Clock::time_point{} + 100s;
     SessionRateLimits rl(limits(), t0);
