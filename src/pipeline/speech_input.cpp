@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "audio/resampler.hpp"
+#include "metrics/metrics.hpp"
 #include "pool/stt_pool.hpp"
 #include "pool/stt_stream.hpp"
 #include "util/log.hpp"
@@ -177,6 +178,8 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& ite
     if (engines_.stt == nullptr || !engines_.stt->submit(session_key_, stream)) {
         const std::string why = engines_.stt == nullptr ? "no speech recognizer is configured"
                                                         : "the speech recognizer queue is full";
+        log::warn("utterance not transcribed", {{"session", session_key_}, {"item", item_id}, {"why", why}});
+        if (engines_.stt != nullptr && engines_.metrics != nullptr) engines_.metrics->drops("stt_queue_full").inc();
         stream->deliver_error(std::make_error_code(std::errc::resource_unavailable_try_again), why);
         stream->finish();
     }

@@ -201,6 +201,7 @@ void RealtimeSession::on(protocol::InputAudioClear&) {
     input_audio_.clear();
     if (speech_) speech_->clear();
     speaking_item_.clear();
+    failed_before_commit_.clear();
     responses_.discard_prefetch("buffer_cleared");
     sink_.send_event(events::input_audio_buffer_cleared());
 }
@@ -321,6 +322,9 @@ void RealtimeSession::on_speech_stopped(const std::string& item_id, int audio_en
     if (config_.turn_detection && config_.turn_detection->create_response) {
         responses_.request(protocol::ResponseCreate{}, turn_timings_, !pending_transcripts_.empty());
     }
+    // After the request: a failed turn is then handled like any other (no
+    // reply of its own, unless one is owed).
+    if (auto failed = failed_before_commit_.extract(item_id)) on_transcript_failed(item_id, failed.mapped());
 }
 
 // The reply is asked for while the turn detector still waits out the
@@ -357,7 +361,10 @@ void RealtimeSession::on_transcript_final(const std::string& item_id, const std:
 
 void RealtimeSession::on_transcript_failed(const std::string& item_id, const std::string& message) {
     partials_.erase(item_id);
-    if (pending_transcripts_.erase(item_id) == 0) return;
+    if (pending_transcripts_.erase(item_id) == 0) {
+        if (item_id == speaking_item_) failed_before_commit_[item_id] = message;
+        return;
+    }
     protocol::ProtocolError err{"transcription_failed", message, "", ""};
     err.type = "server_error";
     sink_.send_event(events::transcription_failed(item_id, err));

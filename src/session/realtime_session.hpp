@@ -116,6 +116,10 @@ private:
     std::string speaking_item_;                      // the user's turn in progress, if any
     std::map<std::string, std::string> partials_;    // item id → latest partial transcript
     std::set<std::string> pending_transcripts_;      // committed items awaiting their transcript
+    // A turn whose transcription failed while it was still being spoken (the
+    // recognizer's queue was full when it began): item id → why. Reported
+    // once the turn is committed, or it would wait for a transcript forever.
+    std::map<std::string, std::string> failed_before_commit_;
     pipeline::ResponseTimings turn_timings_;         // of the turn being transcribed
     Clock now_ = [] { return std::chrono::steady_clock::now(); };
     SessionRateLimits rate_limits_;

@@ -191,6 +191,31 @@ TEST_F(VoiceLoopTest, ResumingBeforeTheReplyStartsContinuesTheTurn) {
     EXPECT_EQ(messages[2].content, "a cup of tea please");
 }
 
+// The recognizer's queue refuses a turn as it begins (here: every turn); the
+// failure arrives while the user still speaks, before the turn is committed.
+// It used to be dropped then, and the turn's reply waited for a transcript
+// forever (the soak's one unanswered turn: a session whose earlier turns
+// still filled its share of the queue).
+TEST_F(VoiceLoopTest, ATurnTheRecognizerHadNoRoomForFailsOnceCommitted) {
+    stt = std::make_unique<pool::SttPool>(stt_factory, 16000, pool::SttPool::Options{1, 64, 0, 100});
+    engines.stt = stt.get();
+    open();
+    send_audio(400, false);
+    send_audio(600, true);
+    send_audio(700, false);
+    ASSERT_TRUE(saw("input_audio_buffer.speech_stopped"));
+    ASSERT_TRUE(run_until([&] { return saw("conversation.item.input_audio_transcription.failed"); }));
+    const auto& failed = sink.last_of("conversation.item.input_audio_transcription.failed");
+    EXPECT_EQ(failed.at("item_id").as_string(),
+              sink.last_of("input_audio_buffer.committed").at("item_id").as_string());
+    EXPECT_NE(std::string(failed.at("error").at("message").as_string()).find("queue is full"), std::string::npos);
+    EXPECT_TRUE(saw("conversation.item.done"));
+    // A voice turn whose words are unknown gets no reply of its own.
+    run_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(saw("response.created"));
+    EXPECT_FALSE(session->busy());
+}
+
 // A click or breath right after the question starts a "turn" with nothing in
 // it; it cancels the reply before any of it was heard, and the reply to the
 // question is then given after all.
