@@ -2,7 +2,7 @@
 // place their Prometheus names, help texts, labels and buckets are decided.
 //
 // Owned by the Server (no global instance) and reached through the
-// ServerContext and pipeline::Engines; a null Metrics* means metrics are off
+// ServerContext and pool::EngineRefs; a null Metrics* means metrics are off
 // (`server.metrics = false`) and every hook is skipped. Thread-safe: every
 // instrument is atomic. Instruments without labels, and the per-stage
 // histograms, are plain members or array lookups (no lock): use them on hot

@@ -31,7 +31,7 @@ Server::Server(const Config& config)
       drain_timer_(strand_),
       sample_timer_(strand_) {
     if (!config.server.tls_cert.empty()) tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
-    pools_ = std::make_unique<pool::EnginePools>(config);
+    pools_ = std::make_unique<pool::SharedEngines>(config);
     if (const int max_wait = config.limits.admission_max_queue_wait_ms; max_wait > 0) {
         registry_.set_load_check([this, max_wait] { return pools_->overload_reason(max_wait); });
     }

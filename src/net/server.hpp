@@ -18,7 +18,7 @@
 #include "metrics/history.hpp"
 #include "metrics/metrics.hpp"
 #include "net/server_context.hpp"
-#include "pool/engine_pools.hpp"
+#include "pool/shared_engines.hpp"
 #include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
 
@@ -49,7 +49,7 @@ private:
     session::ResumeStore resume_store_;  // conversations of dropped connections
     std::unique_ptr<metrics::Metrics> metrics_;  // null when server.metrics is off
     std::unique_ptr<metrics::History> history_;
-    std::unique_ptr<pool::EnginePools> pools_;
+    std::unique_ptr<pool::SharedEngines> pools_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     std::unique_ptr<ServerContext> context_;
     boost::asio::io_context ioc_;

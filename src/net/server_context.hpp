@@ -6,7 +6,7 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "pipeline/engines.hpp"
+#include "pool/engine_refs.hpp"
 #include "protocol/session_config.hpp"
 #include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
@@ -23,7 +23,7 @@ struct ServerContext {
     session::SessionRegistry& registry;
     session::ResumeStore& resume_store;
     protocol::SessionConstraints constraints;
-    const pipeline::Engines& engines;
+    const pool::EngineRefs& engines;
     boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP/WS
     metrics::Metrics* metrics = nullptr;       // null: metrics off; same object as engines.metrics
     metrics::History* history = nullptr;       // the dashboard's recent samples; null when metrics are off

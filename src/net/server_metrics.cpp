@@ -1,7 +1,7 @@
 #include "net/server_metrics.hpp"
 
 #include "metrics/process_stats.hpp"
-#include "pool/engine_pools.hpp"
+#include "pool/shared_engines.hpp"
 #include "pool/stt_pool.hpp"
 #include "pool/tts_pool.hpp"
 #include "session/session_registry.hpp"
@@ -21,7 +21,7 @@ metrics::History::Pool tts_load(const pool::TtsPool& p) {
 
 std::unique_ptr<metrics::History> install_server_metrics(metrics::Metrics& metrics,
                                                         const session::SessionRegistry& registry,
-                                                        pool::EnginePools& pools) {
+                                                        pool::SharedEngines& pools) {
     auto& r = metrics.registry();
     r.callback("confab_sessions_active", "gauge", "Realtime sessions currently open.",
                [&registry](metrics::TextWriter& out, const std::string& name) {

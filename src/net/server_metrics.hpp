@@ -8,7 +8,7 @@
 #include "metrics/metrics.hpp"
 
 namespace confab::pool {
-class EnginePools;
+class SharedEngines;
 }
 namespace confab::session {
 class SessionRegistry;
@@ -19,6 +19,6 @@ namespace confab::net {
 // Registers the computed families; `registry` and `pools` must outlive `metrics`' last render.
 std::unique_ptr<metrics::History> install_server_metrics(metrics::Metrics& metrics,
                                                         const session::SessionRegistry& registry,
-                                                        pool::EnginePools& pools);
+                                                        pool::SharedEngines& pools);
 
 }  // namespace confab::net

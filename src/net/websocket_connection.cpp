@@ -43,7 +43,7 @@ std::string query_param(std::string_view target, std::string_view key) {
 template <class Stream>
 class WebSocketConnection final : public std::enable_shared_from_this<WebSocketConnection<Stream>>,
                                   public session::SessionControl,
-                                  public session::EventSink {
+                                  public pipeline::EventSink {
 public:
     WebSocketConnection(Stream&& stream, ServerContext& context)
         : ws_(std::move(stream)),

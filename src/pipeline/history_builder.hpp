@@ -8,7 +8,7 @@
 #include <string>
 
 #include "engines/llm/chat_request.hpp"
-#include "session/conversation.hpp"
+#include "pipeline/conversation.hpp"
 
 namespace confab::pipeline {
 
@@ -20,7 +20,7 @@ struct HistoryLimits {
 // `unsaid_user_text`, if not empty, is a user message not yet in the
 // conversation, taken as its newest item: the words of a turn still being
 // decided (a reply prefetched during the pause; PrefetchedCompletion).
-engines::ChatRequest build_chat_request(const session::Conversation& conversation, const std::string& instructions,
+engines::ChatRequest build_chat_request(const pipeline::Conversation& conversation, const std::string& instructions,
                                         const HistoryLimits& limits, std::optional<int> max_tokens,
                                         const std::string& unsaid_user_text = {});
 

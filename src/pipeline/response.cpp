@@ -31,7 +31,7 @@ std::string llm_error_code(std::error_code error) {
 }
 }  // namespace
 
-Response::Response(asio::any_io_executor strand, session::EventSink& sink, engines::LanguageModel& llm,
+Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink, engines::LanguageModel& llm,
                    pool::TtsPool* tts, Listener* listener, Setup setup)
     : strand_(std::move(strand)),
       sink_(sink),

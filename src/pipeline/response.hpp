@@ -26,7 +26,7 @@
 #include "pipeline/response_timings.hpp"
 #include "pipeline/text_segmenter.hpp"
 #include "protocol/response_events.hpp"
-#include "session/event_sink.hpp"
+#include "pipeline/event_sink.hpp"
 
 namespace confab::audio {
 class Resampler;
@@ -62,7 +62,7 @@ public:
         metrics::Metrics* metrics = nullptr;  // null: metrics off
     };
 
-    Response(boost::asio::any_io_executor strand, session::EventSink& sink, engines::LanguageModel& llm,
+    Response(boost::asio::any_io_executor strand, pipeline::EventSink& sink, engines::LanguageModel& llm,
              pool::TtsPool* tts, Listener* listener, Setup setup);
     ~Response();
 
@@ -99,7 +99,7 @@ private:
     protocol::ContentPart& part() { return item_.content.front(); }
 
     boost::asio::any_io_executor strand_;
-    session::EventSink& sink_;
+    pipeline::EventSink& sink_;
     engines::LanguageModel& llm_;
     pool::TtsPool* tts_;
     Listener* listener_;

@@ -15,7 +15,7 @@ constexpr int kInputRate = 24000;
 constexpr int kFrameMs = 20;
 }  // namespace
 
-SpeechInput::SpeechInput(boost::asio::any_io_executor strand, const Engines& engines, Listener& listener,
+SpeechInput::SpeechInput(boost::asio::any_io_executor strand, const pool::EngineRefs& engines, Listener& listener,
                          std::string session_key, int max_utterance_ms)
     : strand_(std::move(strand)),
       engines_(engines),

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engines/vad/voice_activity_detector.hpp"
-#include "pipeline/engines.hpp"
+#include "pool/engine_refs.hpp"
 #include "pipeline/turn_detector.hpp"
 
 namespace confab::audio {
@@ -47,7 +47,7 @@ public:
         virtual void on_speech_resumed(const std::string& /*item_id*/) {}
     };
 
-    SpeechInput(boost::asio::any_io_executor strand, const Engines& engines, Listener& listener,
+    SpeechInput(boost::asio::any_io_executor strand, const pool::EngineRefs& engines, Listener& listener,
                 std::string session_key, int max_utterance_ms);
     ~SpeechInput();
 
@@ -78,7 +78,7 @@ private:
     void feed_utterance(std::span<const std::int16_t> frame, int frame_start_ms);
 
     boost::asio::any_io_executor strand_;
-    const Engines& engines_;
+    const pool::EngineRefs& engines_;
     Listener& listener_;
     const std::string session_key_;
     const int max_utterance_ms_;

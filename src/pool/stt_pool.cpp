@@ -41,7 +41,7 @@ void SttPool::stop() {
 
 bool SttPool::submit(const std::string& session_key, std::shared_ptr<SttStream> stream) {
     return queue_.push(session_key, Waiting{std::move(stream), std::chrono::steady_clock::now()}) ==
-           FairQueue<Waiting>::PushResult::ok;
+           util::FairQueue<Waiting>::PushResult::ok;
 }
 
 void SttPool::run_worker(std::unique_ptr<engines::SpeechRecognizer> decoder) {

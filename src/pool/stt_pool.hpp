@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "engines/stt/speech_recognizer.hpp"
-#include "pool/fair_queue.hpp"
+#include "util/fair_queue.hpp"
 #include "pool/stt_stream.hpp"
 
 namespace confab::metrics {
@@ -93,7 +93,7 @@ private:
         std::shared_ptr<SttStream> stream;
         std::chrono::steady_clock::time_point since;
     };
-    FairQueue<Waiting> queue_;
+    util::FairQueue<Waiting> queue_;
     metrics::Histogram* queue_wait_ = nullptr;
     std::atomic<int> busy_{0};
     std::vector<std::thread> threads_;

@@ -21,7 +21,7 @@ void TtsPool::stop() {
 
 bool TtsPool::submit(const std::string& session_key, TtsJob job) {
     job.queued_at = std::chrono::steady_clock::now();
-    return queue_.push(session_key, std::move(job)) == FairQueue<TtsJob>::PushResult::ok;
+    return queue_.push(session_key, std::move(job)) == util::FairQueue<TtsJob>::PushResult::ok;
 }
 
 std::size_t TtsPool::cancel_queued(const std::string& session_key, const std::string& tag) {

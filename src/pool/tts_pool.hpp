@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engines/tts/speech_synthesizer.hpp"
-#include "pool/fair_queue.hpp"
+#include "util/fair_queue.hpp"
 #include "pool/tts_job.hpp"
 
 namespace confab::metrics {
@@ -54,7 +54,7 @@ private:
     void run_worker();
 
     std::shared_ptr<engines::SpeechSynthesizer> synthesizer_;
-    FairQueue<TtsJob> queue_;
+    util::FairQueue<TtsJob> queue_;
     std::atomic<int> busy_{0};
     metrics::Histogram* queue_wait_ = nullptr;
     std::vector<std::thread> threads_;

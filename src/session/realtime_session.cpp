@@ -13,8 +13,8 @@ namespace confab::session {
 namespace events = protocol::events;
 
 RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
-                                 const protocol::SessionConstraints& constraints, const pipeline::Engines& engines,
-                                 EventSink& sink, std::string id, std::string model)
+                                 const protocol::SessionConstraints& constraints, const pool::EngineRefs& engines,
+                                 pipeline::EventSink& sink, std::string id, std::string model)
     : strand_(std::move(strand)),
       server_config_(config),
       constraints_(constraints),
@@ -209,7 +209,7 @@ void RealtimeSession::on(protocol::InputAudioClear&) {
 void RealtimeSession::add_item(protocol::ConversationItem item, const std::optional<std::string>& previous_item_id,
                                const std::string& event_id) {
     auto inserted = conversation_.insert(item, previous_item_id);
-    using Status = Conversation::InsertStatus;
+    using Status = pipeline::Conversation::InsertStatus;
     if (inserted.status == Status::unknown_previous) {
         send_error("item_not_found", "previous_item_id '" + previous_item_id.value_or("") + "' does not exist.",
                    "previous_item_id", event_id);

@@ -14,13 +14,13 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "pipeline/engines.hpp"
+#include "pool/engine_refs.hpp"
 #include "pipeline/response.hpp"
 #include "pipeline/speech_input.hpp"
 #include "protocol/client_event.hpp"
 #include "protocol/session_config.hpp"
-#include "session/conversation.hpp"
-#include "session/event_sink.hpp"
+#include "pipeline/conversation.hpp"
+#include "pipeline/event_sink.hpp"
 #include "session/input_audio_buffer.hpp"
 #include "session/response_slot.hpp"
 #include "session/session_rate_limits.hpp"
@@ -32,15 +32,15 @@ namespace confab::session {
 class RealtimeSession final : public pipeline::SpeechInput::Listener {
 public:
     RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
-                    const protocol::SessionConstraints& constraints, const pipeline::Engines& engines,
-                    EventSink& sink, std::string id, std::string model);
+                    const protocol::SessionConstraints& constraints, const pool::EngineRefs& engines,
+                    pipeline::EventSink& sink, std::string id, std::string model);
     ~RealtimeSession();
     RealtimeSession(const RealtimeSession&) = delete;
     RealtimeSession& operator=(const RealtimeSession&) = delete;
 
     const std::string& id() const { return id_; }
     const protocol::SessionConfig& config() const { return config_; }
-    const Conversation& conversation() const { return conversation_; }
+    const pipeline::Conversation& conversation() const { return conversation_; }
     const InputAudioBuffer& input_audio() const { return input_audio_; }
     // What this session holds, in bytes (conversation text, audio buffers),
     // for the logs and metrics. An estimate: container overhead is approximated.
@@ -103,12 +103,12 @@ private:
     boost::asio::any_io_executor strand_;
     const Config& server_config_;
     const protocol::SessionConstraints& constraints_;
-    const pipeline::Engines& engines_;
-    EventSink& sink_;
+    const pool::EngineRefs& engines_;
+    pipeline::EventSink& sink_;
     const std::string id_;
 
     protocol::SessionConfig config_;
-    Conversation conversation_;
+    pipeline::Conversation conversation_;
     InputAudioBuffer input_audio_;
     int input_audio_total_ms_ = 0;  // audio received since the session began
 

@@ -13,14 +13,14 @@
 #include <utility>
 
 #include "config/config.hpp"
-#include "pipeline/engines.hpp"
+#include "pool/engine_refs.hpp"
 #include "pipeline/prefetched_completion.hpp"
 #include "pipeline/response.hpp"
 #include "pipeline/response_timings.hpp"
 #include "protocol/client_event.hpp"
 #include "protocol/session_config.hpp"
-#include "session/conversation.hpp"
-#include "session/event_sink.hpp"
+#include "pipeline/conversation.hpp"
+#include "pipeline/event_sink.hpp"
 
 namespace confab::session {
 
@@ -29,11 +29,11 @@ public:
     struct Context {
         boost::asio::any_io_executor strand;
         const Config& server_config;
-        const pipeline::Engines& engines;
-        EventSink& sink;
+        const pool::EngineRefs& engines;
+        pipeline::EventSink& sink;
         const std::string& session_id;
         const protocol::SessionConfig& session_config;
-        Conversation& conversation;
+        pipeline::Conversation& conversation;
     };
     // Called before a response is created; returning false refuses it (the
     // callee has told the client why, e.g. a rate limit).

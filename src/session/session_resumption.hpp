@@ -9,7 +9,7 @@
 #pragma once
 #include <string>
 
-#include "session/event_sink.hpp"
+#include "pipeline/event_sink.hpp"
 #include "session/realtime_session.hpp"
 #include "session/resume_store.hpp"
 
@@ -17,7 +17,7 @@ namespace confab::session {
 
 class SessionResumption {
 public:
-    SessionResumption(ResumeStore& store, EventSink& sink) : store_(store), sink_(sink) {}
+    SessionResumption(ResumeStore& store, pipeline::EventSink& sink) : store_(store), sink_(sink) {}
 
     // Restores what `requested_token` names (if anything), sends
     // session.created, then `confab.session.resumed` or a
@@ -28,7 +28,7 @@ public:
 
 private:
     ResumeStore& store_;
-    EventSink& sink_;
+    pipeline::EventSink& sink_;
     std::string token_;  // the one the client holds; empty when resuming is off
 };
 

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "session/event_sink.hpp"
+#include "pipeline/event_sink.hpp"
 
 namespace confab::test {
 
-class RecordingSink final : public session::EventSink {
+class RecordingSink final : public pipeline::EventSink {
 public:
     struct Sent {
         boost::json::object event;

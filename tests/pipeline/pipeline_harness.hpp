@@ -9,7 +9,7 @@
 #include "config/config.hpp"
 #include "fakes/fake_engines.hpp"
 #include "fakes/recording_sink.hpp"
-#include "pipeline/engines.hpp"
+#include "pool/engine_refs.hpp"
 #include "pool/stt_pool.hpp"
 #include "pool/tts_pool.hpp"
 #include "session/realtime_session.hpp"
@@ -92,7 +92,7 @@ public:
     FakeLanguageModel llm;
     std::unique_ptr<pool::SttPool> stt;
     std::unique_ptr<pool::TtsPool> tts;
-    pipeline::Engines engines;
+    pool::EngineRefs engines;
     RecordingSink sink;
     std::unique_ptr<session::RealtimeSession> session;
 

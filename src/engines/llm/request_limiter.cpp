@@ -90,7 +90,7 @@ asio::awaitable<RequestLimiter::Acquired> RequestLimiter::wait(std::string key) 
         if (in_flight_ < options_.max_in_flight && queue_.size() == 0) {
             ++in_flight_;
             immediate = true;
-        } else if (queue_.push(key, waiter) != pool::FairQueue<std::shared_ptr<Waiter>>::PushResult::ok) {
+        } else if (queue_.push(key, waiter) != util::FairQueue<std::shared_ptr<Waiter>>::PushResult::ok) {
             full = true;
         }
     }

@@ -1,6 +1,6 @@
 // The limit on requests in flight to one backend, and the wait for a slot:
 // a bounded queue, fair across sessions (FIFO per session, round-robin
-// between sessions, pool::FairQueue), left after a queue timeout.
+// between sessions, util::FairQueue), left after a queue timeout.
 //
 // Waiting is an event: a waiter sleeps on its own timer, which the queue
 // timeout, a slot handed over by a finishing request, or the caller's
@@ -18,7 +18,7 @@
 #include <mutex>
 #include <string>
 
-#include "pool/fair_queue.hpp"
+#include "util/fair_queue.hpp"
 
 namespace confab::engines {
 
@@ -76,7 +76,7 @@ class RequestLimiter {
     // Both guarded by mutex_, so that "is a slot free?" and "queue or not"
     // are one decision (the queue's own lock nests inside).
     std::size_t in_flight_ = 0;
-    pool::FairQueue<std::shared_ptr<Waiter>> queue_;
+    util::FairQueue<std::shared_ptr<Waiter>> queue_;
 };
 
 }  // namespace confab::engines

@@ -72,7 +72,7 @@ protected:
     boost::asio::io_context ioc;
     Config config;
     protocol::SessionConstraints constraints;
-    pipeline::Engines engines;  // none: the protocol alone
+    pool::EngineRefs engines;  // none: the protocol alone
     test::RecordingSink sink;
     std::unique_ptr<RealtimeSession> session;
 };
@@ -383,7 +383,7 @@ protected:
     boost::asio::io_context ioc;
     Config config;
     protocol::SessionConstraints constraints;
-    pipeline::Engines engines;
+    pool::EngineRefs engines;
     test::RecordingSink sink;
     std::unique_ptr<RealtimeSession> session;
 };

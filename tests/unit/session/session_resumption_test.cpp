@@ -49,7 +49,7 @@ protected:
     boost::asio::io_context ioc;
     Config config;
     protocol::SessionConstraints constraints;
-    pipeline::Engines engines;
+    pool::EngineRefs engines;
     ResumeStore store{60s, 8};
 };
 

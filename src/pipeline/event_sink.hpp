@@ -6,7 +6,7 @@
 #include <boost/json/object.hpp>
 #include <string>
 
-namespace confab::session {
+namespace confab::pipeline {
 
 class EventSink {
 public:
@@ -20,4 +20,4 @@ public:
     virtual void close(int code, const std::string& reason) = 0;
 };
 
-}  // namespace confab::session
+}  // namespace confab::pipeline

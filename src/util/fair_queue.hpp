@@ -25,7 +25,7 @@
 #include <optional>
 #include <string>
 
-namespace confab::pool {
+namespace confab::util {
 
 template <class Job>
 class FairQueue {
@@ -173,4 +173,4 @@ private:
     bool closed_ = false;
 };
 
-}  // namespace confab::pool
+}  // namespace confab::util

@@ -1,8 +1,8 @@
-#include "session/conversation.hpp"
+#include "pipeline/conversation.hpp"
 
 #include <algorithm>
 
-namespace confab::session {
+namespace confab::pipeline {
 
 Conversation::Inserted Conversation::insert(protocol::ConversationItem item,
                                             const std::optional<std::string>& previous_item_id) {
@@ -72,4 +72,4 @@ std::size_t Conversation::chars() const {
     return n;
 }
 
-}  // namespace confab::session
+}  // namespace confab::pipeline

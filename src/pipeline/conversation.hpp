@@ -12,7 +12,7 @@
 
 #include "protocol/conversation_item.hpp"
 
-namespace confab::session {
+namespace confab::pipeline {
 
 class Conversation {
 public:
@@ -43,4 +43,4 @@ private:
     std::deque<protocol::ConversationItem> items_;
 };
 
-}  // namespace confab::session
+}  // namespace confab::pipeline

@@ -1,4 +1,4 @@
-#include "pool/engine_pools.hpp"
+#include "pool/shared_engines.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -32,7 +32,7 @@ int vad_mode_for(double threshold) {
 
 }  // namespace
 
-EnginePools::EnginePools(const Config& config) {
+SharedEngines::SharedEngines(const Config& config) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
     if (config.llm.base_url.empty()) {
@@ -79,27 +79,27 @@ EnginePools::EnginePools(const Config& config) {
                                 {"tts_workers", std::to_string(tts_options.workers)}});
 }
 
-EnginePools::~EnginePools() = default;
+SharedEngines::~SharedEngines() = default;
 
-void EnginePools::stop_workers() {
+void SharedEngines::stop_workers() {
     stt_->stop();
     tts_->stop();
 }
 
-std::optional<engines::LlmPoolStats> EnginePools::llm_pool_stats() const {
+std::optional<engines::LlmPoolStats> SharedEngines::llm_pool_stats() const {
     if (openai_ == nullptr) return std::nullopt;
     return openai_->pool_stats();
 }
 
-void EnginePools::attach_metrics(metrics::Metrics* metrics) {
+void SharedEngines::attach_metrics(metrics::Metrics* metrics) {
     engines_.metrics = metrics;
     stt_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("stt") : nullptr);
     tts_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("tts") : nullptr);
 }
 
-std::vector<std::string> EnginePools::voices() const { return tts_->synthesizer().voices(); }
+std::vector<std::string> SharedEngines::voices() const { return tts_->synthesizer().voices(); }
 
-std::string EnginePools::overload_reason(int max_wait_ms) const {
+std::string SharedEngines::overload_reason(int max_wait_ms) const {
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;
     const auto limit = milliseconds(max_wait_ms);

@@ -1,5 +1,6 @@
-// The shared engines a session may use. Every pointer outlives every
-// session (the server owns them); all of them are thread-safe.
+// What a session may use of the shared engines: plain pointers into the
+// process's SharedEngines. Every pointer outlives every session (the server
+// owns them); all of them are thread-safe.
 #pragma once
 #include <functional>
 #include <memory>
@@ -10,20 +11,19 @@
 namespace confab::metrics {
 class Metrics;
 }
+
 namespace confab::pool {
+
 class SttPool;
 class TtsPool;
-}  // namespace confab::pool
 
-namespace confab::pipeline {
-
-struct Engines {
-    pool::SttPool* stt = nullptr;               // null: no transcription
-    pool::TtsPool* tts = nullptr;               // null: text-only replies
+struct EngineRefs {
+    SttPool* stt = nullptr;                     // null: no transcription
+    TtsPool* tts = nullptr;                     // null: text-only replies
     engines::LanguageModel* llm = nullptr;      // never null when responses are used
     // Creates one session's voice activity detector (cheap, per session).
     std::function<std::unique_ptr<engines::VoiceActivityDetector>(double threshold)> make_vad;
     metrics::Metrics* metrics = nullptr;        // null: metrics off (server.metrics = false)
 };
 
-}  // namespace confab::pipeline
+}  // namespace confab::pool

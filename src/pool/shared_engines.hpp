@@ -1,5 +1,5 @@
 // The process's engines: loaded once at start from the config, shared by
-// every session through pipeline::Engines. Owns the STT and TTS worker pools
+// every session through pool::EngineRefs. Owns the STT and TTS worker pools
 // and the language model client. Thread-safe; owned by the Server and
 // destroyed after every session (joining the worker threads).
 #pragma once
@@ -10,7 +10,7 @@
 
 #include "config/config.hpp"
 #include "engines/llm/llm_pool_stats.hpp"
-#include "pipeline/engines.hpp"
+#include "pool/engine_refs.hpp"
 
 namespace confab::engines {
 class OpenAiChatModel;
@@ -25,13 +25,13 @@ namespace confab::pool {
 class SttPool;
 class TtsPool;
 
-class EnginePools {
+class SharedEngines {
 public:
     // Throws std::runtime_error naming the engine that cannot be loaded.
-    explicit EnginePools(const Config& config);
-    ~EnginePools();
+    explicit SharedEngines(const Config& config);
+    ~SharedEngines();
 
-    const pipeline::Engines& engines() const { return engines_; }
+    const pool::EngineRefs& engines() const { return engines_; }
     std::vector<std::string> voices() const;
     bool offline() const { return offline_; }
     // Why new sessions should be refused now: an engine queue whose recent
@@ -56,7 +56,7 @@ private:
     engines::OpenAiChatModel* openai_ = nullptr;  // llm_, when it is one
     std::unique_ptr<SttPool> stt_;
     std::unique_ptr<TtsPool> tts_;
-    pipeline::Engines engines_;
+    pool::EngineRefs engines_;
     bool offline_ = false;
 };
 

@@ -2,9 +2,9 @@
 
 #include <thread>
 
-#include "pool/fair_queue.hpp"
+#include "util/fair_queue.hpp"
 
-namespace confab::pool {
+namespace confab::util {
 namespace {
 
 TEST(FairQueue, TakesRoundRobinAcrossSessions) {
@@ -64,4 +64,4 @@ TEST(FairQueue, ReportsTheOldestWaitingJobAndRecentWaits) {
 }
 
 }  // namespace
-}  // namespace confab::pool
+}  // namespace confab::util
