@@ -182,8 +182,7 @@ client.addEventListener('state', (e) => {
   record('connection', { state });
   if (state === 'reconnecting') {
     activeResponse = null;
-    if (player && player.busy) player.clear();
-    if (player) player.current = null;
+    if (player) player.reset();
   }
 });
 client.addEventListener('rtt', (e) => updateQuality(e.detail.rttMs));
