@@ -9,23 +9,14 @@ import { Ui } from './ui.js';
 import { plainError } from './errors.js';
 import { pcm16ToBase64 } from './pcm.js';
 import { loadSettings, saveSettings, sessionUpdate } from './settings.js';
+import { ControllerState } from './controller_state.js';
 
 const RTT_WARN_MS = 400;
 
 const ui = new Ui(document);
-let settings = loadSettings();
+const state = new ControllerState(loadSettings());
 const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/realtime`;
 const client = new RealtimeClient(wsUrl);
-let context = null;
-let capture = null;
-let player = null;
-let micOn = false;
-let pttHeld = false;
-let activeResponse = null; // id of the response being generated
-const cancelledResponses = new Set(); // audio of these is ignored if it still arrives
-let turnEndedAt = null; // when speech_stopped (or a typed send) was seen
-let firstAudioSeen = false;
-let lastUnderruns = 0;
 
 // What the browser tests read (and a curious user can, in the console).
 const testHooks = {
@@ -33,10 +24,10 @@ const testHooks = {
   bargeIns: [],
   truncates: [],
   latencies: [],
-  settings: () => settings,
+  settings: () => state.settings,
   stats: () => ({
-    player: player ? { ...player.stats } : null,
-    capture: capture ? { frames: capture.frames, peak: capture.peak, rate: context.sampleRate } : null,
+    player: state.player ? { ...state.player.stats } : null,
+    capture: state.capture ? { frames: state.capture.frames, peak: state.capture.peak, rate: state.context.sampleRate } : null,
     rttMs: client.rttMs,
     connection: client.state,
     framesSent: client.sent,
@@ -51,18 +42,19 @@ function record(type, extra = {}) {
 
 // ---- conversation state ----
 
-function setState(state) {
-  ui.convState(state);
-  record('state', { state });
+function setState(convState) {
+  ui.convState(convState);
+  record('state', { state: convState });
 }
 
 function idleState() {
-  return micOn ? 'listening' : 'typing';
+  return state.micOn ? 'listening' : 'typing';
 }
 
 // Stops the reply now and tells the server what was heard.
 async function interrupt(why) {
-  if (activeResponse) cancelledResponses.add(activeResponse);
+  state.cancelActive();
+  const { player } = state;
   if (!player || !player.busy) return;
   const started = performance.now();
   const info = await player.clear();
@@ -80,7 +72,7 @@ const handlers = {
   'session.created'(ev) {
     record('session.created', { id: ev.session.id });
     ensureVoiceOption(ev.session.audio.output.voice);
-    client.send(sessionUpdate(settings));
+    client.send(sessionUpdate(state.settings));
     setState(idleState());
   },
   'confab.session.resumed'(ev) {
@@ -105,8 +97,7 @@ const handlers = {
   },
   'input_audio_buffer.speech_stopped'() {
     record('speech_stopped');
-    turnEndedAt = performance.now();
-    firstAudioSeen = false;
+    state.turnEnded(performance.now());
     setState('thinking');
   },
   'conversation.item.input_audio_transcription.delta'(ev) {
@@ -123,26 +114,23 @@ const handlers = {
     }
   },
   'response.created'(ev) {
-    activeResponse = ev.response.id;
-    if (!turnEndedAt) turnEndedAt = performance.now();
+    state.responseCreated(ev.response.id, performance.now());
     setState('thinking');
   },
   'response.output_audio_transcript.delta'(ev) {
-    if (!cancelledResponses.has(ev.response_id)) ui.partial(ev.item_id, 'assistant', ev.delta);
+    if (!state.isCancelled(ev.response_id)) ui.partial(ev.item_id, 'assistant', ev.delta);
   },
   'response.output_text.delta'(ev) {
     ui.partial(ev.item_id, 'assistant', ev.delta);
   },
   'response.output_audio.delta'(ev) {
-    if (cancelledResponses.has(ev.response_id) || !player) return;
-    if (!firstAudioSeen && turnEndedAt) {
-      firstAudioSeen = true;
-      record('first_audio', { sinceTurnEndMs: performance.now() - turnEndedAt });
-    }
-    player.enqueue(ev.item_id, ev.delta);
+    if (state.isCancelled(ev.response_id) || !state.player) return;
+    const sinceTurnEndMs = state.takeFirstAudio(performance.now());
+    if (sinceTurnEndMs !== null) record('first_audio', { sinceTurnEndMs });
+    state.player.enqueue(ev.item_id, ev.delta);
   },
   'response.output_audio.done'(ev) {
-    if (player) player.end(ev.item_id);
+    if (state.player) state.player.end(ev.item_id);
   },
   'response.output_audio_transcript.done'(ev) {
     ui.final(ev.item_id, 'assistant', ev.transcript);
@@ -158,9 +146,8 @@ const handlers = {
       interrupt('response_cancelled');
       for (const item of r.output || []) ui.interrupted(item.id);
     }
-    if (activeResponse === r.id) activeResponse = null;
-    turnEndedAt = null;
-    if (!player || !player.busy) setState(idleState());
+    state.responseDone(r.id);
+    if (!state.player || !state.player.busy) setState(idleState());
   },
   'confab.response.timings'(ev) {
     record('timings', { timings: ev.timings });
@@ -177,12 +164,12 @@ const handlers = {
 
 for (const [type, fn] of Object.entries(handlers)) client.addEventListener(type, (e) => fn(e.detail));
 client.addEventListener('state', (e) => {
-  const { state } = e.detail;
-  ui.connection(state, e.detail);
-  record('connection', { state });
-  if (state === 'reconnecting') {
-    activeResponse = null;
-    if (player) player.reset();
+  const connection = e.detail.state;
+  ui.connection(connection, e.detail);
+  record('connection', { state: connection });
+  if (connection === 'reconnecting') {
+    state.connectionLost();
+    if (state.player) state.player.reset();
   }
 });
 client.addEventListener('rtt', (e) => updateQuality(e.detail.rttMs));
@@ -190,9 +177,8 @@ client.addEventListener('rtt', (e) => updateQuality(e.detail.rttMs));
 function updateQuality(rttMs) {
   let warning = '';
   if (rttMs > RTT_WARN_MS) warning = `Slow connection: ${Math.round(rttMs)} ms round trip.`;
-  const underruns = player ? player.stats.underruns : 0;
-  if (underruns > lastUnderruns) warning = `Reply audio stuttered ${underruns - lastUnderruns}× recently: the connection may be slow.`;
-  lastUnderruns = underruns;
+  const fresh = state.newUnderruns(state.player ? state.player.stats.underruns : 0);
+  if (fresh > 0) warning = `Reply audio stuttered ${fresh}× recently: the connection may be slow.`;
   ui.quality({ rttMs, warning });
 }
 
@@ -201,14 +187,16 @@ function updateQuality(rttMs) {
 function onFrame(pcm, level) {
   ui.level(level);
   if (!client.connected) return;
-  if (settings.pushToTalk && !pttHeld) return;
+  if (state.settings.pushToTalk && !state.pttHeld) return;
   client.send({ type: 'input_audio_buffer.append', audio: pcm16ToBase64(pcm) });
 }
 
 async function startAudio() {
-  context = new AudioContext();
+  const context = new AudioContext();
+  state.context = context;
   await context.resume();
-  player = new Player(context);
+  const player = new Player(context);
+  state.player = player;
   await player.init();
   player.on('started', (m) => {
     record('playback_started', { item: m.item });
@@ -216,48 +204,48 @@ async function startAudio() {
   });
   player.on('finished', (m) => {
     record('playback_finished', { item: m.item, playedMs: m.playedMs });
-    if (!activeResponse) setState(idleState());
+    if (!state.activeResponse) setState(idleState());
   });
-  capture = new Capture(context);
-  capture.onFrame = onFrame;
+  state.capture = new Capture(context);
+  state.capture.onFrame = onFrame;
   await startMic();
 }
 
 async function startMic() {
   try {
-    await capture.start({
+    const { settings } = state;
+    await state.capture.start({
       echoCancellation: settings.echoCancellation,
       noiseSuppression: settings.noiseSuppression,
       autoGainControl: settings.autoGainControl,
     });
-    micOn = true;
+    state.micOn = true;
   } catch (e) {
-    micOn = false;
+    state.micOn = false;
     const code = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError') ? 'microphone_denied' : 'microphone_unavailable';
     ui.error(plainError({ code }), { timeoutMs: 0 });
     record('error', { code });
   }
-  document.getElementById('ptt').hidden = !(micOn && settings.pushToTalk);
+  document.getElementById('ptt').hidden = !(state.micOn && state.settings.pushToTalk);
 }
 
 async function pttDown() {
-  if (pttHeld || !micOn) return;
-  pttHeld = true;
+  if (state.pttHeld || !state.micOn) return;
+  state.pttHeld = true;
   document.getElementById('ptt').classList.add('held');
-  if (activeResponse) client.send({ type: 'response.cancel' });
+  if (state.activeResponse) client.send({ type: 'response.cancel' });
   await interrupt('push_to_talk');
   client.send({ type: 'input_audio_buffer.clear' });
   setState('user');
 }
 
 function pttUp() {
-  if (!pttHeld) return;
-  pttHeld = false;
+  if (!state.pttHeld) return;
+  state.pttHeld = false;
   document.getElementById('ptt').classList.remove('held');
   client.send({ type: 'input_audio_buffer.commit' });
   client.send({ type: 'response.create' });
-  turnEndedAt = performance.now();
-  firstAudioSeen = false;
+  state.turnEnded(performance.now());
   setState('thinking');
 }
 
@@ -270,6 +258,7 @@ function ensureVoiceOption(voice) {
 
 function fillSettingsForm() {
   const $ = (id) => document.getElementById(id);
+  const { settings } = state;
   ensureVoiceOption(settings.voice);
   $('voice').value = settings.voice;
   $('speed').value = settings.speed;
@@ -295,7 +284,7 @@ function wire() {
     e.preventDefault();
     const text = $('text').value.trim();
     if (!text || !client.connected) return;
-    if (activeResponse) client.send({ type: 'response.cancel' });
+    if (state.activeResponse) client.send({ type: 'response.cancel' });
     interrupt('typed');
     client.send({
       type: 'conversation.item.create',
@@ -303,15 +292,14 @@ function wire() {
     });
     client.send({ type: 'response.create' });
     record('typed', { text });
-    turnEndedAt = performance.now();
-    firstAudioSeen = false;
+    state.turnEnded(performance.now());
     $('text').value = '';
   });
   $('speed').addEventListener('input', () => ($('speed-out').textContent = `${Number($('speed').value).toFixed(2)}×`));
   $('settings-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const before = settings;
-    settings = {
+    const before = state.settings;
+    const settings = {
       voice: $('voice').value,
       speed: Number($('speed').value),
       silenceMs: Number($('silence').value),
@@ -321,11 +309,12 @@ function wire() {
       noiseSuppression: $('noise').checked,
       autoGainControl: $('agc').checked,
     };
+    state.settings = settings;
     saveSettings(settings);
     client.send(sessionUpdate(settings));
     const micChanged = ['echoCancellation', 'noiseSuppression', 'autoGainControl'].some((k) => before[k] !== settings[k]);
-    if (capture && micChanged) await startMic();
-    $('ptt').hidden = !(micOn && settings.pushToTalk);
+    if (state.capture && micChanged) await startMic();
+    $('ptt').hidden = !(state.micOn && settings.pushToTalk);
     ui.notice('Settings applied.');
   });
   const ptt = $('ptt');
@@ -335,13 +324,13 @@ function wire() {
   });
   for (const ev of ['pointerup', 'pointercancel', 'pointerleave']) ptt.addEventListener(ev, pttUp);
   document.addEventListener('keydown', (e) => {
-    if (e.code === 'Space' && settings.pushToTalk && document.activeElement.tagName !== 'INPUT' && !e.repeat) {
+    if (e.code === 'Space' && state.settings.pushToTalk && document.activeElement.tagName !== 'INPUT' && !e.repeat) {
       e.preventDefault();
       pttDown();
     }
   });
   document.addEventListener('keyup', (e) => {
-    if (e.code === 'Space' && settings.pushToTalk) pttUp();
+    if (e.code === 'Space' && state.settings.pushToTalk) pttUp();
   });
   setInterval(() => updateQuality(client.rttMs), 2000);
 }
