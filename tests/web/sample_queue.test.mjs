@@ -72,6 +72,18 @@ test('the ring and the segment table grow when a reply runs ahead', () => {
   for (let k = 0; k < 5; k++) assert.deepEqual(runs[k + 1].slice(1), [...ramp(100 * (k + 1), 60)]);
 });
 
+test('growing keeps contents that wrap around the ring end, in order', () => {
+  const q = new SampleQueue(8, 4);
+  const out = new Float32Array(16);
+  q.push('a', ramp(0, 6));
+  q.read(out, 0, 4); // read position 4, two samples left
+  q.push('a', ramp(6, 4)); // wraps: two at the end, two at the start
+  assert.equal(q.capacity, 8);
+  q.push('b', ramp(10, 5)); // 11 queued: grows with the wrapped contents
+  assert.equal(q.capacity, 16);
+  assert.deepEqual(drain(q, 4), [['a', ...ramp(4, 6)], ['b', ...ramp(10, 5)]]);
+});
+
 test('an empty chunk is a segment of its own, passed with a read of 0', () => {
   const q = new SampleQueue(16, 2);
   q.push('a', new Float32Array(0));

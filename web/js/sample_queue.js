@@ -48,12 +48,13 @@ export class SampleQueue {
       this.segLengths[at] = n;
       this.segCount++;
     }
+    // Two block copies (the part up to the ring's end, then the rest from 0);
+    // the views they take are made here, off the render path.
     const cap = this.ring.length;
-    let w = (this.readAt + this.length) % cap;
-    for (let i = 0; i < n; i++) {
-      this.ring[w] = data[i];
-      if (++w === cap) w = 0;
-    }
+    const w = (this.readAt + this.length) % cap;
+    const first = Math.min(n, cap - w);
+    this.ring.set(data.subarray(0, first), w);
+    if (first < n) this.ring.set(data.subarray(first, n), 0);
     this.length += n;
   }
 
@@ -97,7 +98,9 @@ export class SampleQueue {
     while (cap < needed) cap *= 2;
     const ring = new Float32Array(cap);
     const old = this.ring;
-    for (let i = 0; i < this.length; i++) ring[i] = old[(this.readAt + i) % old.length];
+    const first = Math.min(this.length, old.length - this.readAt);
+    ring.set(old.subarray(this.readAt, this.readAt + first), 0);
+    if (first < this.length) ring.set(old.subarray(0, this.length - first), first);
     this.ring = ring;
     this.readAt = 0;
   }
