@@ -36,7 +36,11 @@ export class Player {
     if (msg.type === 'cleared') {
       this.#playingItem = null;
       const info = { item: msg.item, playedMs: this.#toMs(msg.played), droppedMs: this.#toMs(msg.dropped), at: performance.now() };
-      for (const resolve of this.#pendingClears.splice(0)) resolve(info);
+      // The worklet answers each clear with one `cleared`, in order: a
+      // second clear sent before the first was answered learns that
+      // nothing was playing any more, not the first one's item again.
+      const resolve = this.#pendingClears.shift();
+      if (resolve) resolve(info);
     }
     for (const fn of this.#listeners[msg.type] || []) fn({ ...msg, playedMs: this.#toMs(msg.played || 0) });
   }
