@@ -54,6 +54,20 @@ test('a reply being received makes it busy; reset() clears it', async () => {
   assert.equal(port.sent.length, before);
 });
 
+test('what is being cleared does not make it busy; a reply received since does', async () => {
+  const { player, port } = await makePlayer();
+  port.answer({ type: 'started', item: 'item_1' });
+  const done = player.clear();
+  assert.equal(player.busy, false); // a second barge-in has nothing to stop
+  port.answer({ type: 'started', item: 'item_1' }); // posted before the worklet saw the clear
+  assert.equal(player.busy, false);
+  player.enqueue('item_2', Buffer.from(new Uint8Array(480)).toString('base64'));
+  assert.equal(player.busy, true);
+  port.answer({ type: 'cleared', item: 'item_1', played: 2400, dropped: 0, stats: player.stats });
+  assert.equal((await done).playedMs, 100);
+  assert.equal(player.busy, true);
+});
+
 test('each clear gets its own answer', async () => {
   const { player, port } = await makePlayer();
   port.answer({ type: 'started', item: 'item_1' });

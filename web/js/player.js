@@ -54,9 +54,11 @@ export class Player {
     return this.#stats;
   }
 
-  // A reply is playing, or still being received.
+  // A reply is playing, or still being received. What plays while a clear
+  // is on its way to the worklet does not count: it is being stopped, and
+  // a second clear would only stop nothing (a reply received since does).
   get busy() {
-    return this.#playingItem !== null || this.#current !== null;
+    return (this.#playingItem !== null && this.#pendingClears.length === 0) || this.#current !== null;
   }
 
   // One response.output_audio.delta.
