@@ -2,10 +2,8 @@
 // events by type, reconnects with backoff and jitter when the connection
 // drops, and resumes the same conversation with the token the server gave
 // (`confab.session.resume_token`, docs/protocol.md). It also probes the
-// round trip every few seconds to show the connection's quality, with a
-// `confab.ping` answered by a `confab.pong` that names it (RttProbe).
+// round trip every few seconds to show the connection's quality.
 import { Backoff } from './backoff.js';
-import { RttProbe } from './rtt_probe.js';
 
 const PROBE_EVERY_MS = 5000;
 
@@ -20,7 +18,8 @@ export class RealtimeClient extends EventTarget {
     this.wantOpen = false;
     this.everConnected = false;
     this.rttMs = null;
-    this.probe = new RttProbe();
+    this.lastItemId = null;
+    this.probe = null;
     this.sent = 0;
   }
 
@@ -81,7 +80,7 @@ export class RealtimeClient extends EventTarget {
     switch (event.type) {
       case 'session.created':
         // The first estimate of the round trip: the WebSocket handshake plus
-        // the server's first event (pings refine it).
+        // the server's first event (probes refine it once there is an item).
         if (this.openedAt !== undefined) this.rttMs = performance.now() - this.openedAt;
         this.openedAt = undefined;
         // Spent (or refused) by the server now; a refusal before admission
@@ -96,19 +95,21 @@ export class RealtimeClient extends EventTarget {
         this.resumeToken = event.token;
         this.resumeWindowMs = event.expires_in_ms;
         break;
-      case 'confab.pong':
-      case 'error': {
-        const answer = this.probe.answer(event, performance.now());
-        if (answer === null) break; // not about our ping
-        if (answer.rttMs !== null) this.rttMs = answer.rttMs;
-        if (answer.unsupported) {
-          // A server without confab.ping: no round trip to show, and no more pings.
-          clearInterval(this.probeTimer);
-          this.rttMs = null;
+      case 'conversation.item.added':
+        if (event.item && event.item.id) this.lastItemId = event.item.id;
+        break;
+      case 'conversation.item.retrieved':
+        if (this.onProbeAnswer()) return;
+        break;
+      case 'conversation.item.deleted':
+        if (event.item_id === this.lastItemId) this.lastItemId = null;
+        break;
+      case 'error':
+        if (event.error && String(event.error.event_id || '').startsWith('confab_probe_')) {
+          this.lastItemId = null; // gone (a new session after a failed resume)
+          if (this.onProbeAnswer()) return;
         }
-        this.emit('rtt', { rttMs: this.rttMs });
-        return; // the page never sees our pings' answers
-      }
+        break;
     }
     this.emit('event', event);
     this.emit(event.type, event);
@@ -117,7 +118,7 @@ export class RealtimeClient extends EventTarget {
   onClose(ws, e) {
     if (ws !== this.ws) return;
     clearInterval(this.probeTimer);
-    this.probe.reset();
+    this.probe = null;
     this.ws = null;
     // The server keeps the conversation for the window from now on (a
     // token not yet spent, this.resume, stays as it is).
@@ -131,19 +132,29 @@ export class RealtimeClient extends EventTarget {
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
-  // Round trip: a confab.ping now and every PROBE_EVERY_MS; its pong (and
-  // only its pong) answers it.
+  // Round trip: a read-only request whose answer comes straight back
+  // (retrieving the latest item; none is sent before there is one).
   startProbing() {
     clearInterval(this.probeTimer);
-    this.probe.reset();
     this.probeTimer = setInterval(() => this.sendProbe(), PROBE_EVERY_MS);
     this.sendProbe();
     this.emit('rtt', { rttMs: this.rttMs });
   }
 
   sendProbe() {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    const ping = this.probe.ping(performance.now()); // null while one is still unanswered
-    if (ping) this.send(ping);
+    if (this.probe) return; // still waiting: the answer is late, keep the first start time
+    if (!this.lastItemId) return;
+    const id = 'confab_probe_' + Date.now();
+    if (this.send({ type: 'conversation.item.retrieve', event_id: id, item_id: this.lastItemId })) {
+      this.probe = { started: performance.now() };
+    }
+  }
+
+  onProbeAnswer() {
+    if (!this.probe) return false;
+    this.rttMs = performance.now() - this.probe.started;
+    this.probe = null;
+    this.emit('rtt', { rttMs: this.rttMs });
+    return true;
   }
 }
