@@ -10,6 +10,7 @@
 #include <set>
 
 #include "metrics/metrics.hpp"
+#include "net/admission_refusal.hpp"
 #include "net/close_reason.hpp"
 #include "net/outgoing_queue.hpp"
 #include "protocol/server_events.hpp"
@@ -141,7 +142,7 @@ private:
     asio::awaitable<void> writer();
     asio::awaitable<void> idle_watchdog();
     asio::awaitable<void> lag_watchdog();
-    asio::awaitable<void> refuse(std::string code, std::string message);
+    asio::awaitable<void> refuse(AdmissionRefusal refusal);
     void count_if_error(const boost::json::object& event) {
         if (const auto code = protocol::events::error_code_of(event)) context_.metrics->errors_sent(*code).inc();
     }
@@ -172,14 +173,16 @@ private:
 };
 
 template <class Stream>
-asio::awaitable<void> WebSocketConnection<Stream>::refuse(std::string code, std::string message) {
-    const auto event = protocol::events::error(protocol::ProtocolError{std::move(code), std::move(message), "", ""});
+asio::awaitable<void> WebSocketConnection<Stream>::refuse(AdmissionRefusal refusal) {
+    const auto event = protocol::events::error(protocol::ProtocolError{refusal.code, refusal.message, "", ""});
     const std::string text = boost::json::serialize(event);
     if (context_.metrics != nullptr) count_if_error(event);
     ws_.text(true);
     co_await ws_.async_write(asio::buffer(text), use_nothrow);
-    co_await ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later, "server at capacity"),
-                             use_nothrow);
+    // A named local, not a temporary inside co_await: g++ 12 miscompiles those.
+    const websocket::close_reason frame(static_cast<websocket::close_code>(refusal.close_code),
+                                        refusal.close_code == 1001 ? "server shutting down" : "server at capacity");
+    co_await ws_.async_close(frame, use_nothrow);
 }
 
 template <class Stream>
@@ -219,26 +222,10 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     model_ = model;
     membership_ = context_.registry.try_admit(id_, model, self, why);
     if (!membership_) {
-        using Refusal = session::SessionRegistry::Refusal;
-        const bool draining = why == Refusal::draining;
-        // Named locals, not ?: temporaries inside co_await: g++ 12 miscompiles those.
-        std::string code = "server_at_capacity";
-        std::string message =
-            "The server is at capacity (" + std::to_string(context_.registry.max_sessions()) + " sessions); retry shortly.";
-        std::string reason = "at_capacity";
-        if (why == Refusal::overloaded) {
-            reason = "overloaded";
-            message = "The server is at capacity: its speech engines are saturated (" +
-                      context_.registry.overload_reason() + "); retry shortly or use another server.";
-        }
-        if (draining) reason = "draining";
-        if (context_.metrics != nullptr) context_.metrics->sessions_refused(reason).inc();
-        log::warn("session refused", {{"session", id_}, {"reason", reason}});
-        if (draining) {
-            code = "server_shutting_down";
-            message = "The server is shutting down; try another server or retry shortly.";
-        }
-        co_await refuse(std::move(code), std::move(message));
+        auto refusal = admission_refusal(why, context_.registry.max_sessions(), context_.registry.overload_reason());
+        if (context_.metrics != nullptr) context_.metrics->sessions_refused(refusal.label).inc();
+        log::warn("session refused", {{"session", id_}, {"reason", refusal.label}});
+        co_await refuse(std::move(refusal));
         co_return;
     }
     if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
