@@ -259,7 +259,6 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
             break;
         }
         last_activity_ = std::chrono::steady_clock::now();
-        membership_->touch();
         if (!ws_.got_text()) {
             send_event(protocol::events::error(protocol::ProtocolError{
                            "invalid_frame", "Binary frames are not supported: send JSON events as text frames.",

@@ -6,10 +6,6 @@ SessionRegistry::Membership::~Membership() {
     if (registry_ != nullptr) registry_->remove(id_);
 }
 
-void SessionRegistry::Membership::touch() {
-    if (registry_ != nullptr) registry_->touch(id_);
-}
-
 std::unique_ptr<SessionRegistry::Membership> SessionRegistry::try_admit(const std::string& id,
                                                                         const std::string& model,
                                                                         std::weak_ptr<SessionControl> control,
@@ -30,7 +26,7 @@ std::unique_ptr<SessionRegistry::Membership> SessionRegistry::try_admit(const st
         return nullptr;
     }
     const auto now = Clock::now();
-    entries_.emplace(id, Entry{Info{id, model, now, now}, std::move(control)});
+    entries_.emplace(id, Entry{Info{id, model, now}, std::move(control)});
     why = Refusal::none;
     return std::make_unique<Membership>(*this, id);
 }
@@ -44,11 +40,6 @@ void SessionRegistry::remove(const std::string& id) {
     }
     // Outside the lock: the callback may call back into the registry.
     if (notify) notify();
-}
-
-void SessionRegistry::touch(const std::string& id) {
-    const std::lock_guard lock(mutex_);
-    if (auto it = entries_.find(id); it != entries_.end()) it->second.info.last_activity = Clock::now();
 }
 
 std::size_t SessionRegistry::size() const {

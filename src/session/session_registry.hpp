@@ -24,7 +24,6 @@ public:
         std::string id;
         std::string model;
         Clock::time_point created;
-        Clock::time_point last_activity;
     };
 
     // RAII membership: the session is counted while this lives.
@@ -38,7 +37,6 @@ public:
         Membership(const Membership&) = delete;
         ~Membership();
         const std::string& id() const { return id_; }
-        void touch();
 
     private:
         SessionRegistry* registry_;
@@ -77,7 +75,6 @@ private:
         std::weak_ptr<SessionControl> control;
     };
     void remove(const std::string& id);
-    void touch(const std::string& id);
 
     const std::size_t max_sessions_;
     mutable std::mutex mutex_;
