@@ -14,11 +14,12 @@ struct AdmissionRefusal {
     std::string code;     // error.code of the event sent before the close
     std::string message;  // error.message
     int close_code = 0;   // 1013 (try again later) or 1001 (going away)
+    std::string close_text;  // the close frame's reason
     std::string label;    // confab_sessions_refused_total{reason}
 };
 
-// `max_sessions` and `overload_reason` fill in the message.
-AdmissionRefusal admission_refusal(session::SessionRegistry::Refusal why, std::size_t max_sessions,
-                                   const std::string& overload_reason);
+// `registry` fills in the message; its engines are asked why they are
+// saturated only when that is the refusal.
+AdmissionRefusal admission_refusal(session::SessionRegistry::Refusal why, const session::SessionRegistry& registry);
 
 }  // namespace confab::net

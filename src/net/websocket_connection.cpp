@@ -180,8 +180,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::refuse(AdmissionRefusal refus
     ws_.text(true);
     co_await ws_.async_write(asio::buffer(text), use_nothrow);
     // A named local, not a temporary inside co_await: g++ 12 miscompiles those.
-    const websocket::close_reason frame(static_cast<websocket::close_code>(refusal.close_code),
-                                        refusal.close_code == 1001 ? "server shutting down" : "server at capacity");
+    const websocket::close_reason frame(static_cast<websocket::close_code>(refusal.close_code), refusal.close_text);
     co_await ws_.async_close(frame, use_nothrow);
 }
 
@@ -222,7 +221,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     model_ = model;
     membership_ = context_.registry.try_admit(id_, model, self, why);
     if (!membership_) {
-        auto refusal = admission_refusal(why, context_.registry.max_sessions(), context_.registry.overload_reason());
+        auto refusal = admission_refusal(why, context_.registry);
         if (context_.metrics != nullptr) context_.metrics->sessions_refused(refusal.label).inc();
         log::warn("session refused", {{"session", id_}, {"reason", refusal.label}});
         co_await refuse(std::move(refusal));
