@@ -79,18 +79,29 @@ bool parse_options(int argc, char** argv, Options& o) {
         if (flag == "--help" || flag == "-h" || i + 1 >= argc) return false;
         const std::string value = argv[++i];
         bool ok = true;
-        if (flag == "--trial-seconds") ok = parse(value, o.trial_s) && o.trial_s >= 2;
-        else if (flag == "--start") ok = parse(value, o.start) && o.start >= 1;
-        else if (flag == "--max-streams") ok = parse(value, o.max_streams) && o.max_streams >= 1;
-        else if (flag == "--streams") ok = parse(value, o.streams) && o.streams >= 1;
-        else if (flag == "--max-final-ms") ok = parse(value, o.criteria.max_final_p95_ms);
-        else if (flag == "--max-backlog-ms") ok = parse(value, o.criteria.max_backlog_ms);
-        else if (flag == "--audio-dir") o.audio_dir = value;
-        else if (flag == "--librivox-dir") o.librivox_dir = value;
-        else if (flag == "--json") o.json_path = value;
-        else ok = false;
+        if (flag == "--trial-seconds")
+            ok = parse(value, o.trial_s) && o.trial_s >= 2;
+        else if (flag == "--start")
+            ok = parse(value, o.start) && o.start >= 1;
+        else if (flag == "--max-streams")
+            ok = parse(value, o.max_streams) && o.max_streams >= 1;
+        else if (flag == "--streams")
+            ok = parse(value, o.streams) && o.streams >= 1;
+        else if (flag == "--max-final-ms")
+            ok = parse(value, o.criteria.max_final_p95_ms);
+        else if (flag == "--max-backlog-ms")
+            ok = parse(value, o.criteria.max_backlog_ms);
+        else if (flag == "--audio-dir")
+            o.audio_dir = value;
+        else if (flag == "--librivox-dir")
+            o.librivox_dir = value;
+        else if (flag == "--json")
+            o.json_path = value;
+        else
+            ok = false;
         if (!ok) {
-            std::fprintf(stderr, "confab-stt-ceiling: bad option %s %s\n", flag.c_str(), value.c_str());
+            std::fprintf(stderr, "confab-stt-ceiling: bad option %s %s\n", flag.c_str(),
+                         value.c_str());
             return false;
         }
     }
@@ -110,13 +121,16 @@ bool load_recording(const std::filesystem::path& path, int rate, CeilingRecordin
     audio::Resampler to_engine(24000, rate);
     to_engine.process(pcm24k, out.pcm);
     to_engine.flush(out.pcm);
-    out.pcm.resize(out.pcm.size() / static_cast<std::size_t>(rate / 50) * static_cast<std::size_t>(rate / 50));
+    out.pcm.resize(out.pcm.size() / static_cast<std::size_t>(rate / 50) *
+                   static_cast<std::size_t>(rate / 50));
     out.name = path.filename().string();
     return !out.pcm.empty();
 }
 
 json::object summary(const LatencySeries& s) {
-    return {{"count", s.count()}, {"p50", s.percentile(50)}, {"p95", s.percentile(95)},
+    return {{"count", s.count()},
+            {"p50", s.percentile(50)},
+            {"p95", s.percentile(95)},
             {"max", s.max()}};
 }
 
@@ -167,8 +181,10 @@ int main(int argc, char** argv) {
     if (o.trial_s < 2 * longest_s) {
         // A stream that starts on the longest recording finishes at most one
         // utterance: the final-latency percentiles rest on few samples.
-        std::fprintf(stderr, "confab-stt-ceiling: warning: trials shorter than %.0f s (twice the longest "
-                     "recording) give few final results per stream\n", 2 * longest_s);
+        std::fprintf(stderr,
+                     "confab-stt-ceiling: warning: trials shorter than %.0f s (twice the longest "
+                     "recording) give few final results per stream\n",
+                     2 * longest_s);
     }
 
     // Confab's STT pool takes a partial hypothesis this often and hands audio
@@ -206,14 +222,16 @@ int main(int argc, char** argv) {
                           {"lateness_ms", summary(r.lateness_ms)},
                           {"backlog_end_ms", r.backlog_end_ms},
                           {"cpu_percent", r.cpu_percent},
-                          {"cpu_s_per_audio_s", r.audio_s > 0 ? r.cpu_percent / 100.0 * o.trial_s / r.audio_s : 0},
+                          {"cpu_s_per_audio_s",
+                           r.audio_s > 0 ? r.cpu_percent / 100.0 * o.trial_s / r.audio_s : 0},
                           {"machine_cpu_percent", r.machine_cpu_percent}});
         if (o.streams > 0) break;  // --streams: one trial only
     }
     const int ceiling = search.ceiling();
-    std::printf("Bare-engine ceiling: %d real-time streams (CPU %.0f%% of one core at that load, "
-                "%u cores)\n",
-                ceiling, ceiling > 0 ? cpu_at[ceiling] : 0.0, std::thread::hardware_concurrency());
+    std::printf(
+        "Bare-engine ceiling: %d real-time streams (CPU %.0f%% of one core at that load, "
+        "%u cores)\n",
+        ceiling, ceiling > 0 ? cpu_at[ceiling] : 0.0, std::thread::hardware_concurrency());
 
     if (!o.json_path.empty()) {
         json::object stt_args;

@@ -11,13 +11,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <map>
-#include <tuple>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <span>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "audio/pcm.hpp"
@@ -144,7 +144,8 @@ std::string decoder_sharing_report(const std::vector<Recording>& recordings, int
             for (const Recording* r : order) {
                 Score ignored;
                 const bool is_reader = std::find(reader.begin(), reader.end(), r) != reader.end();
-                Score& score = pass + 1 < passes ? ignored : (is_reader ? reader_score : others_score);
+                Score& score =
+                    pass + 1 < passes ? ignored : (is_reader ? reader_score : others_score);
                 score.add(stt, audio[r], *r);
             }
         }

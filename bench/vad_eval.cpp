@@ -23,8 +23,8 @@
 #include "config/config.hpp"
 #include "engines/stt/pocketsphinx_factory.hpp"
 #include "engines/vad/noise_gated_vad.hpp"
-#include "loadgen/audio_library.hpp"
 #include "engines/vad/webrtc_vad.hpp"
+#include "loadgen/audio_library.hpp"
 #include "pipeline/turn_detector.hpp"
 
 namespace {
@@ -149,9 +149,9 @@ std::vector<Detector> detectors(confab::engines::PocketsphinxFactory& ps_default
         int window_frames;
         double percentile;
     };
-    for (const Gate gate : {Gate{6, 250, 0.1}, Gate{10, 250, 0.1}, Gate{10, 250, 0.05},
-                            Gate{10, 150, 0.1}, Gate{10, 150, 0.05}, Gate{10, 200, 0.05},
-                            Gate{8, 150, 0.05}}) {
+    for (const Gate gate :
+         {Gate{6, 250, 0.1}, Gate{10, 250, 0.1}, Gate{10, 250, 0.05}, Gate{10, 150, 0.1},
+          Gate{10, 150, 0.05}, Gate{10, 200, 0.05}, Gate{8, 150, 0.05}}) {
         char name[96];
         std::snprintf(name, sizeof name, "WebRtcVad mode 2 + noise gate %.0f dB, p%.0f of %.0f s",
                       gate.margin_db, gate.percentile * 100, gate.window_frames * kFrameS);
@@ -192,7 +192,6 @@ std::vector<std::int16_t> with_noise(const std::vector<std::int16_t>& pcm, int p
     }
     return out;
 }
-
 
 // The load generator's end of speech (bench/loadgen/audio_library.hpp): the
 // last frame above its voiced threshold.
@@ -386,8 +385,8 @@ int main(int argc, char** argv) {
         const std::vector<std::size_t>* order;
     };
     for (const auto& [gap_label, gap, order] :
-         {Condition{"gaps of digital zeros, LibriVox readings after the clean recordings", &gap_zeros,
-                    &grouped},
+         {Condition{"gaps of digital zeros, LibriVox readings after the clean recordings",
+                    &gap_zeros, &grouped},
           Condition{"gaps of digital zeros, clean recordings and LibriVox readings alternating",
                     &gap_zeros, &alternating},
           Condition{"gaps of white noise at -45 dBFS, LibriVox readings after the clean recordings",
@@ -404,8 +403,9 @@ int main(int argc, char** argv) {
         for (const auto& o : played) {
             session.insert(session.end(), gap->begin(), gap->end());
             starts.push_back(session.size() / kFrame);
-            session.insert(session.end(), o.second.begin(),
-                           o.second.begin() + static_cast<std::ptrdiff_t>(o.second.size() / kFrame * kFrame));
+            session.insert(
+                session.end(), o.second.begin(),
+                o.second.begin() + static_cast<std::ptrdiff_t>(o.second.size() / kFrame * kFrame));
         }
         session.insert(session.end(), gap->begin(), gap->end());
         for (const auto& d : end_dets) {
@@ -414,8 +414,8 @@ int main(int argc, char** argv) {
             for (std::size_t i = 0; i < played.size(); ++i) {
                 ends.push_back(starts[i] + last_voiced_frame(played[i].second));
             }
-            const auto turns =
-                turn_ends(r.speech, starts, ends, confab::engines::WebRtcVad(kRate, 20, 2).hangover_ms());
+            const auto turns = turn_ends(r.speech, starts, ends,
+                                         confab::engines::WebRtcVad(kRate, 20, 2).hangover_ms());
             md << "| " << d.name << " |";
             double sum = 0;
             int missing = 0;
@@ -425,13 +425,15 @@ int main(int argc, char** argv) {
                     std::snprintf(buf, sizeof buf, " %+.0f (%d) |", *e.overshoot_ms, e.early_ends);
                 } else {
                     ++missing;
-                    std::snprintf(buf, sizeof buf, e.early_ends ? " ended early (%d) |" : " never ended (%d) |",
+                    std::snprintf(buf, sizeof buf,
+                                  e.early_ends ? " ended early (%d) |" : " never ended (%d) |",
                                   e.early_ends);
                 }
                 md << buf;
             }
             std::snprintf(buf, sizeof buf, " %+.0f |\n",
-                          sum / static_cast<double>(std::max<std::size_t>(1, turns.size() - static_cast<std::size_t>(missing))));
+                          sum / static_cast<double>(std::max<std::size_t>(
+                                    1, turns.size() - static_cast<std::size_t>(missing))));
             md << buf;
         }
     }

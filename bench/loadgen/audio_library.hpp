@@ -30,7 +30,7 @@ struct Utterance {
 };
 
 class AudioLibrary {
-  public:
+public:
     static constexpr int kRate = 24000;
     static constexpr std::size_t kFrameSamples = kRate / 50;  // 20 ms
 
@@ -46,7 +46,7 @@ class AudioLibrary {
     const std::vector<Utterance>& utterances() const { return utterances_; }
     const std::string& silence_frame() const { return silence_frame_; }
 
-  private:
+private:
     std::vector<Utterance> utterances_;
     std::string silence_frame_;  // 20 ms of digital silence
 };

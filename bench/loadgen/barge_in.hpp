@@ -15,7 +15,7 @@
 namespace confab::bench {
 
 class BargeIn {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
 
     // `reply_done`: the reply's response.done had already arrived, so no
@@ -35,7 +35,7 @@ class BargeIn {
     void on_audio(Clock::time_point now);
     void on_done(const std::string& status, Clock::time_point now, BenchResults& results);
 
-  private:
+private:
     std::string response_id_;
     std::string item_id_;
     PlaybackBuffer playback_;    // the interrupted reply, playing until speech_started

@@ -36,10 +36,10 @@ struct BenchOptions {
     // turn each, `concurrency` at a time; --users and --duration do not apply.
     int soak = 0;  // 0: no soak
     int concurrency = 20;
-    int soak_warmup = 20;             // sessions before the baseline snapshot
-    double hangup_share = 0.3;        // share of sessions that hang up mid-reply...
-    double drop_share = 0.5;          // ...and of those, the share without a close frame
-    double settle_s = 3;              // idle time before each snapshot
+    int soak_warmup = 20;       // sessions before the baseline snapshot
+    double hangup_share = 0.3;  // share of sessions that hang up mid-reply...
+    double drop_share = 0.5;    // ...and of those, the share without a close frame
+    double settle_s = 3;        // idle time before each snapshot
     double soak_tolerance_percent = 5;
 
     std::vector<std::string> argv;  // the command line, for the report

@@ -251,8 +251,9 @@ std::string BenchReport::table() const {
     out += std::string("SLO: ") + (slo.at("pass").as_bool() ? "PASS" : "FAIL");
     for (const auto& [name, check] : slo.at("checks").get_object()) {
         const auto& c = check.get_object();
-        out += std::string("; ") + std::string(name) + " " + (c.at("pass").as_bool() ? "ok" : "FAIL") +
-               " (" + std::string(c.at("detail").get_string()) + ")";
+        out += std::string("; ") + std::string(name) + " " +
+               (c.at("pass").as_bool() ? "ok" : "FAIL") + " (" +
+               std::string(c.at("detail").get_string()) + ")";
     }
     out += "\n";
     return out;

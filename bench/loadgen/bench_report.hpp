@@ -12,7 +12,7 @@
 namespace confab::bench {
 
 class BenchReport {
-  public:
+public:
     BenchReport(const BenchOptions& options, const BenchResults& results, double elapsed_s,
                 int interrupters);
 
@@ -21,7 +21,7 @@ class BenchReport {
     void add_section(std::string_view key, boost::json::value value);
     std::string table() const;
 
-  private:
+private:
     boost::json::object json_;
 };
 

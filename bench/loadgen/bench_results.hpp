@@ -57,8 +57,8 @@ struct BenchResults {
     double user_connected_s = 0;  // session.created → the user's end, summed over users
 
     // Soak: how sessions ended on purpose (the rest ended after their turn)
-    int sessions_left_mid_reply = 0;         // closing handshake while the reply played
-    int sessions_dropped_mid_reply = 0;      // TCP closed without a close frame
+    int sessions_left_mid_reply = 0;     // closing handshake while the reply played
+    int sessions_dropped_mid_reply = 0;  // TCP closed without a close frame
 
     // Load generator health: lateness of the 20 ms frame clock
     LatencySeries tick_lateness_ms;

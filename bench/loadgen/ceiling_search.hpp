@@ -34,7 +34,7 @@ const char* trial_failure(const TrialStats& stats, const CeilingCriteria& criter
 // Doubling from `start` until a trial fails (or `max_streams` passes), then
 // bisecting between the largest pass and the smallest failure.
 class CeilingSearch {
-  public:
+public:
     CeilingSearch(int start, int max_streams);
 
     // The next stream count to try; nullopt when the ceiling is known.
@@ -43,7 +43,7 @@ class CeilingSearch {
     // The largest stream count that kept up (0 if none did).
     int ceiling() const { return best_pass_; }
 
-  private:
+private:
     int max_;
     int next_;
     int best_pass_ = 0;

@@ -31,8 +31,8 @@ struct StreamLog {
 }  // namespace
 
 CeilingTrial::CeilingTrial(engines::SpeechRecognizerFactory& factory,
-                           const std::vector<CeilingRecording>& recordings,
-                           int partial_interval_ms, int batch_ms)
+                           const std::vector<CeilingRecording>& recordings, int partial_interval_ms,
+                           int batch_ms)
     : factory_(factory),
       recordings_(recordings),
       partial_interval_ms_(partial_interval_ms),
@@ -51,8 +51,8 @@ bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
         static_cast<std::size_t>(decoders_[0]->sample_rate() * partial_interval_ms_ / 1000);
     // Start a little ahead so every thread is waiting when the clock begins.
     const auto t0 = Clock::now() + 200ms;
-    const auto end = t0 + std::chrono::duration_cast<Clock::duration>(
-                              std::chrono::duration<double>(seconds));
+    const auto end =
+        t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 
     const auto stream = [&](int index) {
         auto& decoder = *decoders_[static_cast<std::size_t>(index)];
@@ -80,9 +80,8 @@ bool CeilingTrial::run(int streams, double seconds, TrialResult& out) {
                     return;
                 }
                 std::this_thread::sleep_until(deadline);
-                log.lateness.emplace_back(
-                    std::chrono::duration<double>(deadline - t0).count(),
-                    ms_between(deadline, Clock::now()));
+                log.lateness.emplace_back(std::chrono::duration<double>(deadline - t0).count(),
+                                          ms_between(deadline, Clock::now()));
                 if (decoder.feed(std::span(pcm).subspan(at, frames * frame))) {
                     ++log.errors;
                     decoder.cancel();

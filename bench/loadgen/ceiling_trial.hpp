@@ -30,18 +30,18 @@ struct TrialResult {
     double seconds = 0;
     int utterances = 0;
     int errors = 0;
-    double audio_s = 0;          // audio fed, all streams
-    LatencySeries final_ms;      // end of an utterance's audio → its final hypothesis
-    LatencySeries lateness_ms;   // each frame's feed, after its deadline
+    double audio_s = 0;         // audio fed, all streams
+    LatencySeries final_ms;     // end of an utterance's audio → its final hypothesis
+    LatencySeries lateness_ms;  // each frame's feed, after its deadline
     // Largest lateness in the last fifth of the trial, or of a stream still
     // behind real time when the trial ended: a growing backlog shows here.
     double backlog_end_ms = 0;
-    double cpu_percent = 0;      // this process; 100 = one core
+    double cpu_percent = 0;          // this process; 100 = one core
     double machine_cpu_percent = 0;  // all processes; 100 = every core busy
 };
 
 class CeilingTrial {
-  public:
+public:
     CeilingTrial(engines::SpeechRecognizerFactory& factory,
                  const std::vector<CeilingRecording>& recordings, int partial_interval_ms,
                  int batch_ms);
@@ -49,7 +49,7 @@ class CeilingTrial {
     // False if a decoder could not be created.
     bool run(int streams, double seconds, TrialResult& out);
 
-  private:
+private:
     engines::SpeechRecognizerFactory& factory_;
     const std::vector<CeilingRecording>& recordings_;
     int partial_interval_ms_;

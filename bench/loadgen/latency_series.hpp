@@ -9,7 +9,7 @@
 namespace confab::bench {
 
 class LatencySeries {
-  public:
+public:
     void add(double ms) { samples_.push_back(ms); }
     std::size_t count() const { return samples_.size(); }
     bool empty() const { return samples_.empty(); }
@@ -19,7 +19,7 @@ class LatencySeries {
     double mean() const;
     double max() const;
 
-  private:
+private:
     std::vector<double> samples_;
 };
 

@@ -14,7 +14,7 @@
 namespace confab::bench {
 
 class PlaybackBuffer {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
     using Duration = std::chrono::duration<double, std::milli>;
 
@@ -35,7 +35,7 @@ class PlaybackBuffer {
     // How much audio has been heard by `now` (for conversation.item.truncate).
     Duration played(Clock::time_point now) const;
 
-  private:
+private:
     Duration prebuffer_;
     bool started_ = false;
     bool stopped_ = false;

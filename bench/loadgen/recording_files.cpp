@@ -7,9 +7,10 @@ namespace fs = std::filesystem;
 
 RecordingFiles recording_files(const std::string& audio_dir, const std::string& librivox_dir) {
     // The shared recordings live next to the repository (../shared/audio).
-    const fs::path dir = audio_dir.empty()
-                             ? (fs::path(CONFAB_SOURCE_DIR) / ".." / "shared" / "audio").lexically_normal()
-                             : fs::path(audio_dir);
+    const fs::path dir =
+        audio_dir.empty()
+            ? (fs::path(CONFAB_SOURCE_DIR) / ".." / "shared" / "audio").lexically_normal()
+            : fs::path(audio_dir);
     RecordingFiles files;
     for (const char* name : {"jfk.wav", "platforms.wav", "expression.wav"})
         files.required.push_back(dir / name);

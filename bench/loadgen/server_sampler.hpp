@@ -15,7 +15,7 @@
 namespace confab::bench {
 
 class ServerSampler {
-  public:
+public:
     ServerSampler(int pid, BenchResults& results, const RunWindow& window);
 
     // Samples until the run window ends (or the process is gone).
@@ -32,7 +32,7 @@ class ServerSampler {
     };
     static std::optional<MachineTicks> machine_ticks();
 
-  private:
+private:
     int pid_;
     BenchResults& results_;
     const RunWindow& window_;

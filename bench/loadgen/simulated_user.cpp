@@ -200,7 +200,8 @@ asio::awaitable<void> SimulatedUser::Impl::sender() {
         // Cancelling the reader's pending read with the socket ends it.
         ++results.sessions_dropped_mid_reply;
         beast::error_code ignored;
-        beast::get_lowest_layer(ws).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws).socket().shutdown(asio::ip::tcp::socket::shutdown_both,
+                                                      ignored);
         beast::get_lowest_layer(ws).socket().close(ignored);
     } else if (!closed) {
         if (mid_reply) ++results.sessions_left_mid_reply;

@@ -44,7 +44,7 @@ struct SessionPlan {
 };
 
 class SimulatedUser {
-  public:
+public:
     SimulatedUser(boost::asio::any_io_executor executor, const ServerEndpoint& server,
                   const AudioLibrary& audio, BenchResults& results, UserTurns::Settings settings,
                   const RunWindow& window, SessionPlan plan = {});
@@ -56,7 +56,7 @@ class SimulatedUser {
     // to hang up), then closes.
     boost::asio::awaitable<void> run(std::chrono::steady_clock::time_point start);
 
-  private:
+private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

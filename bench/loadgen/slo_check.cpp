@@ -28,12 +28,13 @@ SloVerdict check_slo(const SloInputs& in, const SloLimits& limits) {
         v.checks.push_back({"reply_p95", false, false, "no turn was replied"});
     }
     v.checks.push_back({"underruns", in.underruns == 0, true, count_is_zero(in.underruns)});
-    v.checks.push_back({"failed_turns", in.failed_turns == 0, true, count_is_zero(in.failed_turns)});
+    v.checks.push_back(
+        {"failed_turns", in.failed_turns == 0, true, count_is_zero(in.failed_turns)});
     if (in.barge_in_stop_p95) {
         const double p95 = *in.barge_in_stop_p95;
         const bool ok = p95 <= limits.barge_in_stop_ms;
-        v.checks.push_back(
-            {"barge_in_stop_p95", ok, true, ms_compare(p95, ok ? "<=" : ">", limits.barge_in_stop_ms)});
+        v.checks.push_back({"barge_in_stop_p95", ok, true,
+                            ms_compare(p95, ok ? "<=" : ">", limits.barge_in_stop_ms)});
     } else {
         // No user barged in on a cancellable reply (e.g. 1 user at share 0.2):
         // nothing to hold against the bound.

@@ -28,7 +28,7 @@ struct SloInputs {
 };
 
 struct SloCheck {
-    std::string name;    // e.g. "reply_p95"
+    std::string name;  // e.g. "reply_p95"
     bool pass = false;
     bool measured = true;  // false: no sample (e.g. no barge-in at 1 user); counts as a pass
     std::string detail;    // "1234 ms <= 1100 ms"

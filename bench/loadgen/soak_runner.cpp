@@ -148,7 +148,8 @@ json::object SoakRunner::json() const {
     for (const auto& d : verdict.deltas) {
         // JSON has no infinity: a count that grew from zero is written as null.
         const json::value percent = std::isfinite(d.percent) ? json::value(d.percent) : nullptr;
-        deltas[d.name] = {{"start", d.start}, {"end", d.end}, {"percent", percent}, {"pass", d.pass}};
+        deltas[d.name] = {
+            {"start", d.start}, {"end", d.end}, {"percent", percent}, {"pass", d.pass}};
     }
     out["deltas"] = std::move(deltas);
     out["pass"] = verdict.pass;

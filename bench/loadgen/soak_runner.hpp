@@ -23,7 +23,7 @@
 namespace confab::bench {
 
 class SoakRunner {
-  public:
+public:
     // `settings(i)`: the turn settings of session i (seeded per session).
     using SettingsFor = std::function<UserTurns::Settings(int index)>;
 
@@ -37,7 +37,7 @@ class SoakRunner {
     boost::json::object json() const;
     std::string table() const;
 
-  private:
+private:
     // Sessions [first, first + count), options.concurrency at a time.
     boost::asio::awaitable<void> run_sessions(int first, int count);
     boost::asio::awaitable<void> one_session(int index);

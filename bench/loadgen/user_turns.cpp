@@ -36,7 +36,8 @@ const std::string& UserTurns::next_frame(TimePoint now) {
     // A turn's whole recording is sent: after its last voiced frame the user
     // waits for the reply, but the recording's quiet tail is still what its
     // microphone sends. (A turn exists only from start_turn() to settle().)
-    if (!turn_ || turn_->next_frame >= turn_->utterance->frames.size()) return audio_.silence_frame();
+    if (!turn_ || turn_->next_frame >= turn_->utterance->frames.size())
+        return audio_.silence_frame();
     sending_speech_ = true;
     sending_index_ = turn_->next_frame++;
     return turn_->utterance->frames[sending_index_];
@@ -157,7 +158,7 @@ void UserTurns::check_deadlines(TimePoint now) {
         Ms(now - *turn_->empty_transcript) > kEmptyTranscriptGrace) {
         settle(now, "empty_transcript");
     } else if (phase_ == Phase::waiting && turn_->end_of_speech &&
-        Ms(now - *turn_->end_of_speech) > settings_.silence + settings_.reply_timeout) {
+               Ms(now - *turn_->end_of_speech) > settings_.silence + settings_.reply_timeout) {
         settle(now, "no_reply");
     } else if (phase_ == Phase::playing) {
         if (turn_->reply_done && now >= turn_->playback.end()) {

@@ -28,7 +28,7 @@
 namespace confab::bench {
 
 class UserTurns {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
     using TimePoint = Clock::time_point;
     using Ms = std::chrono::duration<double, std::milli>;
@@ -70,7 +70,7 @@ class UserTurns {
     // How much of the current turn's reply has been heard; nullopt while no reply plays.
     std::optional<Ms> reply_heard(TimePoint now) const;
 
-  private:
+private:
     enum class Phase { pause, speaking, waiting, playing };
 
     struct Turn {
@@ -80,10 +80,10 @@ class UserTurns {
         std::optional<TimePoint> end_of_speech;  // the last voiced frame was written
         std::string item_id;                     // input item of the latest speech_started
         bool stt_seen = false;
-        std::optional<TimePoint> speech_stopped;  // the server's end of turn arrived
+        std::optional<TimePoint> speech_stopped;    // the server's end of turn arrived
         std::optional<TimePoint> empty_transcript;  // its transcript came back empty
-        std::string pending_response;             // created after the end of speech, no audio yet
-        std::string reply_id;                     // the response whose audio answered this turn
+        std::string pending_response;               // created after the end of speech, no audio yet
+        std::string reply_id;                       // the response whose audio answered this turn
         PlaybackBuffer playback;
         TimePoint last_reply_event{};
         bool reply_done = false;

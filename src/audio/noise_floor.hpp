@@ -26,8 +26,8 @@ double frame_level_dbfs(std::span<const std::int16_t> frame);
 class NoiseFloor {
 public:
     struct Params {
-        int window_frames = 250;    // 5 s of 20 ms frames
-        int min_frames = 50;        // no floor until this many audible frames were seen
+        int window_frames = 250;  // 5 s of 20 ms frames
+        int min_frames = 50;      // no floor until this many audible frames were seen
         double percentile = 0.10;
         double audible_dbfs = -85;  // quieter frames are not counted
     };

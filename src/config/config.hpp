@@ -11,33 +11,33 @@ namespace confab {
 
 struct ServerConfig {
     std::string host = "127.0.0.1";
-    int port = 8080;                 // 0 picks an ephemeral port (tests)
-    int io_threads = 2;              // threads running the io_context
-    std::string web_root = "web";    // static files served at /
-    std::string tls_cert;            // PEM; with tls_key, serves https/wss
+    int port = 8080;               // 0 picks an ephemeral port (tests)
+    int io_threads = 2;            // threads running the io_context
+    std::string web_root = "web";  // static files served at /
+    std::string tls_cert;          // PEM; with tls_key, serves https/wss
     std::string tls_key;
-    int drain_timeout_ms = 5000;     // graceful shutdown deadline
-    std::string port_file;           // if set, the bound port is written here (tests)
-    bool metrics = true;             // /metrics, the dashboard and every metrics hook
-    std::string admin_token;         // Bearer token of /v1/admin/*; empty: admin endpoints off (404)
+    int drain_timeout_ms = 5000;  // graceful shutdown deadline
+    std::string port_file;        // if set, the bound port is written here (tests)
+    bool metrics = true;          // /metrics, the dashboard and every metrics hook
+    std::string admin_token;      // Bearer token of /v1/admin/*; empty: admin endpoints off (404)
 
     bool operator==(const ServerConfig&) const = default;
 };
 
 struct SessionLimits {
     int max_sessions = 32;
-    int idle_timeout_ms = 120000;          // no client event for this long: closed
-    int ping_interval_ms = 15000;          // WebSocket ping; unanswered for 2x: closed
+    int idle_timeout_ms = 120000;              // no client event for this long: closed
+    int ping_interval_ms = 15000;              // WebSocket ping; unanswered for 2x: closed
     std::size_t max_message_bytes = 1u << 20;  // larger frames close with 1009
-    int max_input_audio_ms = 60000;        // input_audio_buffer bound
-    int max_conversation_items = 200;      // conversation bound (items)
+    int max_input_audio_ms = 60000;            // input_audio_buffer bound
+    int max_conversation_items = 200;          // conversation bound (items)
     std::size_t max_conversation_chars = 200000;
     std::size_t max_instructions_chars = 20000;
     std::size_t max_item_text_chars = 20000;
     // Backpressure towards a client that does not read (see net/outgoing_queue.hpp).
     std::size_t max_outgoing_bytes = 2u << 20;  // queued for one client; audio shed beyond
-    int max_outgoing_lag_ms = 10000;             // oldest unsent event older: closed with 1008
-    int socket_send_buffer_bytes = 0;            // SO_SNDBUF of client sockets; 0: the kernel's
+    int max_outgoing_lag_ms = 10000;            // oldest unsent event older: closed with 1008
+    int socket_send_buffer_bytes = 0;           // SO_SNDBUF of client sockets; 0: the kernel's
     // Inbound audio may run ahead of real time by this much; the excess is refused.
     int input_audio_lead_ms = 15000;
     // Per-session rate limits; exceeding one yields rate_limit_exceeded.
@@ -47,27 +47,27 @@ struct SessionLimits {
     // Load-based admission: new sessions are refused while the engines'
     // recent queue wait exceeds this (0: only max_sessions counts).
     int admission_max_queue_wait_ms = 1000;
-    int resume_window_ms = 120000;         // a dropped session's conversation is kept this long; 0: off
+    int resume_window_ms = 120000;  // a dropped session's conversation is kept this long; 0: off
 
     bool operator==(const SessionLimits&) const = default;
 };
 
 struct LlmConfig {
-    std::string base_url;            // empty: offline mode
+    std::string base_url;  // empty: offline mode
     std::string model = "gpt-4o-mini";
     std::string api_key;
     int connect_timeout_ms = 3000;
     int first_token_timeout_ms = 15000;
     int total_timeout_ms = 60000;
-    int max_history_turns = 20;      // user+assistant pairs sent as history
+    int max_history_turns = 20;  // user+assistant pairs sent as history
     std::size_t max_history_chars = 12000;
     int max_tokens = 300;
     // The connection pool and request limit of the backend (LlmBackend).
-    int max_concurrent_requests = 16;   // requests in flight to the backend at once
-    int max_queued_requests = 256;      // more wait for a slot; beyond: llm_backend_saturated
-    int queue_timeout_ms = 5000;        // longest wait for a slot; then llm_backend_saturated
-    int max_idle_connections = 16;      // keep-alive connections kept for reuse; 0: none
-    int idle_timeout_ms = 30000;        // an idle connection older than this is closed
+    int max_concurrent_requests = 16;  // requests in flight to the backend at once
+    int max_queued_requests = 256;     // more wait for a slot; beyond: llm_backend_saturated
+    int queue_timeout_ms = 5000;       // longest wait for a slot; then llm_backend_saturated
+    int max_idle_connections = 16;     // keep-alive connections kept for reuse; 0: none
+    int idle_timeout_ms = 30000;       // an idle connection older than this is closed
     // Ask for a voice turn's reply when the user pauses, before the turn is
     // sure to have ended (PrefetchedCompletion); used if the transcript holds.
     bool prefetch = true;
@@ -80,8 +80,8 @@ struct SttConfig {
     std::string model_dir = "/usr/share/pocketsphinx/model/en-us/en-us";
     std::string dictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
     std::string language_model = "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin";
-    bool fast = true;                // -fwdflat no -bestpath no -maxhmmpf 3000 -pl_window 10
-    int workers = 0;                 // decoders (~100 MB each); 0: 3 per core, at least 2
+    bool fast = true;  // -fwdflat no -bestpath no -maxhmmpf 3000 -pl_window 10
+    int workers = 0;   // decoders (~100 MB each); 0: 3 per core, at least 2
     // Turn detection: a frame is speech only when the VAD says so and it is
     // this much louder than the session's learned noise floor; 0: the VAD alone.
     double noise_gate_db = 10;
@@ -93,17 +93,17 @@ struct SttConfig {
 };
 
 struct TtsConfig {
-    std::string engine = "flite";    // flite | espeak-ng
+    std::string engine = "flite";  // flite | espeak-ng
     std::string voice = "slt";
     double speed = 1.0;
-    int workers = 0;                 // synthesis threads; 0: one per core
+    int workers = 0;  // synthesis threads; 0: one per core
 
     bool operator==(const TtsConfig&) const = default;
 };
 
 struct LogConfig {
-    std::string level = "info";      // trace|debug|info|warn|error
-    bool json = false;               // JSON lines instead of text
+    std::string level = "info";  // trace|debug|info|warn|error
+    bool json = false;           // JSON lines instead of text
 
     bool operator==(const LogConfig&) const = default;
 };

@@ -38,8 +38,8 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(server, port_file),
          .constraint = "empty, or a file name in an existing directory",
          .help = "If set, the bound port is written to this file (for tests with port 0)."},
-        {CONFAB_OPTION(server, metrics),
-         .help = "Collect metrics and serve /metrics and /dashboard; false turns every metrics hook off."},
+        {CONFAB_OPTION(server, metrics), .help = "Collect metrics and serve /metrics and "
+                                                 "/dashboard; false turns every metrics hook off."},
         {CONFAB_OPTION(server, admin_token), .secret = true,
          .help = "Bearer token for /v1/admin/sessions; empty: the admin endpoint is off (404)."},
 
@@ -63,11 +63,13 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(limits, max_item_text_chars), .min = 1, .max = 1'000'000,
          .help = "Longest text of one conversation item, in characters."},
         {CONFAB_OPTION(limits, max_outgoing_bytes), .min = 64 << 10, .max = 1 << 30,
-         .help = "Most bytes queued for one client; beyond it reply audio is shed, stale replies first."},
+         .help = "Most bytes queued for one client; beyond it reply audio is shed, stale replies "
+                 "first."},
         {CONFAB_OPTION(limits, max_outgoing_lag_ms), .min = 100, .max = 10 * kMinute,
          .help = "A client whose oldest unsent event waited this long is closed with 1008."},
         {CONFAB_OPTION(limits, socket_send_buffer_bytes), .min = 0, .max = 64 << 20,
-         .help = "Kernel send buffer of client sockets (SO_SNDBUF); 0 leaves the kernel's autotuning."},
+         .help =
+             "Kernel send buffer of client sockets (SO_SNDBUF); 0 leaves the kernel's autotuning."},
         {CONFAB_OPTION(limits, input_audio_lead_ms), .min = 100, .max = 10 * kMinute,
          .help = "How far ahead of real time a client may send audio; the excess is refused."},
         {CONFAB_OPTION(limits, max_events_per_second), .min = 1, .max = 100'000,
@@ -77,7 +79,8 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(limits, max_responses_per_minute), .min = 1, .max = 10'000,
          .help = "Responses per minute per session."},
         {CONFAB_OPTION(limits, admission_max_queue_wait_ms), .min = 0, .max = kMinute,
-         .help = "New sessions are refused while engine queue waits of the last 10 s exceed this; 0: off."},
+         .help = "New sessions are refused while engine queue waits of the last 10 s exceed this; "
+                 "0: off."},
         {CONFAB_OPTION(limits, resume_window_ms), .min = 0, .max = 24 * kHour,
          .help = "How long a dropped session's conversation can be resumed; 0 disables resuming."},
 
@@ -129,7 +132,8 @@ std::vector<ConfigOption> build_table() {
          .help = "Turn detection hears speech only this many dB above the session's noise "
                  "floor (ends turns in steady hiss or hum); 0: the VAD alone."},
         {CONFAB_OPTION(stt, urgent_first),
-         .help = "STT workers on live speech yield (up to 200 ms a batch) to those finishing a turn."},
+         .help =
+             "STT workers on live speech yield (up to 200 ms a batch) to those finishing a turn."},
 
         // [tts]
         {CONFAB_OPTION(tts, engine), .choices = {"flite", "espeak-ng"},

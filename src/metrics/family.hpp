@@ -31,7 +31,8 @@ class Family final : public Collectable {
 public:
     using Factory = std::function<std::unique_ptr<T>()>;
 
-    Family(std::string name, std::string help, std::vector<std::string> label_names, Factory factory)
+    Family(std::string name, std::string help, std::vector<std::string> label_names,
+           Factory factory)
         : name_(std::move(name)),
           help_(std::move(help)),
           label_names_(std::move(label_names)),
@@ -65,7 +66,8 @@ public:
 private:
     Labels labelled(const std::vector<std::string>& values) const {
         Labels l;
-        for (std::size_t i = 0; i < label_names_.size(); ++i) l.emplace_back(label_names_[i], values[i]);
+        for (std::size_t i = 0; i < label_names_.size(); ++i)
+            l.emplace_back(label_names_[i], values[i]);
         return l;
     }
 
@@ -80,7 +82,8 @@ private:
 template <>
 inline void Family<Counter>::write(TextWriter& out) const {
     out.family(name_, "counter", help_);
-    for_each([&](const auto& key, const Counter& c) { out.sample(name_, labelled(key), c.value()); });
+    for_each(
+        [&](const auto& key, const Counter& c) { out.sample(name_, labelled(key), c.value()); });
 }
 
 template <>
@@ -92,7 +95,9 @@ inline void Family<Gauge>::write(TextWriter& out) const {
 template <>
 inline void Family<Histogram>::write(TextWriter& out) const {
     out.family(name_, "histogram", help_);
-    for_each([&](const auto& key, const Histogram& h) { out.histogram(name_, labelled(key), h.snapshot()); });
+    for_each([&](const auto& key, const Histogram& h) {
+        out.histogram(name_, labelled(key), h.snapshot());
+    });
 }
 
 // A family whose samples are computed when written (process statistics,
@@ -101,7 +106,10 @@ class CallbackFamily final : public Collectable {
 public:
     using Fn = std::function<void(TextWriter& out, const std::string& name)>;
     CallbackFamily(std::string name, std::string type, std::string help, Fn fn)
-        : name_(std::move(name)), type_(std::move(type)), help_(std::move(help)), fn_(std::move(fn)) {}
+        : name_(std::move(name)),
+          type_(std::move(type)),
+          help_(std::move(help)),
+          fn_(std::move(fn)) {}
     void write(TextWriter& out) const override {
         out.family(name_, type_, help_);
         fn_(out, name_);

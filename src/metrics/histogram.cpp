@@ -12,12 +12,15 @@ constexpr std::array<double, 19> kLatency{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 
                                           0.5,   0.75, 1.0,   1.5,  2.0,   3.0, 5.0,  7.5, 10.0};
 }  // namespace
 
-std::span<const double> Histogram::latency_buckets() { return kLatency; }
+std::span<const double> Histogram::latency_buckets() {
+    return kLatency;
+}
 
 Histogram::Histogram(std::span<const double> bounds)
     : bounds_(bounds.begin(), bounds.end()),
       buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds.size() + 1)) {
-    for (std::size_t i = 0; i <= bounds_.size(); ++i) buckets_[i].store(0, std::memory_order_relaxed);
+    for (std::size_t i = 0; i <= bounds_.size(); ++i)
+        buckets_[i].store(0, std::memory_order_relaxed);
 }
 
 void Histogram::observe(double value) {
@@ -41,8 +44,8 @@ Histogram::Snapshot Histogram::snapshot() const {
     return s;
 }
 
-std::optional<double> quantile_between(const Histogram::Snapshot& before, const Histogram::Snapshot& after,
-                                       double q) {
+std::optional<double> quantile_between(const Histogram::Snapshot& before,
+                                       const Histogram::Snapshot& after, double q) {
     const std::size_t n = after.cumulative.size();
     if (n == 0) return std::nullopt;
     auto at = [&](std::size_t i) {

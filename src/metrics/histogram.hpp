@@ -43,7 +43,7 @@ private:
 // The q-quantile (0..1) of the observations between two snapshots of one
 // histogram, interpolated linearly inside the bucket as Prometheus's
 // histogram_quantile() does. nullopt when nothing was observed.
-std::optional<double> quantile_between(const Histogram::Snapshot& before, const Histogram::Snapshot& after,
-                                       double q);
+std::optional<double> quantile_between(const Histogram::Snapshot& before,
+                                       const Histogram::Snapshot& after, double q);
 
 }  // namespace confab::metrics

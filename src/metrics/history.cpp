@@ -13,9 +13,9 @@ History::History(Metrics& metrics, std::function<Gauges()> gauges, Options optio
 void History::sample() {
     Point p;
     p.at = std::chrono::steady_clock::now();
-    p.unix_ms = static_cast<double>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    p.unix_ms = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
     p.gauges = gauges_();
     if (const auto stats = ProcessStats::read()) {
         p.cpu_seconds = stats->cpu_seconds;
@@ -24,7 +24,8 @@ void History::sample() {
     }
     p.turns = metrics_.turns.value();
     p.stages.reserve(kStageCount);
-    for (std::size_t i = 0; i < kStageCount; ++i) p.stages.push_back(metrics_.stage(static_cast<Stage>(i)).snapshot());
+    for (std::size_t i = 0; i < kStageCount; ++i)
+        p.stages.push_back(metrics_.stage(static_cast<Stage>(i)).snapshot());
 
     const std::lock_guard lock(mutex_);
     if (!points_.empty()) {
@@ -60,9 +61,12 @@ json::object History::to_json() const {
         if (!v) return nullptr;
         return *v;
     };
-    auto pool = [](const Pool& p) { return json::object{{"workers", p.workers}, {"busy", p.busy}, {"queue", p.queue}}; };
+    auto pool = [](const Pool& p) {
+        return json::object{{"workers", p.workers}, {"busy", p.busy}, {"queue", p.queue}};
+    };
     json::array stages;
-    for (std::size_t i = 0; i < kStageCount; ++i) stages.emplace_back(stage_name(static_cast<Stage>(i)));
+    for (std::size_t i = 0; i < kStageCount; ++i)
+        stages.emplace_back(stage_name(static_cast<Stage>(i)));
     json::array points;
     {
         const std::lock_guard lock(mutex_);
@@ -70,8 +74,8 @@ json::object History::to_json() const {
             json::object latency;
             for (std::size_t i = 0; i < kStageCount; ++i) {
                 const auto& q = p.latency[i];
-                latency[stage_name(static_cast<Stage>(i))] =
-                    json::object{{"n", q.n}, {"p50", opt(q.p50)}, {"p95", opt(q.p95)}, {"p99", opt(q.p99)}};
+                latency[stage_name(static_cast<Stage>(i))] = json::object{
+                    {"n", q.n}, {"p50", opt(q.p50)}, {"p95", opt(q.p95)}, {"p99", opt(q.p99)}};
             }
             points.push_back(json::object{{"t", p.unix_ms},
                                           {"sessions", p.gauges.sessions},

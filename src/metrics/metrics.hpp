@@ -22,13 +22,13 @@ namespace confab::metrics {
 // The timed stages of a voice turn (label `stage` of
 // confab_stage_latency_seconds).
 enum class Stage {
-    end_of_turn,                   // end of speech (stream time) → the end-of-turn decision (speech_stopped)
-    stt_final,                     // speech_stopped → final transcript
-    llm_first_token,               // response created → first text from the language model
-    tts_first_audio,               // first piece sent to synthesis → its first audio
-    speech_stopped_to_first_audio, // speech_stopped → first output_audio.delta queued
-    end_of_speech_to_first_audio,  // end of speech → first output_audio.delta queued
-    barge_in_stop,                 // onset of the user's speech → the reply stopped (VAD onset + cancel)
+    end_of_turn,      // end of speech (stream time) → the end-of-turn decision (speech_stopped)
+    stt_final,        // speech_stopped → final transcript
+    llm_first_token,  // response created → first text from the language model
+    tts_first_audio,  // first piece sent to synthesis → its first audio
+    speech_stopped_to_first_audio,  // speech_stopped → first output_audio.delta queued
+    end_of_speech_to_first_audio,   // end of speech → first output_audio.delta queued
+    barge_in_stop,  // onset of the user's speech → the reply stopped (VAD onset + cancel)
 };
 inline constexpr std::size_t kStageCount = 7;
 std::string_view stage_name(Stage stage);
@@ -48,11 +48,14 @@ public:
     // (confab_sessions_active is read from the session registry at each scrape.)
     Counter& sessions_admitted;
     // reason: at_capacity, draining, overloaded (issue 4), ...
-    Counter& sessions_refused(std::string_view reason) { return sessions_refused_.labels({reason}); }
-    // reason: client_closed, idle_timeout, ping_timeout, message_too_big, shutdown, slow_reader, error, ...
+    Counter& sessions_refused(std::string_view reason) {
+        return sessions_refused_.labels({reason});
+    }
+    // reason: client_closed, idle_timeout, ping_timeout, message_too_big, shutdown, slow_reader,
+    // error, ...
     Counter& sessions_closed(std::string_view reason) { return sessions_closed_.labels({reason}); }
-    Counter& turns;               // user turns committed (VAD or input_audio_buffer.commit)
-    Counter& barge_ins;           // replies cancelled because the user spoke
+    Counter& turns;      // user turns committed (VAD or input_audio_buffer.commit)
+    Counter& barge_ins;  // replies cancelled because the user spoke
     // status: completed, cancelled, failed
     Counter& responses(std::string_view status) { return responses_.labels({status}); }
 
@@ -73,11 +76,12 @@ public:
     Counter& llm_prefetches(std::string_view outcome) { return llm_prefetches_.labels({outcome}); }
 
     // ---- traffic ----
-    Counter& audio_in_frames;     // input_audio_buffer.append events accepted
-    Counter& audio_in_bytes;      // PCM16 bytes they carried
-    Counter& audio_out_frames;    // response.output_audio.delta events sent
-    Counter& audio_out_bytes;     // PCM16 bytes they carried
-    // kind: stale_response_audio (cancelled reply's queued deltas), slow_reader (issue 4), tts_queue_full, ...
+    Counter& audio_in_frames;   // input_audio_buffer.append events accepted
+    Counter& audio_in_bytes;    // PCM16 bytes they carried
+    Counter& audio_out_frames;  // response.output_audio.delta events sent
+    Counter& audio_out_bytes;   // PCM16 bytes they carried
+    // kind: stale_response_audio (cancelled reply's queued deltas), slow_reader (issue 4),
+    // tts_queue_full, ...
     Counter& drops(std::string_view kind) { return drops_.labels({kind}); }
     // limit: the name of the limit that was hit (issue 4: events_per_second, audio_per_second, ...)
     Counter& rate_limit_hits(std::string_view limit) { return rate_limit_hits_.labels({limit}); }

@@ -10,25 +10,33 @@ F& Registry::add(std::unique_ptr<F> family) {
     return ref;
 }
 
-Family<Counter>& Registry::counter(std::string name, std::string help, std::vector<std::string> label_names) {
-    return add(std::make_unique<Family<Counter>>(std::move(name), std::move(help), std::move(label_names),
+Family<Counter>& Registry::counter(std::string name, std::string help,
+                                   std::vector<std::string> label_names) {
+    return add(std::make_unique<Family<Counter>>(std::move(name), std::move(help),
+                                                 std::move(label_names),
                                                  [] { return std::make_unique<Counter>(); }));
 }
 
-Family<Gauge>& Registry::gauge(std::string name, std::string help, std::vector<std::string> label_names) {
-    return add(std::make_unique<Family<Gauge>>(std::move(name), std::move(help), std::move(label_names),
+Family<Gauge>& Registry::gauge(std::string name, std::string help,
+                               std::vector<std::string> label_names) {
+    return add(std::make_unique<Family<Gauge>>(std::move(name), std::move(help),
+                                               std::move(label_names),
                                                [] { return std::make_unique<Gauge>(); }));
 }
 
-Family<Histogram>& Registry::histogram(std::string name, std::string help, std::vector<std::string> label_names,
+Family<Histogram>& Registry::histogram(std::string name, std::string help,
+                                       std::vector<std::string> label_names,
                                        std::span<const double> bounds) {
     std::vector<double> b(bounds.begin(), bounds.end());
-    return add(std::make_unique<Family<Histogram>>(std::move(name), std::move(help), std::move(label_names),
+    return add(std::make_unique<Family<Histogram>>(std::move(name), std::move(help),
+                                                   std::move(label_names),
                                                    [b] { return std::make_unique<Histogram>(b); }));
 }
 
-void Registry::callback(std::string name, std::string type, std::string help, CallbackFamily::Fn fn) {
-    add(std::make_unique<CallbackFamily>(std::move(name), std::move(type), std::move(help), std::move(fn)));
+void Registry::callback(std::string name, std::string type, std::string help,
+                        CallbackFamily::Fn fn) {
+    add(std::make_unique<CallbackFamily>(std::move(name), std::move(type), std::move(help),
+                                         std::move(fn)));
 }
 
 std::string Registry::render() const {

@@ -15,9 +15,12 @@ namespace confab::metrics {
 
 class Registry {
 public:
-    Family<Counter>& counter(std::string name, std::string help, std::vector<std::string> label_names = {});
-    Family<Gauge>& gauge(std::string name, std::string help, std::vector<std::string> label_names = {});
-    Family<Histogram>& histogram(std::string name, std::string help, std::vector<std::string> label_names,
+    Family<Counter>& counter(std::string name, std::string help,
+                             std::vector<std::string> label_names = {});
+    Family<Gauge>& gauge(std::string name, std::string help,
+                         std::vector<std::string> label_names = {});
+    Family<Histogram>& histogram(std::string name, std::string help,
+                                 std::vector<std::string> label_names,
                                  std::span<const double> bounds);
     void callback(std::string name, std::string type, std::string help, CallbackFamily::Fn fn);
 

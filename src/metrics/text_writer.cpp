@@ -59,7 +59,8 @@ void TextWriter::family(std::string_view name, std::string_view type, std::strin
     out_ += '\n';
 }
 
-void TextWriter::labels(const Labels& labels, std::string_view extra_name, std::string_view extra_value) {
+void TextWriter::labels(const Labels& labels, std::string_view extra_name,
+                        std::string_view extra_value) {
     if (labels.empty() && extra_name.empty()) return;
     out_ += '{';
     bool first = true;

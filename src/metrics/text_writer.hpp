@@ -23,7 +23,8 @@ public:
     void sample(std::string_view name, const Labels& labels, double value);
     void sample(std::string_view name, const Labels& labels, std::uint64_t value);
     // _bucket lines (cumulative, with le="+Inf"), then _sum and _count.
-    void histogram(std::string_view name, const Labels& labels, const Histogram::Snapshot& snapshot);
+    void histogram(std::string_view name, const Labels& labels,
+                   const Histogram::Snapshot& snapshot);
 
     const std::string& text() const { return out_; }
     std::string take() { return std::move(out_); }
@@ -34,7 +35,8 @@ public:
     static std::string format_value(double v);
 
 private:
-    void labels(const Labels& labels, std::string_view extra_name = {}, std::string_view extra_value = {});
+    void labels(const Labels& labels, std::string_view extra_name = {},
+                std::string_view extra_value = {});
     std::string out_;
 };
 

@@ -11,15 +11,16 @@
 namespace confab::net {
 
 struct AdmissionRefusal {
-    std::string code;     // error.code of the event sent before the close
-    std::string message;  // error.message
-    int close_code = 0;   // 1013 (try again later) or 1001 (going away)
+    std::string code;        // error.code of the event sent before the close
+    std::string message;     // error.message
+    int close_code = 0;      // 1013 (try again later) or 1001 (going away)
     std::string close_text;  // the close frame's reason
-    std::string label;    // confab_sessions_refused_total{reason}
+    std::string label;       // confab_sessions_refused_total{reason}
 };
 
 // `registry` fills in the message; its engines are asked why they are
 // saturated only when that is the refusal.
-AdmissionRefusal admission_refusal(session::SessionRegistry::Refusal why, const session::SessionRegistry& registry);
+AdmissionRefusal admission_refusal(session::SessionRegistry::Refusal why,
+                                   const session::SessionRegistry& registry);
 
 }  // namespace confab::net

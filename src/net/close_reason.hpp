@@ -9,7 +9,8 @@
 namespace confab::net {
 
 // When the server closes: going_away (1001) → shutdown, "idle timeout" →
-// idle_timeout, policy (1008, only sent to a client too slow to read) → slow_client, otherwise server_closed.
+// idle_timeout, policy (1008, only sent to a client too slow to read) → slow_client, otherwise
+// server_closed.
 std::string close_label_for_server(int code, std::string_view reason);
 // When the read loop ends without a server close: client_closed,
 // message_too_big, ping_timeout or network_error.

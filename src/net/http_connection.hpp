@@ -9,6 +9,7 @@
 
 namespace confab::net {
 
-boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket, ServerContext& context);
+boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket,
+                                              ServerContext& context);
 
 }  // namespace confab::net

@@ -5,8 +5,8 @@
 namespace confab::net {
 namespace http = boost::beast::http;
 
-http::message_generator respond(const http::request<http::string_body>& req, http::status status, std::string body,
-                                std::string_view content_type) {
+http::message_generator respond(const http::request<http::string_body>& req, http::status status,
+                                std::string body, std::string_view content_type) {
     http::response<http::string_body> res{status, req.version()};
     res.set(http::field::server, "confab");
     res.set(http::field::content_type, content_type);

@@ -9,8 +9,9 @@
 namespace confab::net {
 
 // A complete response with `body`, never cached, keeping the request's keep-alive.
-boost::beast::http::message_generator respond(const boost::beast::http::request<boost::beast::http::string_body>& req,
-                                              boost::beast::http::status status, std::string body,
-                                              std::string_view content_type = "text/plain; charset=utf-8");
+boost::beast::http::message_generator respond(
+    const boost::beast::http::request<boost::beast::http::string_body>& req,
+    boost::beast::http::status status, std::string body,
+    std::string_view content_type = "text/plain; charset=utf-8");
 
 }  // namespace confab::net

@@ -10,7 +10,8 @@ namespace confab::net {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-http::message_generator route_http(const http::request<http::string_body>& req, ServerContext& context) {
+http::message_generator route_http(const http::request<http::string_body>& req,
+                                   ServerContext& context) {
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
     if (req.method() != http::verb::get && req.method() != http::verb::head)
@@ -19,7 +20,8 @@ http::message_generator route_http(const http::request<http::string_body>& req, 
     if (auto res = route_observability(req, context)) return std::move(*res);
     if (path == "/healthz") return respond(req, http::status::ok, "ok\n");
     if (path == "/readyz") {
-        if (context.registry.draining()) return respond(req, http::status::service_unavailable, "draining\n");
+        if (context.registry.draining())
+            return respond(req, http::status::service_unavailable, "draining\n");
         if (const auto why = context.registry.overload_reason(); !why.empty())
             return respond(req, http::status::service_unavailable, "overloaded: " + why + "\n");
         if (!context.registry.accepting())

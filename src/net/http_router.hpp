@@ -10,6 +10,7 @@
 namespace confab::net {
 
 boost::beast::http::message_generator route_http(
-    const boost::beast::http::request<boost::beast::http::string_body>& request, ServerContext& context);
+    const boost::beast::http::request<boost::beast::http::string_body>& request,
+    ServerContext& context);
 
 }  // namespace confab::net

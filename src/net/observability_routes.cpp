@@ -1,8 +1,8 @@
 #include "net/observability_routes.hpp"
 
+#include <algorithm>
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 #include <cmath>
 
 #include "metrics/history.hpp"
@@ -20,7 +20,6 @@ namespace json = boost::json;
 namespace {
 
 using Request = http::request<http::string_body>;
-
 
 http::message_generator not_found(const Request& req) {
     return respond(req, http::status::not_found, "not found\n", "text/plain; charset=utf-8");
@@ -57,7 +56,8 @@ http::message_generator admin_sessions(const Request& req, ServerContext& contex
         res.set(http::field::content_type, "application/json");
         res.set(http::field::cache_control, "no-store");
         res.keep_alive(req.keep_alive());
-        res.body() = R"({"error":"unauthorized","message":"send Authorization: Bearer <server.admin_token>"})";
+        res.body() =
+            R"({"error":"unauthorized","message":"send Authorization: Bearer <server.admin_token>"})";
         res.prepare_payload();
         return res;
     }
@@ -66,7 +66,8 @@ http::message_generator admin_sessions(const Request& req, ServerContext& contex
         if (auto s = c.snapshot()) live.push_back(std::move(*s));
     });
     // Oldest first: the order sessions were admitted.
-    std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.age_s > b.age_s; });
+    std::sort(live.begin(), live.end(),
+              [](const auto& a, const auto& b) { return a.age_s > b.age_s; });
     json::array sessions;
     for (const auto& s : live) sessions.push_back(session_json(s));
     json::object body{{"count", sessions.size()},
@@ -94,18 +95,22 @@ http::message_generator dashboard_page(const Request& req, ServerContext& contex
 
 }  // namespace
 
-std::optional<http::message_generator> route_observability(const Request& req, ServerContext& context) {
+std::optional<http::message_generator> route_observability(const Request& req,
+                                                           ServerContext& context) {
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
     if (path == "/v1/admin/sessions") return admin_sessions(req, context);
-    const bool dashboard = path == "/dashboard" || path == "/dashboard/" || path == "/dashboard/data";
+    const bool dashboard =
+        path == "/dashboard" || path == "/dashboard/" || path == "/dashboard/data";
     if (path != "/metrics" && !dashboard) return std::nullopt;
     if (context.metrics == nullptr || context.history == nullptr) return not_found(req);
     if (path == "/metrics") {
-        return respond(req, http::status::ok, context.metrics->render(), metrics::TextWriter::kContentType);
+        return respond(req, http::status::ok, context.metrics->render(),
+                       metrics::TextWriter::kContentType);
     }
     if (path == "/dashboard/data") {
-        return respond(req, http::status::ok, json::serialize(context.history->to_json()), "application/json");
+        return respond(req, http::status::ok, json::serialize(context.history->to_json()),
+                       "application/json");
     }
     return dashboard_page(req, context);
 }

@@ -2,7 +2,8 @@
 //   GET /metrics              Prometheus text format (404 when server.metrics is off)
 //   GET /dashboard            the live dashboard page (web_root/dashboard.html)
 //   GET /dashboard/data       its data: the last minutes of samples, JSON
-//   GET /v1/admin/sessions    live sessions, JSON; needs `Authorization: Bearer <server.admin_token>`
+//   GET /v1/admin/sessions    live sessions, JSON; needs `Authorization: Bearer
+//   <server.admin_token>`
 //                             (404 when no token is configured, 401 without the right one)
 // Runs on the connection's strand; every source it reads is thread-safe.
 #pragma once
@@ -16,6 +17,7 @@ namespace confab::net {
 
 // The response if `request` is for one of these paths, else nullopt.
 std::optional<boost::beast::http::message_generator> route_observability(
-    const boost::beast::http::request<boost::beast::http::string_body>& request, ServerContext& context);
+    const boost::beast::http::request<boost::beast::http::string_body>& request,
+    ServerContext& context);
 
 }  // namespace confab::net

@@ -5,7 +5,8 @@
 namespace confab::net {
 
 void OutgoingQueue::note(std::vector<Dropped>& out, const Message& m) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const Dropped& d) { return d.response_id == m.response_id; });
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const Dropped& d) { return d.response_id == m.response_id; });
     if (it == out.end()) it = out.insert(out.end(), Dropped{m.response_id, 0, 0});
     ++it->messages;
     it->bytes += m.text.size();

@@ -30,7 +30,8 @@ Server::Server(const Config& config)
       signals_(strand_, SIGINT, SIGTERM),
       drain_timer_(strand_),
       sample_timer_(strand_) {
-    if (!config.server.tls_cert.empty()) tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
+    if (!config.server.tls_cert.empty())
+        tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
     pools_ = std::make_unique<pool::SharedEngines>(config);
     if (const int max_wait = config.limits.admission_max_queue_wait_ms; max_wait > 0) {
         registry_.set_load_check([this, max_wait] { return pools_->overload_reason(max_wait); });
@@ -44,18 +45,20 @@ Server::Server(const Config& config)
     constraints.voices = pools_->voices();
     constraints.max_instructions_chars = config.limits.max_instructions_chars;
     context_ = std::make_unique<ServerContext>(
-        ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(), metrics_.get(),
-                      history_.get()});
+        ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
+                      metrics_.get(), history_.get()});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);
-    if (ec) throw std::runtime_error("server.host '" + config.server.host + "' is not an IP address");
+    if (ec)
+        throw std::runtime_error("server.host '" + config.server.host + "' is not an IP address");
     const tcp::endpoint endpoint(address, static_cast<unsigned short>(config.server.port));
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint, ec);
-    if (ec) throw std::runtime_error("cannot listen on " + config.server.host + ":" +
-                                     std::to_string(config.server.port) + ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot listen on " + config.server.host + ":" +
+                                 std::to_string(config.server.port) + ": " + ec.message());
     acceptor_.listen(asio::socket_base::max_listen_connections);
     port_ = acceptor_.local_endpoint().port();
     if (!config.server.port_file.empty()) {
@@ -67,9 +70,10 @@ Server::~Server() = default;
 
 int Server::run() {
     const std::string scheme = tls_ ? "https" : "http";
-    log::info("listening", {{"url", scheme + "://" + config_.server.host + ":" + std::to_string(port_)},
-                            {"io_threads", std::to_string(config_.server.io_threads)},
-                            {"max_sessions", std::to_string(config_.limits.max_sessions)}});
+    log::info("listening",
+              {{"url", scheme + "://" + config_.server.host + ":" + std::to_string(port_)},
+               {"io_threads", std::to_string(config_.server.io_threads)},
+               {"max_sessions", std::to_string(config_.limits.max_sessions)}});
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
         if (!ec) begin_shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
     });
@@ -85,7 +89,8 @@ int Server::run() {
     });
 
     std::vector<std::thread> threads;
-    for (int i = 1; i < config_.server.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    for (int i = 1; i < config_.server.io_threads; ++i)
+        threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();
     for (auto& t : threads) t.join();
     pools_->stop_workers();  // before ioc_ dies: their last callbacks post to it
@@ -108,15 +113,16 @@ asio::awaitable<void> Server::accept_loop() {
         }
         socket.set_option(tcp::no_delay(true), ec);
         auto executor = socket.get_executor();
-        asio::co_spawn(executor, serve_connection(std::move(socket), *context_), [](std::exception_ptr e) {
-            // The one catch boundary per connection: log it; other sessions go on.
-            if (!e) return;
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                log::error("connection failed", {{"error", ex.what()}});
-            }
-        });
+        asio::co_spawn(executor, serve_connection(std::move(socket), *context_),
+                       [](std::exception_ptr e) {
+                           // The one catch boundary per connection: log it; other sessions go on.
+                           if (!e) return;
+                           try {
+                               std::rethrow_exception(e);
+                           } catch (const std::exception& ex) {
+                               log::error("connection failed", {{"error", ex.what()}});
+                           }
+                       });
     }
 }
 
@@ -124,7 +130,8 @@ void Server::begin_shutdown(const char* why) {
     if (shutting_down_) return;
     shutting_down_ = true;
     log::info("shutting down: draining sessions",
-              {{"reason", why}, {"sessions", std::to_string(registry_.size())},
+              {{"reason", why},
+               {"sessions", std::to_string(registry_.size())},
                {"deadline_ms", std::to_string(config_.server.drain_timeout_ms)}});
     boost::system::error_code ignored;
     acceptor_.close(ignored);

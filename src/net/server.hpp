@@ -4,14 +4,14 @@
 // Constructed and run by main on the main thread; run() blocks until the
 // server has stopped and every thread it started has been joined.
 #pragma once
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <atomic>
 #include <memory>
 
 #include "config/config.hpp"
@@ -46,7 +46,7 @@ private:
     // Declared before the io_context so they outlive it: destroying the
     // io_context destroys pending session coroutines, which still use them.
     session::SessionRegistry registry_;
-    session::ResumeStore resume_store_;  // conversations of dropped connections
+    session::ResumeStore resume_store_;          // conversations of dropped connections
     std::unique_ptr<metrics::Metrics> metrics_;  // null when server.metrics is off
     std::unique_ptr<metrics::History> history_;
     std::unique_ptr<pool::SharedEngines> pools_;

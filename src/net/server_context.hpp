@@ -26,7 +26,8 @@ struct ServerContext {
     const pool::EngineRefs& engines;
     boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP/WS
     metrics::Metrics* metrics = nullptr;       // null: metrics off; same object as engines.metrics
-    metrics::History* history = nullptr;       // the dashboard's recent samples; null when metrics are off
+    metrics::History* history =
+        nullptr;  // the dashboard's recent samples; null when metrics are off
 };
 
 }  // namespace confab::net

@@ -11,17 +11,19 @@ namespace confab::net {
 namespace {
 
 metrics::History::Pool stt_load(const pool::SttPool& p) {
-    return {static_cast<double>(p.workers()), static_cast<double>(p.busy()), static_cast<double>(p.waiting())};
+    return {static_cast<double>(p.workers()), static_cast<double>(p.busy()),
+            static_cast<double>(p.waiting())};
 }
 metrics::History::Pool tts_load(const pool::TtsPool& p) {
-    return {static_cast<double>(p.workers()), static_cast<double>(p.busy()), static_cast<double>(p.queued())};
+    return {static_cast<double>(p.workers()), static_cast<double>(p.busy()),
+            static_cast<double>(p.queued())};
 }
 
 }  // namespace
 
 std::unique_ptr<metrics::History> install_server_metrics(metrics::Metrics& metrics,
-                                                        const session::SessionRegistry& registry,
-                                                        pool::SharedEngines& pools) {
+                                                         const session::SessionRegistry& registry,
+                                                         pool::SharedEngines& pools) {
     auto& r = metrics.registry();
     r.callback("confab_sessions_active", "gauge", "Realtime sessions currently open.",
                [&registry](metrics::TextWriter& out, const std::string& name) {
@@ -40,9 +42,11 @@ std::unique_ptr<metrics::History> install_server_metrics(metrics::Metrics& metri
     };
     r.callback("confab_engine_pool_workers", "gauge", "Workers in each engine pool.",
                per_pool([](const metrics::History::Pool& p) { return p.workers; }));
-    r.callback("confab_engine_pool_busy_workers", "gauge", "Workers of each engine pool running a job now.",
+    r.callback("confab_engine_pool_busy_workers", "gauge",
+               "Workers of each engine pool running a job now.",
                per_pool([](const metrics::History::Pool& p) { return p.busy; }));
-    r.callback("confab_engine_pool_queue_depth", "gauge", "Jobs waiting in each engine pool's queue.",
+    r.callback("confab_engine_pool_queue_depth", "gauge",
+               "Jobs waiting in each engine pool's queue.",
                per_pool([](const metrics::History::Pool& p) { return p.queue; }));
     metrics::register_process_metrics(r);
 
@@ -54,7 +58,8 @@ std::unique_ptr<metrics::History> install_server_metrics(metrics::Metrics& metri
         g.tts = tts_load(pools.tts());
         return g;
     };
-    return std::make_unique<metrics::History>(metrics, std::move(gauges), metrics::History::Options{});
+    return std::make_unique<metrics::History>(metrics, std::move(gauges),
+                                              metrics::History::Options{});
 }
 
 }  // namespace confab::net

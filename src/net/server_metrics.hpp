@@ -18,7 +18,7 @@ namespace confab::net {
 
 // Registers the computed families; `registry` and `pools` must outlive `metrics`' last render.
 std::unique_ptr<metrics::History> install_server_metrics(metrics::Metrics& metrics,
-                                                        const session::SessionRegistry& registry,
-                                                        pool::SharedEngines& pools);
+                                                         const session::SessionRegistry& registry,
+                                                         pool::SharedEngines& pools);
 
 }  // namespace confab::net

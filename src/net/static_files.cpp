@@ -2,17 +2,20 @@
 
 namespace confab::net {
 
-std::optional<std::string> resolve_static_path(std::string_view root, std::string_view request_path) {
+std::optional<std::string> resolve_static_path(std::string_view root,
+                                               std::string_view request_path) {
     if (request_path.empty() || request_path.front() != '/') return std::nullopt;
     if (const auto q = request_path.find_first_of("?#"); q != std::string_view::npos)
         request_path = request_path.substr(0, q);
-    if (request_path.find('\0') != std::string_view::npos || request_path.find('\\') != std::string_view::npos)
+    if (request_path.find('\0') != std::string_view::npos ||
+        request_path.find('\\') != std::string_view::npos)
         return std::nullopt;
     // Reject any ".." segment rather than normalise it: nothing legitimate needs it.
     std::size_t start = 0;
     while (start <= request_path.size()) {
         const auto end = request_path.find('/', start);
-        const auto seg = request_path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        const auto seg = request_path.substr(
+            start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (seg == "..") return std::nullopt;
         if (end == std::string_view::npos) break;
         start = end + 1;

@@ -7,6 +7,7 @@
 namespace confab::net {
 
 // Throws std::runtime_error naming the file on failure (start-up only).
-std::unique_ptr<boost::asio::ssl::context> make_tls_context(const std::string& cert_file, const std::string& key_file);
+std::unique_ptr<boost::asio::ssl::context> make_tls_context(const std::string& cert_file,
+                                                            const std::string& key_file);
 
 }  // namespace confab::net

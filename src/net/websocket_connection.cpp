@@ -1,12 +1,12 @@
 #include "net/websocket_connection.hpp"
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
-#include <atomic>
 #include <set>
 
 #include "metrics/metrics.hpp"
@@ -60,7 +60,8 @@ public:
 
     // SessionControl: called from any thread; hops onto the strand.
     void request_shutdown() override {
-        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->on_shutdown_requested(); });
+        asio::post(ws_.get_executor(),
+                   [self = this->shared_from_this()] { self->on_shutdown_requested(); });
     }
     void force_close() override {
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
@@ -75,11 +76,12 @@ public:
         if (closing_) return;
         if (context_.metrics != nullptr) count_if_error(event);
         const bool was_idle = outgoing_.empty() && !writing_;
-        auto dropped = outgoing_.push({boost::json::serialize(event), response_id, std::chrono::steady_clock::now()});
+        auto dropped = outgoing_.push(
+            {boost::json::serialize(event), response_id, std::chrono::steady_clock::now()});
         if (!dropped.empty()) report_shed(dropped);
         if (outgoing_.over_limit()) {
-            close_slow_client("its outgoing backlog exceeded " + std::to_string(limits_.max_outgoing_bytes) +
-                              " bytes");
+            close_slow_client("its outgoing backlog exceeded " +
+                              std::to_string(limits_.max_outgoing_bytes) + " bytes");
             return;
         }
         wake_writer_.cancel();
@@ -108,11 +110,13 @@ private:
     void report_shed(const std::vector<OutgoingQueue::Dropped>& dropped) {
         for (const auto& d : dropped) {
             if (context_.metrics != nullptr) context_.metrics->drops("slow_reader").inc(d.messages);
-            log::warn("slow client: reply audio shed",
-                      {{"session", id_}, {"response", d.response_id}, {"chunks", std::to_string(d.messages)},
-                       {"bytes", std::to_string(d.bytes)}});
+            log::warn("slow client: reply audio shed", {{"session", id_},
+                                                        {"response", d.response_id},
+                                                        {"chunks", std::to_string(d.messages)},
+                                                        {"bytes", std::to_string(d.bytes)}});
             if (!shed_notified_.insert(d.response_id).second) continue;
-            const auto notice = protocol::events::output_audio_dropped(d.response_id, d.messages, d.bytes);
+            const auto notice =
+                protocol::events::output_audio_dropped(d.response_id, d.messages, d.bytes);
             outgoing_.push({boost::json::serialize(notice), "", std::chrono::steady_clock::now()});
         }
     }
@@ -123,10 +127,12 @@ private:
     void close_slow_client(const std::string& why) {
         if (closing_) return;
         const std::size_t discarded = outgoing_.clear();
-        log::warn("slow client: closing with 1008",
-                  {{"session", id_}, {"why", why}, {"discarded_events", std::to_string(discarded)}});
+        log::warn(
+            "slow client: closing with 1008",
+            {{"session", id_}, {"why", why}, {"discarded_events", std::to_string(discarded)}});
         close(static_cast<int>(websocket::close_code::policy_error), "client too slow: " + why);
-        auto cut = std::make_shared<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(2));
+        auto cut =
+            std::make_shared<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(2));
         cut->async_wait([self = this->shared_from_this(), cut](const boost::system::error_code&) {
             if (self->ws_.is_open()) beast::get_lowest_layer(self->ws_).close();
         });
@@ -136,7 +142,8 @@ private:
         if (!session_ || closing_) return;
         shutdown_requested_ = true;
         session_->notify_shutdown();
-        if (!session_->busy()) close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
+        if (!session_->busy())
+            close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
     }
 
     asio::awaitable<void> writer();
@@ -144,7 +151,8 @@ private:
     asio::awaitable<void> lag_watchdog();
     asio::awaitable<void> refuse(AdmissionRefusal refusal);
     void count_if_error(const boost::json::object& event) {
-        if (const auto code = protocol::events::error_code_of(event)) context_.metrics->errors_sent(*code).inc();
+        if (const auto code = protocol::events::error_code_of(event))
+            context_.metrics->errors_sent(*code).inc();
     }
 
     websocket::stream<Stream> ws_;
@@ -155,15 +163,16 @@ private:
     std::unique_ptr<session::RealtimeSession> session_;
     session::SessionResumption resumption_;
     std::string model_;  // set before admission, then read-only (admin snapshots)
-    std::atomic<std::shared_ptr<const session::SessionStats>> stats_;  // set once the session exists
+    std::atomic<std::shared_ptr<const session::SessionStats>>
+        stats_;               // set once the session exists
     std::string end_reason_;  // label of confab_sessions_closed_total, once known
 
     OutgoingQueue outgoing_;
     bool writing_ = false;  // a write is in flight (its event is no longer in outgoing_)
     std::chrono::steady_clock::time_point write_started_{};
     std::set<std::string> shed_notified_;  // responses whose client was told of shed audio
-    asio::steady_timer wake_writer_;  // cancelled to wake the writer: an event, not a poll
-    asio::steady_timer lag_timer_;    // fires when the oldest unsent event may be too old
+    asio::steady_timer wake_writer_;       // cancelled to wake the writer: an event, not a poll
+    asio::steady_timer lag_timer_;         // fires when the oldest unsent event may be too old
     bool closing_ = false;
     bool shutdown_requested_ = false;
     websocket::close_reason close_reason_;
@@ -174,13 +183,15 @@ private:
 
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::refuse(AdmissionRefusal refusal) {
-    const auto event = protocol::events::error(protocol::ProtocolError{refusal.code, refusal.message, "", ""});
+    const auto event =
+        protocol::events::error(protocol::ProtocolError{refusal.code, refusal.message, "", ""});
     const std::string text = boost::json::serialize(event);
     if (context_.metrics != nullptr) count_if_error(event);
     ws_.text(true);
     co_await ws_.async_write(asio::buffer(text), use_nothrow);
     // A named local, not a temporary inside co_await: g++ 12 miscompiles those.
-    const websocket::close_reason frame(static_cast<websocket::close_code>(refusal.close_code), refusal.close_text);
+    const websocket::close_reason frame(static_cast<websocket::close_code>(refusal.close_code),
+                                        refusal.close_text);
     co_await ws_.async_close(frame, use_nothrow);
 }
 
@@ -228,14 +239,17 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
         co_return;
     }
     if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
-    log::info("session started", {{"session", id_}, {"model", model}, {"auth", has_bearer ? "bearer" : "none"}});
+    log::info("session started",
+              {{"session", id_}, {"model", model}, {"auth", has_bearer ? "bearer" : "none"}});
 
-    session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config, context_.constraints,
-                                                          context_.engines, *this, id_, model);
+    session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config,
+                                                          context_.constraints, context_.engines,
+                                                          *this, id_, model);
     stats_.store(session_->stats());
     // During shutdown a session closes as soon as its reply has finished.
     session_->on_idle([this] {
-        if (shutdown_requested_) close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
+        if (shutdown_requested_)
+            close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
     });
     asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
     asio::co_spawn(ws_.get_executor(), idle_watchdog(), asio::detached);
@@ -259,10 +273,11 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
         }
         last_activity_ = std::chrono::steady_clock::now();
         if (!ws_.got_text()) {
-            send_event(protocol::events::error(protocol::ProtocolError{
-                           "invalid_frame", "Binary frames are not supported: send JSON events as text frames.",
-                           "", ""}),
-                       {});
+            send_event(
+                protocol::events::error(protocol::ProtocolError{
+                    "invalid_frame",
+                    "Binary frames are not supported: send JSON events as text frames.", "", ""}),
+                {});
             buffer.consume(buffer.size());
             continue;
         }
@@ -325,10 +340,13 @@ asio::awaitable<void> WebSocketConnection<Stream>::lag_watchdog() {
     while (!closing_) {
         // The oldest event not yet written: the one in flight, else the queue's head.
         std::optional<std::chrono::steady_clock::time_point> oldest;
-        if (writing_) oldest = write_started_;
-        else oldest = outgoing_.oldest_queued_at();
+        if (writing_)
+            oldest = write_started_;
+        else
+            oldest = outgoing_.oldest_queued_at();
         if (oldest && std::chrono::steady_clock::now() >= *oldest + max_lag) {
-            close_slow_client("it has not read for " + std::to_string(limits_.max_outgoing_lag_ms) + " ms");
+            close_slow_client("it has not read for " + std::to_string(limits_.max_outgoing_lag_ms) +
+                              " ms");
             break;
         }
         // Nothing queued: sleep until send_event wakes us; else until that event would be late.

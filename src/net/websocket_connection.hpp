@@ -13,8 +13,8 @@ namespace confab::net {
 // Stream is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>
 // (explicitly instantiated in the .cpp).
 template <class Stream>
-boost::asio::awaitable<void> serve_websocket(Stream stream,
-                                             boost::beast::http::request<boost::beast::http::string_body> request,
-                                             ServerContext& context);
+boost::asio::awaitable<void> serve_websocket(
+    Stream stream, boost::beast::http::request<boost::beast::http::string_body> request,
+    ServerContext& context);
 
 }  // namespace confab::net

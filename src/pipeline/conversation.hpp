@@ -16,7 +16,8 @@ namespace confab::pipeline {
 
 class Conversation {
 public:
-    Conversation(std::size_t max_items, std::size_t max_chars) : max_items_(max_items), max_chars_(max_chars) {}
+    Conversation(std::size_t max_items, std::size_t max_chars)
+        : max_items_(max_items), max_chars_(max_chars) {}
 
     enum class InsertStatus { ok, unknown_previous, duplicate_id };
 
@@ -27,7 +28,8 @@ public:
     };
 
     // Inserts after `previous_item_id` ("root": first; nullopt: last).
-    Inserted insert(protocol::ConversationItem item, const std::optional<std::string>& previous_item_id);
+    Inserted insert(protocol::ConversationItem item,
+                    const std::optional<std::string>& previous_item_id);
     // Re-applies the bounds after an item grew (a reply being written).
     std::vector<std::string> enforce_bounds(const std::string& keep_id);
 

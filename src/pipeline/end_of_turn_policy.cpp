@@ -16,16 +16,17 @@ namespace {
 // last real word is still settling, so each one made finished turns wait
 // longer (measured on the benchmark recordings, all complete sentences).
 constexpr std::array<std::string_view, 19> kContinuations = {
-    "and", "so", "but", "or", "because", "although", "if", "um", "uh", "er",
-    "ah", "hmm", "the", "a", "an", "my", "your", "our", "their"};
+    "and", "so",  "but", "or", "because", "although", "if",   "um",  "uh",   "er",
+    "ah",  "hmm", "the", "a",  "an",      "my",       "your", "our", "their"};
 
 constexpr std::array<std::string_view, 20> kClosings = {
-    "thanks", "thank", "please", "bye", "goodbye", "okay", "ok", "yes", "no", "yeah",
-    "nope", "right", "done", "sure", "great", "perfect", "fine", "alright", "cheers", "correct"};
+    "thanks", "thank",   "please", "bye",     "goodbye", "okay",   "ok",
+    "yes",    "no",      "yeah",   "nope",    "right",   "done",   "sure",
+    "great",  "perfect", "fine",   "alright", "cheers",  "correct"};
 
 constexpr std::array<std::string_view, 16> kQuestionStarts = {
-    "what", "who", "where", "when", "why", "how", "is", "are", "can", "could",
-    "would", "do", "does", "did", "will", "should"};
+    "what", "who",   "where", "when", "why",  "how", "is",   "are",
+    "can",  "could", "would", "do",   "does", "did", "will", "should"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& set, std::string_view word) {
@@ -54,14 +55,16 @@ TurnCue classify_turn_end(std::string_view transcript) {
     auto end = transcript.find_last_not_of(" \t\r\n");
     if (end == std::string_view::npos) return TurnCue::neutral;
     const char last = transcript[end];
-    if (last == ',' || last == '-' || transcript.substr(0, end + 1).ends_with("...")) return TurnCue::unfinished;
+    if (last == ',' || last == '-' || transcript.substr(0, end + 1).ends_with("..."))
+        return TurnCue::unfinished;
     if (last == '.' || last == '?' || last == '!') return TurnCue::finished;
     const auto words = words_of(transcript);
     if (words.empty()) return TurnCue::neutral;
     const std::string& tail = words.back();
     if (contains(kContinuations, tail)) return TurnCue::unfinished;
     if (contains(kClosings, tail)) return TurnCue::finished;
-    if (tail == "you" && words.size() >= 2 && words[words.size() - 2] == "thank") return TurnCue::finished;
+    if (tail == "you" && words.size() >= 2 && words[words.size() - 2] == "thank")
+        return TurnCue::finished;
     if (words.size() >= 3 && contains(kQuestionStarts, words.front())) return TurnCue::finished;
     return TurnCue::neutral;
 }
@@ -69,8 +72,9 @@ TurnCue classify_turn_end(std::string_view transcript) {
 int adapted_silence_ms(int base_silence_ms, std::string_view transcript) {
     constexpr int kFloorMs = 200;
     const auto end = transcript.find_last_not_of(" \t\r\n");
-    const bool punctuated = end != std::string_view::npos &&
-                            (transcript[end] == '.' || transcript[end] == '?' || transcript[end] == '!');
+    const bool punctuated =
+        end != std::string_view::npos &&
+        (transcript[end] == '.' || transcript[end] == '?' || transcript[end] == '!');
     switch (classify_turn_end(transcript)) {
         case TurnCue::unfinished:
             return std::min(base_silence_ms * 18 / 10, base_silence_ms + 1200);

@@ -4,7 +4,8 @@
 
 namespace confab::pipeline {
 
-engines::ChatRequest build_chat_request(const pipeline::Conversation& conversation, const std::string& instructions,
+engines::ChatRequest build_chat_request(const pipeline::Conversation& conversation,
+                                        const std::string& instructions,
                                         const HistoryLimits& limits, std::optional<int> max_tokens,
                                         const std::string& unsaid_user_text) {
     engines::ChatRequest request;

@@ -13,14 +13,15 @@
 namespace confab::pipeline {
 
 struct HistoryLimits {
-    int max_turns = 20;           // user + assistant messages kept: 2 x this
+    int max_turns = 20;  // user + assistant messages kept: 2 x this
     std::size_t max_chars = 12000;
 };
 
 // `unsaid_user_text`, if not empty, is a user message not yet in the
 // conversation, taken as its newest item: the words of a turn still being
 // decided (a reply prefetched during the pause; PrefetchedCompletion).
-engines::ChatRequest build_chat_request(const pipeline::Conversation& conversation, const std::string& instructions,
+engines::ChatRequest build_chat_request(const pipeline::Conversation& conversation,
+                                        const std::string& instructions,
                                         const HistoryLimits& limits, std::optional<int> max_tokens,
                                         const std::string& unsaid_user_text = {});
 

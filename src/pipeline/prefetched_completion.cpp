@@ -17,7 +17,8 @@ engines::ChatOutcome cancelled_outcome() {
 }
 }  // namespace
 
-PrefetchedCompletion::PrefetchedCompletion(asio::any_io_executor strand, engines::LanguageModel& backend,
+PrefetchedCompletion::PrefetchedCompletion(asio::any_io_executor strand,
+                                           engines::LanguageModel& backend,
                                            engines::ChatRequest request)
     : strand_(std::move(strand)),
       backend_(backend),
@@ -28,7 +29,8 @@ PrefetchedCompletion::PrefetchedCompletion(asio::any_io_executor strand, engines
 PrefetchedCompletion::~PrefetchedCompletion() = default;
 
 bool PrefetchedCompletion::answers(const engines::ChatRequest& request) const {
-    if (request.max_tokens != request_.max_tokens || request.temperature != request_.temperature) return false;
+    if (request.max_tokens != request_.max_tokens || request.temperature != request_.temperature)
+        return false;
     if (request.messages.size() != request_.messages.size()) return false;
     for (std::size_t i = 0; i < request.messages.size(); ++i) {
         const auto& a = request.messages[i];
@@ -40,18 +42,17 @@ bool PrefetchedCompletion::answers(const engines::ChatRequest& request) const {
 
 void PrefetchedCompletion::begin() {
     asio::co_spawn(strand_, run(shared_from_this(), request_),
-                   asio::bind_cancellation_slot(backend_cancel_.slot(),
-                                                [self = shared_from_this()](std::exception_ptr e) {
-                                                    if (!e) return;
-                                                    try {
-                                                        std::rethrow_exception(e);
-                                                    } catch (const std::exception& ex) {
-                                                        self->on_backend_end(engines::ChatOutcome{
-                                                            make_error_code(errc::backend_error),
-                                                            std::string("the language model client failed: ") + ex.what(),
-                                                            ""});
-                                                    }
-                                                }));
+                   asio::bind_cancellation_slot(backend_cancel_.slot(), [self = shared_from_this()](
+                                                                            std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                           std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                           self->on_backend_end(engines::ChatOutcome{
+                               make_error_code(errc::backend_error),
+                               std::string("the language model client failed: ") + ex.what(), ""});
+                       }
+                   }));
 }
 
 asio::awaitable<void> PrefetchedCompletion::run(std::shared_ptr<PrefetchedCompletion> self,
@@ -82,10 +83,13 @@ void PrefetchedCompletion::cancel() {
     adopter_ = nullptr;
     if (outcome_) return;
     ended_.cancel();  // an adopter waiting for more completes now, cancelled
-    asio::post(strand_, [self = shared_from_this()] { self->backend_cancel_.emit(asio::cancellation_type::terminal); });
+    asio::post(strand_, [self = shared_from_this()] {
+        self->backend_cancel_.emit(asio::cancellation_type::terminal);
+    });
 }
 
-asio::awaitable<engines::ChatOutcome> PrefetchedCompletion::stream(engines::ChatRequest, DeltaSink on_delta) {
+asio::awaitable<engines::ChatOutcome> PrefetchedCompletion::stream(engines::ChatRequest,
+                                                                   DeltaSink on_delta) {
     auto self = shared_from_this();
     if (adopted_ || cancelled_) co_return cancelled_outcome();
     adopted_ = true;

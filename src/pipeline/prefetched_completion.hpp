@@ -50,10 +50,12 @@ public:
     // LanguageModel: adopts the completion (once): replays the text so far,
     // then streams the rest. `request` is the adopter's; it must answer().
     std::string name() const override { return backend_name_; }
-    boost::asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest request, DeltaSink on_delta) override;
+    boost::asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest request,
+                                                        DeltaSink on_delta) override;
 
 private:
-    static boost::asio::awaitable<void> run(std::shared_ptr<PrefetchedCompletion> self, engines::ChatRequest request);
+    static boost::asio::awaitable<void> run(std::shared_ptr<PrefetchedCompletion> self,
+                                            engines::ChatRequest request);
     void on_backend_delta(std::string_view text);
     void on_backend_end(engines::ChatOutcome outcome);
 
@@ -66,7 +68,7 @@ private:
     boost::asio::steady_timer ended_;  // never expires: cancelled when the backend request ends
     std::string text_;                 // every delta so far
     std::optional<engines::ChatOutcome> outcome_;
-    DeltaSink adopter_;                // set while a response streams from us
+    DeltaSink adopter_;  // set while a response streams from us
     bool adopted_ = false;
     bool cancelled_ = false;
 };

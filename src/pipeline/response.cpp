@@ -31,8 +31,8 @@ std::string llm_error_code(std::error_code error) {
 }
 }  // namespace
 
-Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink, engines::LanguageModel& llm,
-                   pool::TtsPool* tts, Listener* listener, Setup setup)
+Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink,
+                   engines::LanguageModel& llm, pool::TtsPool* tts, Listener* listener, Setup setup)
     : strand_(std::move(strand)),
       sink_(sink),
       llm_(llm),
@@ -49,35 +49,42 @@ Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink, engi
     item_.id = std::move(setup.item_id);
     item_.role = "assistant";
     item_.status = "in_progress";
-    item_.content.push_back(protocol::ContentPart{audio_ ? "output_audio" : "output_text", "", std::nullopt, 0, {}});
+    item_.content.push_back(
+        protocol::ContentPart{audio_ ? "output_audio" : "output_text", "", std::nullopt, 0, {}});
     if (audio_) part().transcript = "";
 }
 
 Response::~Response() = default;
 
-events::PartRef Response::ref() const { return events::PartRef{info_.id, item_.id, 0, 0}; }
+events::PartRef Response::ref() const {
+    return events::PartRef{info_.id, item_.id, 0, 0};
+}
 
 void Response::start(const std::optional<std::string>& previous_item_id) {
     timings_.created = Clock::now();
     sink_.send_event(events::response_created(info_));
     sink_.send_event(events::output_item_added(info_.id, item_));
-    if (!info_.out_of_band) sink_.send_event(events::conversation_item_added(item_, previous_item_id));
+    if (!info_.out_of_band)
+        sink_.send_event(events::conversation_item_added(item_, previous_item_id));
     sink_.send_event(events::content_part_added(ref(), part()));
     log::debug("response started", {{"session", session_key_},
-                                     {"response", info_.id},
-                                     {"llm", llm_.name()},
-                                     {"prefetched", prefetched_ ? "true" : "false"}});
+                                    {"response", info_.id},
+                                    {"llm", llm_.name()},
+                                    {"prefetched", prefetched_ ? "true" : "false"}});
     // The coroutine holds the response alive; the signal's slot lets
     // cancel() reach into whatever network operation it is waiting on.
     asio::co_spawn(strand_, run_llm(request_),
-                   asio::bind_cancellation_slot(llm_cancel_.slot(), [self = shared_from_this()](std::exception_ptr e) {
-                       if (!e) return;
-                       try {
-                           std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
-                           self->fail("llm_failed", std::string("the language model client failed: ") + ex.what());
-                       }
-                   }));
+                   asio::bind_cancellation_slot(
+                       llm_cancel_.slot(), [self = shared_from_this()](std::exception_ptr e) {
+                           if (!e) return;
+                           try {
+                               std::rethrow_exception(e);
+                           } catch (const std::exception& ex) {
+                               self->fail(
+                                   "llm_failed",
+                                   std::string("the language model client failed: ") + ex.what());
+                           }
+                       }));
 }
 
 asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
@@ -85,7 +92,8 @@ asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
     // A busy backend serves waiting sessions in turn.
     request.session_key = session_key_;
     engines::LanguageModel& model = prefetched_ ? *prefetched_ : llm_;
-    auto outcome = co_await model.stream(std::move(request), [this](std::string_view text) { on_delta(text); });
+    auto outcome = co_await model.stream(std::move(request),
+                                         [this](std::string_view text) { on_delta(text); });
     on_llm_end(outcome);
 }
 
@@ -108,7 +116,8 @@ void Response::on_llm_end(const engines::ChatOutcome& outcome) {
     note_llm_outcome(!outcome.error ? "ok" : timed_out ? "timeout" : "error");
     if (outcome.error) {
         fail(llm_error_code(outcome.error),
-             "The language model request failed: " + (outcome.message.empty() ? outcome.error.message() : outcome.message));
+             "The language model request failed: " +
+                 (outcome.message.empty() ? outcome.error.message() : outcome.message));
         return;
     }
     if (!audio_) {
@@ -142,7 +151,8 @@ void Response::pump_tts() {
     std::weak_ptr<Response> weak = weak_from_this();
     auto strand = strand_;
     job.on_audio = [weak, strand](std::span<const std::int16_t> pcm, int rate) {
-        asio::post(strand, [weak, copy = std::vector<std::int16_t>(pcm.begin(), pcm.end()), rate]() mutable {
+        asio::post(strand, [weak, copy = std::vector<std::int16_t>(pcm.begin(), pcm.end()),
+                            rate]() mutable {
             if (auto self = weak.lock()) self->on_tts_audio(std::move(copy), rate);
         });
     };
@@ -186,7 +196,11 @@ void Response::send_audio() {
         metrics_->audio_out_bytes.inc(bytes.size());
     }
     out_pcm_.clear();
-    sink_.send_event(events::output_audio_delta(ref(), base64::encode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()))), info_.id);
+    sink_.send_event(
+        events::output_audio_delta(
+            ref(), base64::encode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                            bytes.size()))),
+        info_.id);
     if (!timings_.first_audio_sent) timings_.first_audio_sent = Clock::now();
     part().audio_ms = static_cast<int>(samples_sent_ * 1000 / kOutputRate);
 }
@@ -235,7 +249,9 @@ void Response::cancel_llm() {
     note_llm_outcome("cancelled");
     // Also directly: the coroutine may not have adopted it yet.
     if (prefetched_) prefetched_->cancel();
-    asio::post(strand_, [self = shared_from_this()] { self->llm_cancel_.emit(asio::cancellation_type::terminal); });
+    asio::post(strand_, [self = shared_from_this()] {
+        self->llm_cancel_.emit(asio::cancellation_type::terminal);
+    });
 }
 
 void Response::cancel(const std::string& reason) {
@@ -250,8 +266,10 @@ void Response::cancel(const std::string& reason) {
     if (piece_started_ && audio_) {
         part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
     }
-    log::info("response cancelled",
-              {{"session", session_key_}, {"response", info_.id}, {"reason", reason}, {"audio_deltas_dropped", std::to_string(dropped)}});
+    log::info("response cancelled", {{"session", session_key_},
+                                     {"response", info_.id},
+                                     {"reason", reason},
+                                     {"audio_deltas_dropped", std::to_string(dropped)}});
     finish("cancelled", events::status_details("cancelled", reason));
 }
 
@@ -262,7 +280,9 @@ void Response::fail(const std::string& code, const std::string& message) {
     cancel_llm();
     protocol::ProtocolError err{code, message, "", ""};
     err.type = "server_error";
-    log::warn("response failed", {{"session", session_key_}, {"response", info_.id}, {"code", code}, {"message", message}});
+    log::warn(
+        "response failed",
+        {{"session", session_key_}, {"response", info_.id}, {"code", code}, {"message", message}});
     sink_.send_event(events::error(err));
     finish("failed", events::status_details("failed", code, err));
 }
@@ -278,7 +298,8 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
         if (status == "completed") {
             sink_.send_event(events::output_audio_done(ref()));
         }
-        sink_.send_event(events::output_audio_transcript_done(ref(), part().transcript.value_or("")));
+        sink_.send_event(
+            events::output_audio_transcript_done(ref(), part().transcript.value_or("")));
     } else {
         sink_.send_event(events::output_text_done(ref(), part().text));
     }
@@ -297,7 +318,8 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
     log::info("turn summary", {{"session", session_key_},
                                {"response", info_.id},
                                {"status", status},
-                               {"speech_stopped_to_first_audio_ms", e2a ? std::to_string(static_cast<int>(*e2a)) : "-"},
+                               {"speech_stopped_to_first_audio_ms",
+                                e2a ? std::to_string(static_cast<int>(*e2a)) : "-"},
                                {"timings", boost::json::serialize(timings_.to_json())}});
     if (listener_ != nullptr) listener_->on_response_done(*this);
 }

@@ -12,21 +12,21 @@
 // results hold it too); runs only on the session's strand. After it
 // finished, late results are ignored and it never touches the sink again.
 #pragma once
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
 
 #include "engines/llm/language_model.hpp"
 #include "engines/tts/speech_synthesizer.hpp"
+#include "pipeline/event_sink.hpp"
 #include "pipeline/prefetched_completion.hpp"
 #include "pipeline/response_timings.hpp"
 #include "pipeline/text_segmenter.hpp"
 #include "protocol/response_events.hpp"
-#include "pipeline/event_sink.hpp"
 
 namespace confab::audio {
 class Resampler;
@@ -57,13 +57,13 @@ public:
         // during the user's pause): streamed from instead of a new request.
         std::shared_ptr<PrefetchedCompletion> prefetched;
         engines::SynthesisOptions voice;
-        std::string session_key;  // fairness key in the TTS pool
-        ResponseTimings timings;  // speech_stopped / transcript_final when spoken
+        std::string session_key;              // fairness key in the TTS pool
+        ResponseTimings timings;              // speech_stopped / transcript_final when spoken
         metrics::Metrics* metrics = nullptr;  // null: metrics off
     };
 
-    Response(boost::asio::any_io_executor strand, pipeline::EventSink& sink, engines::LanguageModel& llm,
-             pool::TtsPool* tts, Listener* listener, Setup setup);
+    Response(boost::asio::any_io_executor strand, pipeline::EventSink& sink,
+             engines::LanguageModel& llm, pool::TtsPool* tts, Listener* listener, Setup setup);
     ~Response();
 
     // Sends the opening events (created, output_item.added, ...) and starts the LLM.
@@ -121,12 +121,12 @@ private:
     bool finished_ = false;
 
     TextSegmenter segmenter_;
-    std::string text_;             // everything the model said
+    std::string text_;  // everything the model said
     bool llm_done_ = false;
     std::deque<std::string> pieces_;  // waiting for synthesis, in order
     bool tts_busy_ = false;
-    std::string speaking_;         // the piece being synthesised
-    bool piece_started_ = false;   // its first audio was sent
+    std::string speaking_;        // the piece being synthesised
+    bool piece_started_ = false;  // its first audio was sent
     int piece_start_ms_ = 0;
     std::unique_ptr<audio::Resampler> resampler_;
     int resampler_rate_ = 0;

@@ -11,14 +11,15 @@ struct ResponseTimings {
     using Clock = std::chrono::steady_clock;
     using Point = std::optional<Clock::time_point>;
 
-    Point speech_ended;       // where the user's speech ended (speech_stopped minus the end-of-turn wait)
-    Point speech_stopped;     // the VAD decided the user's turn ended
-    Point transcript_final;   // the final transcript of that turn arrived
-    Point created;            // the response began
-    Point llm_first_token;    // first text from the language model
-    Point first_piece_queued; // first piece of text handed to the TTS pool
+    Point
+        speech_ended;  // where the user's speech ended (speech_stopped minus the end-of-turn wait)
+    Point speech_stopped;           // the VAD decided the user's turn ended
+    Point transcript_final;         // the final transcript of that turn arrived
+    Point created;                  // the response began
+    Point llm_first_token;          // first text from the language model
+    Point first_piece_queued;       // first piece of text handed to the TTS pool
     Point first_audio_synthesized;  // first audio from the synthesizer
-    Point first_audio_sent;   // first output_audio.delta queued to the client
+    Point first_audio_sent;         // first output_audio.delta queued to the client
     Point done;
 
     // Milliseconds from the base (speech_stopped, else created) to each stage.

@@ -15,8 +15,8 @@ constexpr int kInputRate = 24000;
 constexpr int kFrameMs = 20;
 }  // namespace
 
-SpeechInput::SpeechInput(boost::asio::any_io_executor strand, const pool::EngineRefs& engines, Listener& listener,
-                         std::string session_key, int max_utterance_ms)
+SpeechInput::SpeechInput(boost::asio::any_io_executor strand, const pool::EngineRefs& engines,
+                         Listener& listener, std::string session_key, int max_utterance_ms)
     : strand_(std::move(strand)),
       engines_(engines),
       listener_(listener),
@@ -43,17 +43,21 @@ void SpeechInput::configure(const std::optional<TurnDetector::Params>& params) {
     p.frame_ms = kFrameMs;
     p.max_turn_ms = std::min(p.max_turn_ms, max_utterance_ms_);
     const bool same_threshold = detector_ && detector_->params().threshold == p.threshold;
-    if (!vad_ || !same_threshold) vad_ = engines_.make_vad ? engines_.make_vad(p.threshold) : nullptr;
+    if (!vad_ || !same_threshold)
+        vad_ = engines_.make_vad ? engines_.make_vad(p.threshold) : nullptr;
     if (vad_) p.vad_hangover_ms = vad_->hangover_ms();
     // A change of parameters applies from the next turn; the state in
     // progress is kept so an update never cuts the user off.
     auto next = std::make_unique<TurnDetector>(p);
     if (detector_ && detector_->state() != TurnDetector::State::quiet) return;
     detector_ = std::move(next);
-    recent_max_ = static_cast<std::size_t>(p.prefix_padding_ms + 200) * static_cast<std::size_t>(rate_) / 1000;
+    recent_max_ = static_cast<std::size_t>(p.prefix_padding_ms + 200) *
+                  static_cast<std::size_t>(rate_) / 1000;
 }
 
-int SpeechInput::stream_ms() const { return static_cast<int>(frames_ * kFrameMs); }
+int SpeechInput::stream_ms() const {
+    return static_cast<int>(frames_ * kFrameMs);
+}
 
 void SpeechInput::push(std::span<const std::int16_t> pcm24k) {
     std::vector<std::int16_t> converted;
@@ -61,10 +65,12 @@ void SpeechInput::push(std::span<const std::int16_t> pcm24k) {
     frame_buffer_.insert(frame_buffer_.end(), converted.begin(), converted.end());
     std::size_t offset = 0;
     while (frame_buffer_.size() - offset >= static_cast<std::size_t>(frame_samples_)) {
-        on_frame(std::span<const std::int16_t>(frame_buffer_.data() + offset, static_cast<std::size_t>(frame_samples_)));
+        on_frame(std::span<const std::int16_t>(frame_buffer_.data() + offset,
+                                               static_cast<std::size_t>(frame_samples_)));
         offset += static_cast<std::size_t>(frame_samples_);
     }
-    frame_buffer_.erase(frame_buffer_.begin(), frame_buffer_.begin() + static_cast<std::ptrdiff_t>(offset));
+    frame_buffer_.erase(frame_buffer_.begin(),
+                        frame_buffer_.begin() + static_cast<std::ptrdiff_t>(offset));
 }
 
 void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
@@ -84,9 +90,11 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
         utterance_ = open_stream(utterance_item_);
         // Feed the prefix padding and the onset frames the VAD needed to be sure.
         const int from_ms = std::max(0, start - detector_->params().prefix_padding_ms);
-        const auto want = static_cast<std::size_t>(start_ms + kFrameMs - from_ms) * static_cast<std::size_t>(rate_) / 1000;
+        const auto want = static_cast<std::size_t>(start_ms + kFrameMs - from_ms) *
+                          static_cast<std::size_t>(rate_) / 1000;
         const std::size_t n = std::min(want, recent_.size());
-        std::vector<std::int16_t> prefix(recent_.end() - static_cast<std::ptrdiff_t>(n), recent_.end());
+        std::vector<std::int16_t> prefix(recent_.end() - static_cast<std::ptrdiff_t>(n),
+                                         recent_.end());
         if (utterance_) utterance_->feed(prefix);
     } else if (event == TurnDetector::Event::speech_stopped) {
         const std::string item = utterance_item_;
@@ -158,7 +166,8 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& ite
     // Only a pause still in progress is worth an answer: the speaker may
     // have resumed while the decoder caught up.
     callbacks.on_requested_partial = [this, item_id](const std::string& text) {
-        if (item_id == utterance_item_ && utterance_ && !held_.empty()) listener_.on_pause_transcript(item_id, text);
+        if (item_id == utterance_item_ && utterance_ && !held_.empty())
+            listener_.on_pause_transcript(item_id, text);
     };
     callbacks.on_final = [this, item_id, forget](const std::string& text) {
         forget();
@@ -168,18 +177,22 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& ite
         forget();
         listener_.on_transcript_failed(item_id, message);
     };
-    const auto max_pending = static_cast<std::size_t>(max_utterance_ms_ + 2000) * static_cast<std::size_t>(rate_) / 1000;
+    const auto max_pending =
+        static_cast<std::size_t>(max_utterance_ms_ + 2000) * static_cast<std::size_t>(rate_) / 1000;
     // The decoder is handed audio a batch (100 ms) at a time, not frame by
     // frame (SttStream's constructor says why); the pause's partial request
     // and finish() hand over whatever is pending.
     const std::size_t batch = engines_.stt != nullptr ? engines_.stt->batch_samples() : 0;
-    auto stream = std::make_shared<pool::SttStream>(strand_, std::move(callbacks), max_pending, batch);
+    auto stream =
+        std::make_shared<pool::SttStream>(strand_, std::move(callbacks), max_pending, batch);
     *self_ptr = stream.get();
     if (engines_.stt == nullptr || !engines_.stt->submit(session_key_, stream)) {
         const std::string why = engines_.stt == nullptr ? "no speech recognizer is configured"
                                                         : "the speech recognizer queue is full";
-        log::warn("utterance not transcribed", {{"session", session_key_}, {"item", item_id}, {"why", why}});
-        if (engines_.stt != nullptr && engines_.metrics != nullptr) engines_.metrics->drops("stt_queue_full").inc();
+        log::warn("utterance not transcribed",
+                  {{"session", session_key_}, {"item", item_id}, {"why", why}});
+        if (engines_.stt != nullptr && engines_.metrics != nullptr)
+            engines_.metrics->drops("stt_queue_full").inc();
         stream->deliver_error(std::make_error_code(std::errc::resource_unavailable_try_again), why);
         stream->finish();
     }

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "engines/vad/voice_activity_detector.hpp"
-#include "pool/engine_refs.hpp"
 #include "pipeline/turn_detector.hpp"
+#include "pool/engine_refs.hpp"
 
 namespace confab::audio {
 class Resampler;
@@ -39,16 +39,18 @@ public:
         virtual void on_speech_stopped(const std::string& item_id, int audio_end_ms) = 0;
         virtual void on_transcript_partial(const std::string& item_id, const std::string& text) = 0;
         virtual void on_transcript_final(const std::string& item_id, const std::string& text) = 0;
-        virtual void on_transcript_failed(const std::string& item_id, const std::string& message) = 0;
+        virtual void on_transcript_failed(const std::string& item_id,
+                                          const std::string& message) = 0;
         // The speaker paused (kPauseFedMs into the silence) and this is the
         // hypothesis of everything said before the pause: the turn may end
         // with these words. on_speech_resumed follows if it does not.
-        virtual void on_pause_transcript(const std::string& /*item_id*/, const std::string& /*text*/) {}
+        virtual void on_pause_transcript(const std::string& /*item_id*/,
+                                         const std::string& /*text*/) {}
         virtual void on_speech_resumed(const std::string& /*item_id*/) {}
     };
 
-    SpeechInput(boost::asio::any_io_executor strand, const pool::EngineRefs& engines, Listener& listener,
-                std::string session_key, int max_utterance_ms);
+    SpeechInput(boost::asio::any_io_executor strand, const pool::EngineRefs& engines,
+                Listener& listener, std::string session_key, int max_utterance_ms);
     ~SpeechInput();
 
     // Turns detection on (with these parameters) or off (nullopt).
@@ -82,16 +84,16 @@ private:
     Listener& listener_;
     const std::string session_key_;
     const int max_utterance_ms_;
-    const int rate_;          // the engine's rate (the STT pool's, else 16 kHz)
+    const int rate_;  // the engine's rate (the STT pool's, else 16 kHz)
     const int frame_samples_;
 
     std::unique_ptr<audio::Resampler> resampler_;
     std::unique_ptr<engines::VoiceActivityDetector> vad_;
     std::unique_ptr<TurnDetector> detector_;
-    std::vector<std::int16_t> frame_buffer_;   // engine-rate audio not yet a whole frame
-    std::deque<std::int16_t> recent_;          // the last moments, for prefix padding
+    std::vector<std::int16_t> frame_buffer_;  // engine-rate audio not yet a whole frame
+    std::deque<std::int16_t> recent_;         // the last moments, for prefix padding
     std::size_t recent_max_ = 0;
-    long long frames_ = 0;                     // frames processed (stream time)
+    long long frames_ = 0;  // frames processed (stream time)
 
     std::shared_ptr<pool::SttStream> utterance_;  // the one being spoken, if any
     std::string utterance_item_;

@@ -7,20 +7,21 @@
 namespace confab::pipeline {
 namespace {
 
-constexpr std::array<std::string_view, 12> kAbbreviations = {"mr", "mrs", "ms", "dr", "prof", "st",
-                                                             "vs", "etc", "e.g", "i.e", "jr", "sr"};
+constexpr std::array<std::string_view, 12> kAbbreviations = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "jr", "sr"};
 
 // Words that open a phrase: a first piece may end before one. "of", "to"
 // and determiners are left out: they bind to what precedes ("a cup of",
 // "want to", "this week").
 constexpr std::array<std::string_view, 23> kPhraseStarts = {
-    "for",  "with",   "in",    "on",     "at",    "from",  "about", "into",
-    "through", "during", "and",  "but",    "or",    "so",    "because", "which",
-    "who",  "when",   "while", "if",     "than",  "before", "after"};
+    "for",     "with",   "in",    "on",  "at",   "from",   "about",   "into",
+    "through", "during", "and",   "but", "or",   "so",     "because", "which",
+    "who",     "when",   "while", "if",  "than", "before", "after"};
 
 bool opens_phrase(std::string_view word) {
     std::string lower;
-    for (const char c : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char c : word)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return std::find(kPhraseStarts.begin(), kPhraseStarts.end(), lower) != kPhraseStarts.end();
 }
 
@@ -42,7 +43,9 @@ int count_words(std::string_view s) {
     return n;
 }
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 }  // namespace
 
@@ -60,8 +63,10 @@ bool TextSegmenter::is_boundary(std::size_t i, bool clause) const {
         std::string word;
         for (std::size_t k = start; k < i; ++k)
             word += static_cast<char>(std::tolower(static_cast<unsigned char>(pending_[k])));
-        if (std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end()) return false;
-        if (word.size() == 1 && std::isalpha(static_cast<unsigned char>(word[0]))) return false;  // initials
+        if (std::find(kAbbreviations.begin(), kAbbreviations.end(), word) != kAbbreviations.end())
+            return false;
+        if (word.size() == 1 && std::isalpha(static_cast<unsigned char>(word[0])))
+            return false;  // initials
     }
     return true;
 }
@@ -70,7 +75,8 @@ bool TextSegmenter::is_boundary(std::size_t i, bool clause) const {
 std::optional<std::size_t> TextSegmenter::find_cut() const {
     if (!first_done_) {
         for (std::size_t i = 0; i < pending_.size(); ++i) {
-            if (is_boundary(i, true) && count_words(std::string_view(pending_).substr(0, i + 1)) >= options_.first_min_words)
+            if (is_boundary(i, true) && count_words(std::string_view(pending_).substr(0, i + 1)) >=
+                                            options_.first_min_words)
                 return i + 1;
             // A phrase break: a whole word (whitespace after it has arrived)
             // that opens a phrase, after enough words. Checked at each word's
@@ -81,7 +87,8 @@ std::optional<std::size_t> TextSegmenter::find_cut() const {
                 while (end < pending_.size() && !is_space(pending_[end])) ++end;
                 const bool complete = end < pending_.size();
                 if (complete && opens_phrase(std::string_view(pending_).substr(i, end - i)) &&
-                    count_words(std::string_view(pending_).substr(0, i)) >= options_.first_min_words)
+                    count_words(std::string_view(pending_).substr(0, i)) >=
+                        options_.first_min_words)
                     return i;
             }
         }

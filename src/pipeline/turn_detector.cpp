@@ -9,7 +9,8 @@ namespace confab::pipeline {
 
 TurnDetector::TurnDetector(Params params)
     : params_(params),
-      onset_needed_(std::clamp(static_cast<int>(std::ceil(params.threshold * kOnsetFrames)), 1, kOnsetFrames)) {}
+      onset_needed_(std::clamp(static_cast<int>(std::ceil(params.threshold * kOnsetFrames)), 1,
+                               kOnsetFrames)) {}
 
 void TurnDetector::reset() {
     state_ = State::quiet;
@@ -25,7 +26,9 @@ TurnDetector::Event TurnDetector::end_turn() {
     return Event::speech_stopped;
 }
 
-int TurnDetector::silence_target_ms() const { return adapted_silence_ms(params_.silence_duration_ms, transcript_); }
+int TurnDetector::silence_target_ms() const {
+    return adapted_silence_ms(params_.silence_duration_ms, transcript_);
+}
 
 int TurnDetector::required_silence_ms() const {
     return std::max(params_.frame_ms, silence_target_ms() - params_.vad_hangover_ms);
@@ -43,7 +46,8 @@ TurnDetector::Event TurnDetector::on_frame(bool is_speech, int frame_start_ms) {
         case State::starting: {
             onset_window_.push_back(is_speech);
             if (static_cast<int>(onset_window_.size()) > kOnsetFrames) onset_window_.pop_front();
-            const int speech = static_cast<int>(std::count(onset_window_.begin(), onset_window_.end(), true));
+            const int speech =
+                static_cast<int>(std::count(onset_window_.begin(), onset_window_.end(), true));
             if (speech >= onset_needed_) break;
             // The window filled without enough speech: a click or a breath.
             if (static_cast<int>(onset_window_.size()) == kOnsetFrames && !onset_window_.front()) {
@@ -52,7 +56,8 @@ TurnDetector::Event TurnDetector::on_frame(bool is_speech, int frame_start_ms) {
                     state_ = State::quiet;
                 } else {
                     candidate_start_ms_ =
-                        frame_start_ms - (static_cast<int>(onset_window_.size()) - 1) * params_.frame_ms;
+                        frame_start_ms -
+                        (static_cast<int>(onset_window_.size()) - 1) * params_.frame_ms;
                 }
             }
             return Event::none;

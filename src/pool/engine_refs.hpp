@@ -18,12 +18,12 @@ class SttPool;
 class TtsPool;
 
 struct EngineRefs {
-    SttPool* stt = nullptr;                     // null: no transcription
-    TtsPool* tts = nullptr;                     // null: text-only replies
-    engines::LanguageModel* llm = nullptr;      // never null when responses are used
+    SttPool* stt = nullptr;                 // null: no transcription
+    TtsPool* tts = nullptr;                 // null: text-only replies
+    engines::LanguageModel* llm = nullptr;  // never null when responses are used
     // Creates one session's voice activity detector (cheap, per session).
     std::function<std::unique_ptr<engines::VoiceActivityDetector>(double threshold)> make_vad;
-    metrics::Metrics* metrics = nullptr;        // null: metrics off (server.metrics = false)
+    metrics::Metrics* metrics = nullptr;  // null: metrics off (server.metrics = false)
 };
 
 }  // namespace confab::pool

@@ -38,21 +38,24 @@ SharedEngines::SharedEngines(const Config& config) {
     if (config.llm.base_url.empty()) {
         offline_ = true;
         llm_ = std::make_unique<engines::OfflineModel>();
-        log::warn("OFFLINE MODE: no language model configured (--llm-base-url); replies repeat what was heard");
+        log::warn(
+            "OFFLINE MODE: no language model configured (--llm-base-url); replies repeat what was "
+            "heard");
     } else {
         auto openai = std::make_unique<engines::OpenAiChatModel>(config.llm);
         openai_ = openai.get();
         llm_ = std::move(openai);
-        log::info("language model", {{"engine", llm_->name()},
-                                     {"max_concurrent_requests", std::to_string(config.llm.max_concurrent_requests)},
-                                     {"max_idle_connections", std::to_string(config.llm.max_idle_connections)}});
+        log::info("language model",
+                  {{"engine", llm_->name()},
+                   {"max_concurrent_requests", std::to_string(config.llm.max_concurrent_requests)},
+                   {"max_idle_connections", std::to_string(config.llm.max_idle_connections)}});
     }
 
     SttPool::Options stt_options;
     stt_options.workers = config.stt.workers > 0 ? config.stt.workers : std::max(2, 3 * cores);
     stt_options.urgent_first = config.stt.urgent_first;
-    stt_ = std::make_unique<SttPool>(std::make_shared<engines::PocketsphinxFactory>(config.stt), kEngineRate,
-                                     stt_options);
+    stt_ = std::make_unique<SttPool>(std::make_shared<engines::PocketsphinxFactory>(config.stt),
+                                     kEngineRate, stt_options);
 
     std::shared_ptr<engines::SpeechSynthesizer> synthesizer;
     if (config.tts.engine == "espeak-ng") {
@@ -68,7 +71,8 @@ SharedEngines::SharedEngines(const Config& config) {
     engines_.tts = tts_.get();
     engines_.llm = llm_.get();
     const double gate_db = config.stt.noise_gate_db;
-    engines_.make_vad = [gate_db](double threshold) -> std::unique_ptr<engines::VoiceActivityDetector> {
+    engines_.make_vad =
+        [gate_db](double threshold) -> std::unique_ptr<engines::VoiceActivityDetector> {
         auto vad = std::make_unique<engines::WebRtcVad>(kEngineRate, 20, vad_mode_for(threshold));
         if (gate_db <= 0) return vad;
         return std::make_unique<engines::NoiseGatedVad>(std::move(vad), gate_db);
@@ -97,7 +101,9 @@ void SharedEngines::attach_metrics(metrics::Metrics* metrics) {
     tts_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("tts") : nullptr);
 }
 
-std::vector<std::string> SharedEngines::voices() const { return tts_->synthesizer().voices(); }
+std::vector<std::string> SharedEngines::voices() const {
+    return tts_->synthesizer().voices();
+}
 
 std::string SharedEngines::overload_reason(int max_wait_ms) const {
     using std::chrono::duration_cast;

@@ -9,7 +9,8 @@
 
 namespace confab::pool {
 
-SttPool::SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate, Options options)
+SttPool::SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate,
+                 Options options)
     : factory_(std::move(factory)),
       sample_rate_(sample_rate),
       options_(options),
@@ -25,7 +26,9 @@ SttPool::SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int 
     loaded.wait();
 }
 
-SttPool::~SttPool() { stop(); }
+SttPool::~SttPool() {
+    stop();
+}
 
 void SttPool::stop() {
     {
@@ -48,11 +51,14 @@ void SttPool::run_worker(std::unique_ptr<engines::SpeechRecognizer> decoder) {
     while (auto waiting = queue_.pop()) {
         auto& stream = waiting->stream;
         if (queue_wait_ != nullptr)
-            queue_wait_->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting->since).count());
+            queue_wait_->observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting->since)
+                    .count());
         if (stream->cancelled()) continue;
         if (!decoder) decoder = factory_->create();
         if (!decoder) {
-            stream->deliver_error(make_error_code(errc::engine_unavailable), "speech recognizer failed to load");
+            stream->deliver_error(make_error_code(errc::engine_unavailable),
+                                  "speech recognizer failed to load");
             continue;
         }
         ++busy_;
@@ -76,7 +82,8 @@ void SttPool::end_urgent() {
 
 void SttPool::defer_to_urgent() {
     std::unique_lock lock(urgent_mutex_);
-    urgent_cv_.wait_for(lock, std::chrono::milliseconds(options_.max_deferral_ms), [&] { return urgent_ == 0 || stopping_; });
+    urgent_cv_.wait_for(lock, std::chrono::milliseconds(options_.max_deferral_ms),
+                        [&] { return urgent_ == 0 || stopping_; });
 }
 
 void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
@@ -84,7 +91,8 @@ void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
         stream.deliver_error(ec, "could not start an utterance");
         return;
     }
-    const std::size_t partial_every = static_cast<std::size_t>(sample_rate_) * options_.partial_interval_ms / 1000;
+    const std::size_t partial_every =
+        static_cast<std::size_t>(sample_rate_) * options_.partial_interval_ms / 1000;
     std::size_t since_partial = 0;
     std::string last_partial;
     SttStream::Batch batch;

@@ -13,15 +13,15 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "engines/stt/speech_recognizer.hpp"
-#include "util/fair_queue.hpp"
 #include "pool/stt_stream.hpp"
+#include "util/fair_queue.hpp"
 
 namespace confab::metrics {
 class Histogram;
@@ -33,9 +33,9 @@ class SttPool {
 public:
     struct Options {
         int workers = 4;
-        std::size_t max_waiting = 256;        // utterances waiting for a worker, in total
+        std::size_t max_waiting = 256;  // utterances waiting for a worker, in total
         std::size_t max_waiting_per_session = 2;
-        int partial_interval_ms = 300;         // how often a partial hypothesis is taken
+        int partial_interval_ms = 300;  // how often a partial hypothesis is taken
         // A worker is handed a stream's audio this much at a time (see
         // SttStream's min_batch_samples); 0 or 20: frame by frame.
         int batch_ms = 100;
@@ -48,7 +48,8 @@ public:
         int max_deferral_ms = 200;
     };
 
-    SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate, Options options);
+    SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate,
+            Options options);
     ~SttPool();  // stop()
     // Closes the queue and joins the workers (idempotent). Their last
     // callbacks post to session strands, so this must run while the
@@ -57,7 +58,8 @@ public:
 
     int sample_rate() const { return sample_rate_; }
     std::size_t batch_samples() const {
-        return static_cast<std::size_t>(sample_rate_) * static_cast<std::size_t>(options_.batch_ms) / 1000;
+        return static_cast<std::size_t>(sample_rate_) *
+               static_cast<std::size_t>(options_.batch_ms) / 1000;
     }
     // Queues the stream for the next free worker; false if the queue is full.
     bool submit(const std::string& session_key, std::shared_ptr<SttStream> stream);

@@ -1,13 +1,13 @@
 #include "pool/stt_stream.hpp"
 
-#include <boost/asio/post.hpp>
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <utility>
 
 namespace confab::pool {
 
-SttStream::SttStream(boost::asio::any_io_executor executor, Callbacks callbacks, std::size_t max_pending_samples,
-                     std::size_t min_batch_samples)
+SttStream::SttStream(boost::asio::any_io_executor executor, Callbacks callbacks,
+                     std::size_t max_pending_samples, std::size_t min_batch_samples)
     : executor_(std::move(executor)),
       callbacks_(std::move(callbacks)),
       max_pending_(max_pending_samples),
@@ -52,7 +52,9 @@ void SttStream::cancel() {
 
 bool SttStream::wait_audio(Batch& batch) {
     std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return cancelled_ || finished_ || partial_requested_ || pending_.size() >= min_batch_; });
+    cv_.wait(lock, [&] {
+        return cancelled_ || finished_ || partial_requested_ || pending_.size() >= min_batch_;
+    });
     if (cancelled_) return false;
     batch.audio.clear();
     batch.audio.swap(pending_);
@@ -75,7 +77,8 @@ void SttStream::deliver_partial(std::string text) {
 
 void SttStream::deliver_requested_partial(std::string text) {
     boost::asio::post(executor_, [self = shared_from_this(), text = std::move(text)] {
-        if (!self->cancelled() && self->callbacks_.on_requested_partial) self->callbacks_.on_requested_partial(text);
+        if (!self->cancelled() && self->callbacks_.on_requested_partial)
+            self->callbacks_.on_requested_partial(text);
     });
 }
 

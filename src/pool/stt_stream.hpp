@@ -37,8 +37,8 @@ public:
     // a time costs pocketsphinx 30-50% more CPU than larger chunks
     // (engines.md); a batch of 100 ms adds at most that much audio to decode
     // after the turn ends (~12 ms of CPU).
-    SttStream(boost::asio::any_io_executor executor, Callbacks callbacks, std::size_t max_pending_samples,
-              std::size_t min_batch_samples = 0);
+    SttStream(boost::asio::any_io_executor executor, Callbacks callbacks,
+              std::size_t max_pending_samples, std::size_t min_batch_samples = 0);
 
     // Session side.
     bool feed(std::span<const std::int16_t> pcm);  // false: pending audio over its bound (refused)

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "engines/tts/speech_synthesizer.hpp"
-#include "util/fair_queue.hpp"
 #include "pool/tts_job.hpp"
+#include "util/fair_queue.hpp"
 
 namespace confab::metrics {
 class Histogram;

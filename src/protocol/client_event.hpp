@@ -58,7 +58,8 @@ struct ResponseCancel {
     std::optional<std::string> response_id;
 };
 
-using ClientEvent = std::variant<SessionUpdate, InputAudioAppend, InputAudioCommit, InputAudioClear, ItemCreate,
-                                 ItemDelete, ItemTruncate, ItemRetrieve, ResponseCreate, ResponseCancel>;
+using ClientEvent =
+    std::variant<SessionUpdate, InputAudioAppend, InputAudioCommit, InputAudioClear, ItemCreate,
+                 ItemDelete, ItemTruncate, ItemRetrieve, ResponseCreate, ResponseCancel>;
 
 }  // namespace confab::protocol

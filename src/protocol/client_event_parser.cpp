@@ -10,8 +10,10 @@ namespace confab::protocol {
 namespace json = boost::json;
 namespace {
 
-ProtocolError error(std::string code, std::string message, std::string param, std::string event_id) {
-    return ProtocolError{std::move(code), std::move(message), std::move(param), std::move(event_id)};
+ProtocolError error(std::string code, std::string message, std::string param,
+                    std::string event_id) {
+    return ProtocolError{std::move(code), std::move(message), std::move(param),
+                         std::move(event_id)};
 }
 
 template <typename Event>
@@ -45,11 +47,13 @@ ParseResult parse_item_create(JsonFields& f, std::string event_id, const ParseLi
     JsonFields it(*item, "item", event_id);
     it.reject_unknown({"id", "type", "object", "role", "content", "status"});
     ev.item.id = it.string("id").value_or("");
-    if (ev.item.id.size() > 64) it.fail("invalid_value", "item.id is longer than 64 characters.", "id");
+    if (ev.item.id.size() > 64)
+        it.fail("invalid_value", "item.id is longer than 64 characters.", "id");
     const auto type = it.string("type", true);
     if (type && *type != "message")
         it.fail("invalid_value",
-                "Unsupported item type '" + *type + "': Confab supports 'message' items only.", "type");
+                "Unsupported item type '" + *type + "': Confab supports 'message' items only.",
+                "type");
     const auto role = it.string("role", true);
     if (role && *role != "user" && *role != "system" && *role != "assistant")
         it.fail("invalid_value", "item.role must be 'user', 'assistant' or 'system'.", "role");
@@ -63,13 +67,15 @@ ParseResult parse_item_create(JsonFields& f, std::string event_id, const ParseLi
     for (std::size_t i = 0; i < content->size(); ++i) {
         const std::string param = "item.content[" + std::to_string(i) + "]";
         if (!(*content)[i].is_object())
-            return error("invalid_type", "Invalid type for '" + param + "': expected an object.", param, event_id);
-        JsonFields part(( *content)[i].get_object(), param, event_id);
+            return error("invalid_type", "Invalid type for '" + param + "': expected an object.",
+                         param, event_id);
+        JsonFields part((*content)[i].get_object(), param, event_id);
         part.reject_unknown({"type", "text"});
         const auto ptype = part.string("type", true);
         if (ptype && *ptype != want)
             part.fail("invalid_value",
-                      "Unsupported content type '" + *ptype + "' for a " + *role + " message: use '" + want + "'.",
+                      "Unsupported content type '" + *ptype + "' for a " + *role +
+                          " message: use '" + want + "'.",
                       "type");
         const auto text = part.string("text", true);
         if (!part.ok()) return *part.error();
@@ -77,7 +83,8 @@ ParseResult parse_item_create(JsonFields& f, std::string event_id, const ParseLi
         ev.item.content.push_back(ContentPart{*ptype, *text, std::nullopt, 0});
     }
     if (ev.item.content.empty())
-        return error("invalid_value", "item.content must hold at least one part.", "item.content", event_id);
+        return error("invalid_value", "item.content must hold at least one part.", "item.content",
+                     event_id);
     if (total > limits.max_item_text_chars)
         return error("invalid_value",
                      "item text is " + std::to_string(total) + " characters; the limit is " +
@@ -91,35 +98,41 @@ ParseResult parse_response_create(JsonFields& f, std::string event_id) {
     ResponseCreate ev{event_id, {}, {}, {}, false, {}};
     if (const auto* r = f.child_object("response")) {
         JsonFields rf(*r, "response", event_id);
-        rf.reject_unknown({"instructions", "output_modalities", "max_output_tokens", "conversation", "metadata",
-                           "audio", "tools", "tool_choice", "input"});
+        rf.reject_unknown({"instructions", "output_modalities", "max_output_tokens", "conversation",
+                           "metadata", "audio", "tools", "tool_choice", "input"});
         ev.instructions = rf.string("instructions");
         if (const auto* mods = rf.child_array("output_modalities")) {
             if (mods->size() != 1 || !(*mods)[0].is_string() ||
                 ((*mods)[0].get_string() != "audio" && (*mods)[0].get_string() != "text")) {
-                rf.fail("invalid_value", "output_modalities must be [\"audio\"] or [\"text\"].", "output_modalities");
+                rf.fail("invalid_value", "output_modalities must be [\"audio\"] or [\"text\"].",
+                        "output_modalities");
             } else {
-                ev.output_modalities = std::vector<std::string>{std::string((*mods)[0].get_string())};
+                ev.output_modalities =
+                    std::vector<std::string>{std::string((*mods)[0].get_string())};
             }
         }
         if (rf.has("max_output_tokens")) {
             const auto& v = r->at("max_output_tokens");
             if (!(v.is_string() && v.get_string() == "inf")) {
-                if (const auto n = rf.integer("max_output_tokens", 1, 4096)) ev.max_output_tokens = static_cast<int>(*n);
+                if (const auto n = rf.integer("max_output_tokens", 1, 4096))
+                    ev.max_output_tokens = static_cast<int>(*n);
             }
         }
         if (const auto conv = rf.string("conversation")) {
             if (*conv == "none") {
                 ev.out_of_band = true;
             } else if (*conv != "auto") {
-                rf.fail("invalid_value", "response.conversation must be 'auto' or 'none'.", "conversation");
+                rf.fail("invalid_value", "response.conversation must be 'auto' or 'none'.",
+                        "conversation");
             }
         }
         if (const auto* md = rf.child_object("metadata")) ev.metadata = *md;
         if (const auto* tools = rf.child_array("tools"); tools != nullptr && !tools->empty())
-            rf.fail("invalid_value", "Confab does not support tools; 'tools' must be empty.", "tools");
+            rf.fail("invalid_value", "Confab does not support tools; 'tools' must be empty.",
+                    "tools");
         if (rf.has("input"))
-            rf.fail("unsupported_parameter", "response.input is not supported; the conversation is the input.", "input");
+            rf.fail("unsupported_parameter",
+                    "response.input is not supported; the conversation is the input.", "input");
         if (!rf.ok()) return *rf.error();
     }
     return finish(f, std::move(ev));
@@ -130,15 +143,19 @@ ParseResult parse_response_create(JsonFields& f, std::string event_id) {
 ParseResult parse_client_event(std::string_view text, const ParseLimits& limits) {
     json::error_code ec;
     json::value root = json::parse(text, ec);
-    if (ec) return error("invalid_json", "The message is not valid JSON: " + ec.message() + ".", "", "");
-    if (!root.is_object()) return error("invalid_json", "The message must be a JSON object.", "", "");
+    if (ec)
+        return error("invalid_json", "The message is not valid JSON: " + ec.message() + ".", "",
+                     "");
+    if (!root.is_object())
+        return error("invalid_json", "The message must be a JSON object.", "", "");
     const auto& obj = root.get_object();
 
     // Learn the event_id first so that every later error can carry it.
     std::string event_id;
     if (const auto* id = obj.if_contains("event_id")) {
         if (!id->is_string())
-            return error("invalid_type", "Invalid type for 'event_id': expected a string.", "event_id", "");
+            return error("invalid_type", "Invalid type for 'event_id': expected a string.",
+                         "event_id", "");
         event_id = std::string(id->get_string());
     }
     JsonFields f(obj, "", event_id);
@@ -173,7 +190,8 @@ ParseResult parse_client_event(std::string_view text, const ParseLimits& limits)
         f.reject_unknown({"type", "event_id", "item_id", "content_index", "audio_end_ms"});
         ItemTruncate ev{event_id, f.string("item_id", true).value_or(""), 0, 0};
         ev.content_index = static_cast<int>(f.integer("content_index", 0, 1000, true).value_or(0));
-        ev.audio_end_ms = static_cast<int>(f.integer("audio_end_ms", 0, 24 * 3600 * 1000, true).value_or(0));
+        ev.audio_end_ms =
+            static_cast<int>(f.integer("audio_end_ms", 0, 24 * 3600 * 1000, true).value_or(0));
         return finish(f, std::move(ev));
     }
     if (t == "response.create") return parse_response_create(f, event_id);
@@ -182,7 +200,8 @@ ParseResult parse_client_event(std::string_view text, const ParseLimits& limits)
         ResponseCancel ev{event_id, f.string("response_id")};
         return finish(f, std::move(ev));
     }
-    return error("unknown_event", "Unknown or unsupported event type '" + std::string(t) + "'.", "type", event_id);
+    return error("unknown_event", "Unknown or unsupported event type '" + std::string(t) + "'.",
+                 "type", event_id);
 }
 
 }  // namespace confab::protocol

@@ -16,7 +16,8 @@ std::string ConversationItem::text() const {
 
 std::size_t ConversationItem::char_count() const {
     std::size_t n = 0;
-    for (const auto& part : content) n += part.text.size() + (part.transcript ? part.transcript->size() : 0);
+    for (const auto& part : content)
+        n += part.text.size() + (part.transcript ? part.transcript->size() : 0);
     return n;
 }
 
@@ -39,7 +40,8 @@ void truncate_audio_part(ContentPart& part, int audio_end_ms) {
                 }
             }
             if (!w.empty()) words.push_back(std::move(w));
-            const double share = static_cast<double>(audio_end_ms - seg.start_ms) / (seg.end_ms - seg.start_ms);
+            const double share =
+                static_cast<double>(audio_end_ms - seg.start_ms) / (seg.end_ms - seg.start_ms);
             const auto keep = static_cast<std::size_t>(share * static_cast<double>(words.size()));
             cut.text.clear();
             for (std::size_t i = 0; i < keep; ++i) cut.text += (i ? " " : "") + words[i];
@@ -60,16 +62,13 @@ json::object item_to_json(const ConversationItem& item) {
         if (part.type == "input_text" || part.type == "output_text") {
             p["text"] = part.text;
         } else {
-            p["transcript"] = part.transcript ? json::value(*part.transcript) : json::value(nullptr);
+            p["transcript"] =
+                part.transcript ? json::value(*part.transcript) : json::value(nullptr);
         }
         content.push_back(std::move(p));
     }
-    return {{"id", item.id},
-            {"object", "realtime.item"},
-            {"type", "message"},
-            {"status", item.status},
-            {"role", item.role},
-            {"content", std::move(content)}};
+    return {{"id", item.id},         {"object", "realtime.item"}, {"type", "message"},
+            {"status", item.status}, {"role", item.role},         {"content", std::move(content)}};
 }
 
 }  // namespace confab::protocol

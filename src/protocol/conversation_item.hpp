@@ -15,10 +15,10 @@ struct TimedText {
 };
 
 struct ContentPart {
-    std::string type;  // input_text | input_audio | output_text | output_audio
-    std::string text;  // for *_text parts
+    std::string type;                       // input_text | input_audio | output_text | output_audio
+    std::string text;                       // for *_text parts
     std::optional<std::string> transcript;  // for *_audio parts; nullopt until known
-    int audio_ms = 0;  // output_audio: milliseconds of audio sent (truncate bounds)
+    int audio_ms = 0;                 // output_audio: milliseconds of audio sent (truncate bounds)
     std::vector<TimedText> timeline;  // output_audio: which text each stretch of audio speaks
 };
 
@@ -28,7 +28,7 @@ void truncate_audio_part(ContentPart& part, int audio_end_ms);
 
 struct ConversationItem {
     std::string id;
-    std::string role;  // user | assistant | system
+    std::string role;                  // user | assistant | system
     std::string status = "completed";  // in_progress | completed | incomplete
     std::vector<ContentPart> content;
 

@@ -9,7 +9,9 @@ namespace json = boost::json;
 JsonFields::JsonFields(const json::object& object, std::string path, std::string event_id)
     : object_(object), path_(std::move(path)), event_id_(std::move(event_id)) {}
 
-bool JsonFields::has(std::string_view key) const { return object_.contains(key); }
+bool JsonFields::has(std::string_view key) const {
+    return object_.contains(key);
+}
 
 bool JsonFields::is_null(std::string_view key) const {
     const auto* v = object_.if_contains(key);
@@ -33,7 +35,9 @@ void JsonFields::fail_with(ProtocolError error) {
 const json::value* JsonFields::find(std::string_view key, bool required) {
     const auto* v = object_.if_contains(key);
     if (v == nullptr) {
-        if (required) fail("missing_required_parameter", "Missing required parameter: '" + param(key) + "'.", key);
+        if (required)
+            fail("missing_required_parameter", "Missing required parameter: '" + param(key) + "'.",
+                 key);
         return nullptr;
     }
     return v;
@@ -49,7 +53,8 @@ std::optional<std::string> JsonFields::string(std::string_view key, bool require
     return std::string(v->get_string());
 }
 
-std::optional<double> JsonFields::number(std::string_view key, double min, double max, bool required) {
+std::optional<double> JsonFields::number(std::string_view key, double min, double max,
+                                         bool required) {
     const auto* v = find(key, required);
     if (v == nullptr) return std::nullopt;
     if (!v->is_number()) {

@@ -26,7 +26,8 @@ public:
     // Each returns nullopt when absent (recording an error if `required`) or
     // when of the wrong type or out of range (always recording an error).
     std::optional<std::string> string(std::string_view key, bool required = false);
-    std::optional<double> number(std::string_view key, double min, double max, bool required = false);
+    std::optional<double> number(std::string_view key, double min, double max,
+                                 bool required = false);
     std::optional<long long> integer(std::string_view key, long long min, long long max,
                                      bool required = false);
     std::optional<bool> boolean(std::string_view key, bool required = false);

@@ -31,19 +31,23 @@ json::object response_json(const ResponseInfo& r) {
     for (const auto& item : r.output) output.push_back(item_to_json(item));
     json::array modalities;
     for (const auto& m : r.output_modalities) modalities.emplace_back(m);
-    json::object o{{"object", "realtime.response"},
-                   {"id", r.id},
-                   {"status", r.status},
-                   {"status_details", r.status_details ? json::value(*r.status_details) : json::value(nullptr)},
-                   {"output", std::move(output)},
-                   {"conversation_id", r.out_of_band ? json::value(nullptr) : json::value("conv_default")},
-                   {"output_modalities", std::move(modalities)},
-                   {"audio", json::object{{"output", json::object{{"format", json::object{{"type", "audio/pcm"},
-                                                                                          {"rate", 24000}}},
-                                                                  {"voice", r.voice}}}}},
-                   {"usage", nullptr},
-                   {"metadata", r.metadata.empty() ? json::value(nullptr) : json::value(r.metadata)}};
-    o["max_output_tokens"] = r.max_output_tokens ? json::value(*r.max_output_tokens) : json::value("inf");
+    json::object o{
+        {"object", "realtime.response"},
+        {"id", r.id},
+        {"status", r.status},
+        {"status_details",
+         r.status_details ? json::value(*r.status_details) : json::value(nullptr)},
+        {"output", std::move(output)},
+        {"conversation_id", r.out_of_band ? json::value(nullptr) : json::value("conv_default")},
+        {"output_modalities", std::move(modalities)},
+        {"audio",
+         json::object{{"output", json::object{{"format", json::object{{"type", "audio/pcm"},
+                                                                      {"rate", 24000}}},
+                                              {"voice", r.voice}}}}},
+        {"usage", nullptr},
+        {"metadata", r.metadata.empty() ? json::value(nullptr) : json::value(r.metadata)}};
+    o["max_output_tokens"] =
+        r.max_output_tokens ? json::value(*r.max_output_tokens) : json::value("inf");
     return o;
 }
 
@@ -93,7 +97,9 @@ json::object output_audio_delta(const PartRef& ref, std::string base64_audio) {
     return ev;
 }
 
-json::object output_audio_done(const PartRef& ref) { return with_ref("response.output_audio.done", ref); }
+json::object output_audio_done(const PartRef& ref) {
+    return with_ref("response.output_audio.done", ref);
+}
 
 json::object output_audio_transcript_delta(const PartRef& ref, const std::string& delta) {
     auto ev = with_ref("response.output_audio_transcript.delta", ref);
@@ -122,7 +128,9 @@ json::object output_text_done(const PartRef& ref, const std::string& text) {
 json::object status_details(const std::string& type, const std::string& reason,
                             const std::optional<ProtocolError>& error) {
     json::object d{{"type", type}, {"reason", reason}};
-    if (error) d["error"] = json::object{{"type", error->type}, {"code", error->code}, {"message", error->message}};
+    if (error)
+        d["error"] =
+            json::object{{"type", error->type}, {"code", error->code}, {"message", error->message}};
     return d;
 }
 

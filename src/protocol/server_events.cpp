@@ -18,15 +18,17 @@ json::object make_event(std::string_view type) {
 
 json::object error(const ProtocolError& e) {
     auto ev = make_event("error");
-    ev["error"] = json::object{{"type", e.type},
-                               {"code", e.code},
-                               {"message", e.message},
-                               {"param", e.param.empty() ? json::value(nullptr) : json::value(e.param)},
-                               {"event_id", e.event_id.empty() ? json::value(nullptr) : json::value(e.event_id)}};
+    ev["error"] = json::object{
+        {"type", e.type},
+        {"code", e.code},
+        {"message", e.message},
+        {"param", e.param.empty() ? json::value(nullptr) : json::value(e.param)},
+        {"event_id", e.event_id.empty() ? json::value(nullptr) : json::value(e.event_id)}};
     return ev;
 }
 
-json::object output_audio_dropped(const std::string& response_id, std::size_t chunks, std::size_t bytes) {
+json::object output_audio_dropped(const std::string& response_id, std::size_t chunks,
+                                  std::size_t bytes) {
     auto ev = make_event("confab.output_audio.dropped");
     ev["response_id"] = response_id;
     ev["reason"] = "client_too_slow";
@@ -39,7 +41,8 @@ std::optional<std::string_view> error_code_of(const json::object& event) {
     const auto* type = event.if_contains("type");
     if (type == nullptr || !type->is_string() || type->get_string() != "error") return std::nullopt;
     const auto* error = event.if_contains("error");
-    const auto* code = error != nullptr && error->is_object() ? error->get_object().if_contains("code") : nullptr;
+    const auto* code =
+        error != nullptr && error->is_object() ? error->get_object().if_contains("code") : nullptr;
     if (code != nullptr && code->is_string()) return std::string_view(code->get_string());
     return std::string_view("unknown");
 }
@@ -70,7 +73,9 @@ json::object input_audio_buffer_committed(const std::string& item_id,
     return ev;
 }
 
-json::object input_audio_buffer_cleared() { return make_event("input_audio_buffer.cleared"); }
+json::object input_audio_buffer_cleared() {
+    return make_event("input_audio_buffer.cleared");
+}
 
 json::object input_audio_buffer_speech_started(int audio_start_ms, const std::string& item_id) {
     auto ev = make_event("input_audio_buffer.speech_started");
@@ -114,7 +119,8 @@ json::object conversation_item_deleted(const std::string& item_id) {
     return ev;
 }
 
-json::object conversation_item_truncated(const std::string& item_id, int content_index, int audio_end_ms) {
+json::object conversation_item_truncated(const std::string& item_id, int content_index,
+                                         int audio_end_ms) {
     auto ev = make_event("conversation.item.truncated");
     ev["item_id"] = item_id;
     ev["content_index"] = content_index;
@@ -142,7 +148,8 @@ json::object transcription_failed(const std::string& item_id, const ProtocolErro
     auto ev = make_event("conversation.item.input_audio_transcription.failed");
     ev["item_id"] = item_id;
     ev["content_index"] = 0;
-    ev["error"] = json::object{{"type", e.type}, {"code", e.code}, {"message", e.message}, {"param", nullptr}};
+    ev["error"] = json::object{
+        {"type", e.type}, {"code", e.code}, {"message", e.message}, {"param", nullptr}};
     return ev;
 }
 

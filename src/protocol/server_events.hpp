@@ -19,10 +19,11 @@ boost::json::object error(const ProtocolError& e);
 boost::json::object session_created(const SessionConfig& config, const std::string& session_id);
 boost::json::object session_updated(const SessionConfig& config, const std::string& session_id);
 
-boost::json::object input_audio_buffer_committed(const std::string& item_id,
-                                                 const std::optional<std::string>& previous_item_id);
+boost::json::object input_audio_buffer_committed(
+    const std::string& item_id, const std::optional<std::string>& previous_item_id);
 boost::json::object input_audio_buffer_cleared();
-boost::json::object input_audio_buffer_speech_started(int audio_start_ms, const std::string& item_id);
+boost::json::object input_audio_buffer_speech_started(int audio_start_ms,
+                                                      const std::string& item_id);
 boost::json::object input_audio_buffer_speech_stopped(int audio_end_ms, const std::string& item_id);
 
 boost::json::object conversation_item_added(const ConversationItem& item,
@@ -31,13 +32,16 @@ boost::json::object conversation_item_done(const ConversationItem& item,
                                            const std::optional<std::string>& previous_item_id);
 boost::json::object conversation_item_retrieved(const ConversationItem& item);
 boost::json::object conversation_item_deleted(const std::string& item_id);
-boost::json::object conversation_item_truncated(const std::string& item_id, int content_index, int audio_end_ms);
+boost::json::object conversation_item_truncated(const std::string& item_id, int content_index,
+                                                int audio_end_ms);
 
 boost::json::object transcription_delta(const std::string& item_id, const std::string& delta);
-boost::json::object transcription_completed(const std::string& item_id, const std::string& transcript);
+boost::json::object transcription_completed(const std::string& item_id,
+                                            const std::string& transcript);
 boost::json::object transcription_failed(const std::string& item_id, const ProtocolError& e);
 // Confab extension: reply audio shed for a client too slow to read it.
-boost::json::object output_audio_dropped(const std::string& response_id, std::size_t chunks, std::size_t bytes);
+boost::json::object output_audio_dropped(const std::string& response_id, std::size_t chunks,
+                                         std::size_t bytes);
 // The `error.code` of an `error` event ("unknown" if it has none); nullopt for other events.
 std::optional<std::string_view> error_code_of(const boost::json::object& event);
 // `limits` is an array of {name, limit, remaining, reset_seconds}.

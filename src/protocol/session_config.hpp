@@ -25,9 +25,9 @@ struct SessionConfig {
     std::string voice;
     double speed = 1.0;
     std::optional<TurnDetection> turn_detection = TurnDetection{};  // nullopt: manual commits
-    std::optional<std::string> transcription_model;                  // nullopt: no transcription events
-    std::optional<std::string> noise_reduction;                      // "near_field"|"far_field"
-    std::optional<int> max_output_tokens;                            // nullopt: "inf"
+    std::optional<std::string> transcription_model;  // nullopt: no transcription events
+    std::optional<std::string> noise_reduction;      // "near_field"|"far_field"
+    std::optional<int> max_output_tokens;            // nullopt: "inf"
 };
 
 // What session.update may choose from; fixed by the server's engines.

@@ -14,7 +14,9 @@ bool is_audio_output(const SessionConfig& config) {
 
 namespace {
 
-json::object pcm_format() { return {{"type", "audio/pcm"}, {"rate", 24000}}; }
+json::object pcm_format() {
+    return {{"type", "audio/pcm"}, {"rate", 24000}};
+}
 
 json::value turn_detection_json(const std::optional<TurnDetection>& td) {
     if (!td) return nullptr;
@@ -24,7 +26,8 @@ json::value turn_detection_json(const std::optional<TurnDetection>& td) {
                    {"silence_duration_ms", td->silence_duration_ms},
                    {"create_response", td->create_response},
                    {"interrupt_response", td->interrupt_response}};
-    o["idle_timeout_ms"] = td->idle_timeout_ms ? json::value(*td->idle_timeout_ms) : json::value(nullptr);
+    o["idle_timeout_ms"] =
+        td->idle_timeout_ms ? json::value(*td->idle_timeout_ms) : json::value(nullptr);
     return o;
 }
 
@@ -36,10 +39,12 @@ void check_format(JsonFields& f, std::string_view key) {
     ff.reject_unknown({"type", "rate"});
     const auto type = ff.string("type");
     if (type && *type != "audio/pcm")
-        ff.fail("invalid_value", "Unsupported audio format '" + *type + "': only 'audio/pcm' is supported.", "type");
+        ff.fail("invalid_value",
+                "Unsupported audio format '" + *type + "': only 'audio/pcm' is supported.", "type");
     const auto rate = ff.integer("rate", 0, 1000000);
     if (rate && *rate != 24000)
-        ff.fail("invalid_value", "Unsupported rate " + std::to_string(*rate) + ": audio/pcm is 24000 Hz.", "rate");
+        ff.fail("invalid_value",
+                "Unsupported rate " + std::to_string(*rate) + ": audio/pcm is 24000 Hz.", "rate");
     if (!ff.ok()) f.fail_with(*ff.error());
 }
 
@@ -52,14 +57,18 @@ void parse_turn_detection(JsonFields& f, SessionConfig& next) {
     const auto* o = f.child_object("turn_detection");
     if (o == nullptr) return;
     JsonFields t(*o, f.param("turn_detection"), "");
-    t.reject_unknown({"type", "threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
-                      "interrupt_response", "idle_timeout_ms"});
+    t.reject_unknown({"type", "threshold", "prefix_padding_ms", "silence_duration_ms",
+                      "create_response", "interrupt_response", "idle_timeout_ms"});
     TurnDetection td = next.turn_detection.value_or(TurnDetection{});
     if (const auto type = t.string("type"); type && *type != "server_vad")
-        t.fail("invalid_value", "Unsupported turn_detection type '" + *type + "': only 'server_vad' (or null).", "type");
+        t.fail("invalid_value",
+               "Unsupported turn_detection type '" + *type + "': only 'server_vad' (or null).",
+               "type");
     if (const auto v = t.number("threshold", 0.0, 1.0)) td.threshold = *v;
-    if (const auto v = t.integer("prefix_padding_ms", 0, 5000)) td.prefix_padding_ms = static_cast<int>(*v);
-    if (const auto v = t.integer("silence_duration_ms", 100, 10000)) td.silence_duration_ms = static_cast<int>(*v);
+    if (const auto v = t.integer("prefix_padding_ms", 0, 5000))
+        td.prefix_padding_ms = static_cast<int>(*v);
+    if (const auto v = t.integer("silence_duration_ms", 100, 10000))
+        td.silence_duration_ms = static_cast<int>(*v);
     if (const auto v = t.boolean("create_response")) td.create_response = *v;
     if (const auto v = t.boolean("interrupt_response")) td.interrupt_response = *v;
     if (t.is_null("idle_timeout_ms")) {
@@ -83,8 +92,8 @@ void parse_input(JsonFields& f, SessionConfig& next, const SessionConstraints& c
         JsonFields tf(*t, in.param("transcription"), "");
         tf.reject_unknown({"model", "language", "prompt"});
         const auto model = tf.string("model");
-        if (model && std::find(c.transcription_models.begin(), c.transcription_models.end(), *model) ==
-                         c.transcription_models.end()) {
+        if (model && std::find(c.transcription_models.begin(), c.transcription_models.end(),
+                               *model) == c.transcription_models.end()) {
             // Clients written for OpenAI name its models; Confab transcribes
             // with its own engine whatever they ask, and says so in the echo.
             next.transcription_model = c.transcription_models.front();
@@ -92,7 +101,8 @@ void parse_input(JsonFields& f, SessionConfig& next, const SessionConstraints& c
             next.transcription_model = model.value_or(c.transcription_models.front());
         }
         if (const auto lang = tf.string("language"); lang && *lang != "en")
-            tf.fail("invalid_value", "Unsupported transcription language '" + *lang + "': only 'en'.", "language");
+            tf.fail("invalid_value",
+                    "Unsupported transcription language '" + *lang + "': only 'en'.", "language");
         tf.string("prompt");
         if (!tf.ok()) in.fail_with(*tf.error());
     }
@@ -103,7 +113,8 @@ void parse_input(JsonFields& f, SessionConfig& next, const SessionConstraints& c
         nf.reject_unknown({"type"});
         const auto type = nf.string("type", true);
         if (type && *type != "near_field" && *type != "far_field")
-            nf.fail("invalid_value", "noise_reduction.type must be 'near_field' or 'far_field'.", "type");
+            nf.fail("invalid_value", "noise_reduction.type must be 'near_field' or 'far_field'.",
+                    "type");
         if (type && nf.ok()) next.noise_reduction = *type;
         if (!nf.ok()) in.fail_with(*nf.error());
     }
@@ -121,7 +132,8 @@ void parse_output(JsonFields& f, SessionConfig& next, const SessionConstraints& 
         if (std::find(c.voices.begin(), c.voices.end(), *voice) == c.voices.end()) {
             std::string list;
             for (const auto& v : c.voices) list += (list.empty() ? "" : ", ") + v;
-            out.fail("invalid_value", "Unknown voice '" + *voice + "'. Available voices: " + list + ".", "voice");
+            out.fail("invalid_value",
+                     "Unknown voice '" + *voice + "'. Available voices: " + list + ".", "voice");
         } else {
             next.voice = *voice;
         }
@@ -139,41 +151,49 @@ json::object session_to_json(const SessionConfig& config, const std::string& ses
                        {"transcription", nullptr},
                        {"noise_reduction", nullptr},
                        {"turn_detection", turn_detection_json(config.turn_detection)}};
-    if (config.transcription_model) input["transcription"] = json::object{{"model", *config.transcription_model}};
-    if (config.noise_reduction) input["noise_reduction"] = json::object{{"type", *config.noise_reduction}};
+    if (config.transcription_model)
+        input["transcription"] = json::object{{"model", *config.transcription_model}};
+    if (config.noise_reduction)
+        input["noise_reduction"] = json::object{{"type", *config.noise_reduction}};
     json::object output{{"format", pcm_format()}, {"voice", config.voice}, {"speed", config.speed}};
-    json::object s{{"type", "realtime"},
-                   {"object", "realtime.session"},
-                   {"id", session_id},
-                   {"model", config.model},
-                   {"output_modalities", std::move(modalities)},
-                   {"instructions", config.instructions},
-                   {"tools", json::array{}},
-                   {"tool_choice", "auto"},
-                   {"tracing", nullptr},
-                   {"include", nullptr},
-                   {"audio", json::object{{"input", std::move(input)}, {"output", std::move(output)}}}};
-    s["max_output_tokens"] = config.max_output_tokens ? json::value(*config.max_output_tokens) : json::value("inf");
+    json::object s{
+        {"type", "realtime"},
+        {"object", "realtime.session"},
+        {"id", session_id},
+        {"model", config.model},
+        {"output_modalities", std::move(modalities)},
+        {"instructions", config.instructions},
+        {"tools", json::array{}},
+        {"tool_choice", "auto"},
+        {"tracing", nullptr},
+        {"include", nullptr},
+        {"audio", json::object{{"input", std::move(input)}, {"output", std::move(output)}}}};
+    s["max_output_tokens"] =
+        config.max_output_tokens ? json::value(*config.max_output_tokens) : json::value("inf");
     return s;
 }
 
 std::optional<ProtocolError> apply_session_update(const json::object& session,
                                                   const SessionConstraints& constraints,
-                                                  const std::string& event_id, SessionConfig& config) {
+                                                  const std::string& event_id,
+                                                  SessionConfig& config) {
     JsonFields f(session, "session", event_id);
     // tools/tool_choice/tracing/include/prompt are accepted so that existing
     // clients work; Confab has no tools, so `tools` must be empty.
-    f.reject_unknown({"type", "model", "instructions", "output_modalities", "audio", "max_output_tokens",
-                      "tools", "tool_choice", "tracing", "include", "prompt", "truncation", "id", "object",
-                      "expires_at"});
+    f.reject_unknown({"type", "model", "instructions", "output_modalities", "audio",
+                      "max_output_tokens", "tools", "tool_choice", "tracing", "include", "prompt",
+                      "truncation", "id", "object", "expires_at"});
     SessionConfig next = config;
     if (const auto type = f.string("type", true); type && *type != "realtime")
-        f.fail("invalid_value", "session.type must be 'realtime' (transcription sessions are not supported).", "type");
+        f.fail("invalid_value",
+               "session.type must be 'realtime' (transcription sessions are not supported).",
+               "type");
     f.string("model");  // a session's model is fixed at connect time (query parameter)
     if (const auto instr = f.string("instructions")) {
         if (instr->size() > constraints.max_instructions_chars) {
             f.fail("invalid_value",
-                   "instructions are " + std::to_string(instr->size()) + " characters; the limit is " +
+                   "instructions are " + std::to_string(instr->size()) +
+                       " characters; the limit is " +
                        std::to_string(constraints.max_instructions_chars) + ".",
                    "instructions");
         } else {
@@ -183,7 +203,8 @@ std::optional<ProtocolError> apply_session_update(const json::object& session,
     if (const auto* mods = f.child_array("output_modalities")) {
         if (mods->size() != 1 || !(*mods)[0].is_string() ||
             ((*mods)[0].get_string() != "audio" && (*mods)[0].get_string() != "text")) {
-            f.fail("invalid_value", "output_modalities must be [\"audio\"] or [\"text\"].", "output_modalities");
+            f.fail("invalid_value", "output_modalities must be [\"audio\"] or [\"text\"].",
+                   "output_modalities");
         } else {
             next.output_modalities = {std::string((*mods)[0].get_string())};
         }

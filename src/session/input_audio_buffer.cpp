@@ -16,7 +16,8 @@ std::vector<std::int16_t> InputAudioBuffer::take() {
 
 void InputAudioBuffer::keep_tail(int keep_ms) {
     const auto keep = static_cast<std::size_t>(keep_ms) * kSampleRate / 1000;
-    if (samples_.size() > keep) samples_.erase(samples_.begin(), samples_.end() - static_cast<std::ptrdiff_t>(keep));
+    if (samples_.size() > keep)
+        samples_.erase(samples_.begin(), samples_.end() - static_cast<std::ptrdiff_t>(keep));
 }
 
 }  // namespace confab::session

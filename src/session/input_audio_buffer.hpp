@@ -11,7 +11,8 @@ class InputAudioBuffer {
 public:
     static constexpr int kSampleRate = 24000;
 
-    explicit InputAudioBuffer(int max_ms) : max_samples_(static_cast<std::size_t>(max_ms) * kSampleRate / 1000) {}
+    explicit InputAudioBuffer(int max_ms)
+        : max_samples_(static_cast<std::size_t>(max_ms) * kSampleRate / 1000) {}
 
     // Refuses (returns false, keeping nothing of it) a chunk that would
     // overflow the bound: the caller reports it, nothing is silently lost.

@@ -14,26 +14,27 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "pool/engine_refs.hpp"
-#include "pipeline/response.hpp"
-#include "pipeline/speech_input.hpp"
-#include "protocol/client_event.hpp"
-#include "protocol/session_config.hpp"
 #include "pipeline/conversation.hpp"
 #include "pipeline/event_sink.hpp"
+#include "pipeline/response.hpp"
+#include "pipeline/speech_input.hpp"
+#include "pool/engine_refs.hpp"
+#include "protocol/client_event.hpp"
+#include "protocol/session_config.hpp"
 #include "session/input_audio_buffer.hpp"
 #include "session/response_slot.hpp"
-#include "session/session_rate_limits.hpp"
 #include "session/resume_store.hpp"
 #include "session/session_observer.hpp"
+#include "session/session_rate_limits.hpp"
 
 namespace confab::session {
 
 class RealtimeSession final : public pipeline::SpeechInput::Listener {
 public:
     RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
-                    const protocol::SessionConstraints& constraints, const pool::EngineRefs& engines,
-                    pipeline::EventSink& sink, std::string id, std::string model);
+                    const protocol::SessionConstraints& constraints,
+                    const pool::EngineRefs& engines, pipeline::EventSink& sink, std::string id,
+                    std::string model);
     ~RealtimeSession();
     RealtimeSession(const RealtimeSession&) = delete;
     RealtimeSession& operator=(const RealtimeSession&) = delete;
@@ -92,13 +93,14 @@ private:
     void apply_turn_detection();
     void commit_audio(const std::string& item_id, const std::string& event_id, bool transcribe_now);
     // Reports a rate-limit refusal (error, then rate_limits.updated).
-    void refuse(const SessionRateLimits::Refusal& refusal, const std::string& param, const std::string& event_id);
+    void refuse(const SessionRateLimits::Refusal& refusal, const std::string& param,
+                const std::string& event_id);
     void send_rate_limits();
 
     void send_error(std::string code, std::string message, std::string param, std::string event_id);
     // Adds an item and tells the client (added, then done), reporting evictions.
-    void add_item(protocol::ConversationItem item, const std::optional<std::string>& previous_item_id,
-                  const std::string& event_id);
+    void add_item(protocol::ConversationItem item,
+                  const std::optional<std::string>& previous_item_id, const std::string& event_id);
 
     boost::asio::any_io_executor strand_;
     const Config& server_config_;
@@ -120,7 +122,7 @@ private:
     // recognizer's queue was full when it began): item id → why. Reported
     // once the turn is committed, or it would wait for a transcript forever.
     std::map<std::string, std::string> failed_before_commit_;
-    pipeline::ResponseTimings turn_timings_;         // of the turn being transcribed
+    pipeline::ResponseTimings turn_timings_;  // of the turn being transcribed
     Clock now_ = [] { return std::chrono::steady_clock::now(); };
     SessionRateLimits rate_limits_;
     SessionObserver observer_;  // metrics and admin stats

@@ -22,7 +22,8 @@ ResponseSlot::~ResponseSlot() {
 
 void ResponseSlot::send_error(std::string code, std::string message, std::string event_id) {
     log::info("error sent", {{"session", ctx_.session_id}, {"code", code}});
-    ctx_.sink.send_event(events::error(protocol::ProtocolError{std::move(code), std::move(message), "", std::move(event_id)}));
+    ctx_.sink.send_event(events::error(
+        protocol::ProtocolError{std::move(code), std::move(message), "", std::move(event_id)}));
 }
 
 void ResponseSlot::request(protocol::ResponseCreate params, pipeline::ResponseTimings timings,
@@ -98,19 +99,24 @@ engines::ChatRequest ResponseSlot::chat_request(const protocol::ResponseCreate& 
                                                 const std::string& unsaid_user_text) const {
     const auto& config = ctx_.session_config;
     const auto& server = ctx_.server_config;
-    const pipeline::HistoryLimits limits{server.llm.max_history_turns, server.llm.max_history_chars};
-    const auto max_output = params.max_output_tokens ? params.max_output_tokens : config.max_output_tokens;
-    return pipeline::build_chat_request(ctx_.conversation, params.instructions.value_or(config.instructions), limits,
-                                        max_output.value_or(server.llm.max_tokens), unsaid_user_text);
+    const pipeline::HistoryLimits limits{server.llm.max_history_turns,
+                                         server.llm.max_history_chars};
+    const auto max_output =
+        params.max_output_tokens ? params.max_output_tokens : config.max_output_tokens;
+    return pipeline::build_chat_request(
+        ctx_.conversation, params.instructions.value_or(config.instructions), limits,
+        max_output.value_or(server.llm.max_tokens), unsaid_user_text);
 }
 
 void ResponseSlot::prefetch(const std::string& user_text) {
-    if (!ctx_.server_config.llm.prefetch || ctx_.engines.llm == nullptr || user_text.empty()) return;
+    if (!ctx_.server_config.llm.prefetch || ctx_.engines.llm == nullptr || user_text.empty())
+        return;
     if (response_ || deferred_) return;  // no reply could start at the end of this turn
     discard_prefetch("replaced");
     auto request = chat_request(protocol::ResponseCreate{}, user_text);
     request.session_key = ctx_.session_id;  // the backend's queue is fair across sessions
-    prefetch_ = std::make_shared<pipeline::PrefetchedCompletion>(ctx_.strand, *ctx_.engines.llm, std::move(request));
+    prefetch_ = std::make_shared<pipeline::PrefetchedCompletion>(ctx_.strand, *ctx_.engines.llm,
+                                                                 std::move(request));
     prefetch_->begin();
     log::debug("reply prefetched during a pause", {{"session", ctx_.session_id}});
 }
@@ -123,7 +129,8 @@ void ResponseSlot::discard_prefetch(const char* reason) {
     log::debug("prefetched reply discarded", {{"session", ctx_.session_id}, {"reason", reason}});
 }
 
-std::shared_ptr<pipeline::PrefetchedCompletion> ResponseSlot::take_prefetch(const engines::ChatRequest& request) {
+std::shared_ptr<pipeline::PrefetchedCompletion> ResponseSlot::take_prefetch(
+    const engines::ChatRequest& request) {
     if (!prefetch_) return nullptr;
     auto taken = std::move(prefetch_);
     prefetch_.reset();
@@ -133,7 +140,8 @@ std::shared_ptr<pipeline::PrefetchedCompletion> ResponseSlot::take_prefetch(cons
     }
     taken->cancel();
     count_prefetch("mismatched");
-    log::info("prefetched reply not used: the request changed after the pause", {{"session", ctx_.session_id}});
+    log::info("prefetched reply not used: the request changed after the pause",
+              {{"session", ctx_.session_id}});
     return nullptr;
 }
 
@@ -143,7 +151,8 @@ void ResponseSlot::count_prefetch(const char* outcome) {
 
 void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimings timings) {
     if (ctx_.engines.llm == nullptr) {
-        send_error("response_unavailable", "This server has no language model engine.", params.event_id);
+        send_error("response_unavailable", "This server has no language model engine.",
+                   params.event_id);
         return;
     }
     if (gate_ && !gate_(params.event_id)) {
@@ -156,7 +165,8 @@ void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimi
     setup.info.id = make_id("resp");
     setup.info.output_modalities = params.output_modalities.value_or(config.output_modalities);
     setup.info.voice = config.voice;
-    setup.info.max_output_tokens = params.max_output_tokens ? params.max_output_tokens : config.max_output_tokens;
+    setup.info.max_output_tokens =
+        params.max_output_tokens ? params.max_output_tokens : config.max_output_tokens;
     setup.info.metadata = params.metadata;
     setup.info.out_of_band = params.out_of_band;
     setup.item_id = make_id("item");
@@ -171,11 +181,12 @@ void ResponseSlot::start(protocol::ResponseCreate params, pipeline::ResponseTimi
     if (!params.out_of_band) {
         protocol::ConversationItem placeholder{setup.item_id, "assistant", "in_progress", {}};
         auto inserted = ctx_.conversation.insert(placeholder, std::nullopt);
-        for (const auto& evicted : inserted.evicted) ctx_.sink.send_event(events::conversation_item_deleted(evicted));
+        for (const auto& evicted : inserted.evicted)
+            ctx_.sink.send_event(events::conversation_item_deleted(evicted));
         previous = inserted.previous_item_id;
     }
-    response_ = std::make_shared<pipeline::Response>(ctx_.strand, ctx_.sink, *ctx_.engines.llm, ctx_.engines.tts, this,
-                                                     std::move(setup));
+    response_ = std::make_shared<pipeline::Response>(ctx_.strand, ctx_.sink, *ctx_.engines.llm,
+                                                     ctx_.engines.tts, this, std::move(setup));
     response_->start(previous);
     if (on_started_) on_started_();
 }

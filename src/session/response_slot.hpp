@@ -13,14 +13,14 @@
 #include <utility>
 
 #include "config/config.hpp"
-#include "pool/engine_refs.hpp"
+#include "pipeline/conversation.hpp"
+#include "pipeline/event_sink.hpp"
 #include "pipeline/prefetched_completion.hpp"
 #include "pipeline/response.hpp"
 #include "pipeline/response_timings.hpp"
+#include "pool/engine_refs.hpp"
 #include "protocol/client_event.hpp"
 #include "protocol/session_config.hpp"
-#include "pipeline/conversation.hpp"
-#include "pipeline/event_sink.hpp"
 
 namespace confab::session {
 
@@ -46,11 +46,14 @@ public:
     // Called right after a response was created (after response.created).
     void on_started(std::function<void()> callback) { on_started_ = std::move(callback); }
     // Called when a response has finished, before the idle callback.
-    void on_done(std::function<void(const pipeline::Response&)> callback) { on_done_ = std::move(callback); }
+    void on_done(std::function<void(const pipeline::Response&)> callback) {
+        on_done_ = std::move(callback);
+    }
     void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
 
     // Starts a response now, or once the pending transcripts are in.
-    void request(protocol::ResponseCreate params, pipeline::ResponseTimings timings, bool transcripts_pending);
+    void request(protocol::ResponseCreate params, pipeline::ResponseTimings timings,
+                 bool transcripts_pending);
     // The last pending transcript arrived (`text` empty if nothing was heard)
     // or failed: starts the deferred response, if any.
     void transcripts_ready(const std::string& text, bool failed);
@@ -83,10 +86,12 @@ public:
 private:
     void start(protocol::ResponseCreate params, pipeline::ResponseTimings timings);
     // What the language model is asked for a response with `params`.
-    engines::ChatRequest chat_request(const protocol::ResponseCreate& params, const std::string& unsaid_user_text) const;
+    engines::ChatRequest chat_request(const protocol::ResponseCreate& params,
+                                      const std::string& unsaid_user_text) const;
     // The prefetched completion if it answers `request` (and is then the
     // caller's), else null; any other prefetch is cancelled.
-    std::shared_ptr<pipeline::PrefetchedCompletion> take_prefetch(const engines::ChatRequest& request);
+    std::shared_ptr<pipeline::PrefetchedCompletion> take_prefetch(
+        const engines::ChatRequest& request);
     void count_prefetch(const char* outcome);
     void on_response_done(pipeline::Response& response) override;
     void send_error(std::string code, std::string message, std::string event_id);
@@ -98,7 +103,8 @@ private:
     std::function<void()> on_idle_;
     std::optional<std::pair<protocol::ResponseCreate, pipeline::ResponseTimings>> deferred_;
     std::shared_ptr<pipeline::Response> response_;  // the one active response, if any
-    std::shared_ptr<pipeline::PrefetchedCompletion> prefetch_;  // the reply asked for during a pause
+    std::shared_ptr<pipeline::PrefetchedCompletion>
+        prefetch_;             // the reply asked for during a pause
     bool reply_owed_ = false;  // a voice turn's reply was dropped unheard (see interrupt())
 };
 

@@ -42,10 +42,12 @@ public:
     static std::string new_token();
 
     // Keeps `state` under `token` until it is taken or expires.
-    void park(const std::string& token, ResumableSession state, Clock::time_point now = Clock::now());
+    void park(const std::string& token, ResumableSession state,
+              Clock::time_point now = Clock::now());
     // Removes and returns the state under `token` (tokens are single use);
     // nullopt when unknown or expired.
-    std::optional<ResumableSession> take(const std::string& token, Clock::time_point now = Clock::now());
+    std::optional<ResumableSession> take(const std::string& token,
+                                         Clock::time_point now = Clock::now());
     std::size_t size() const;
 
 private:

@@ -6,7 +6,9 @@
 namespace confab::session {
 namespace {
 
-std::string fmt(double v) { return std::to_string(static_cast<long>(std::llround(v))); }
+std::string fmt(double v) {
+    return std::to_string(static_cast<long>(std::llround(v)));
+}
 
 }  // namespace
 
@@ -15,7 +17,8 @@ SessionRateLimits::SessionRateLimits(const SessionLimits& l, Clock::time_point n
               TokenBucket(l.max_events_per_second, l.max_events_per_second, now),
               static_cast<double>(l.max_events_per_second), 1.0},
       audio_{"audio_seconds_per_minute",
-             TokenBucket(l.max_audio_seconds_per_minute * 1000.0, l.max_audio_seconds_per_minute * 1000.0 / 60.0, now),
+             TokenBucket(l.max_audio_seconds_per_minute * 1000.0,
+                         l.max_audio_seconds_per_minute * 1000.0 / 60.0, now),
              static_cast<double>(l.max_audio_seconds_per_minute), 1000.0},
       responses_{"responses_per_minute",
                  TokenBucket(l.max_responses_per_minute, l.max_responses_per_minute / 60.0, now),
@@ -26,9 +29,11 @@ SessionRateLimits::SessionRateLimits(const SessionLimits& l, Clock::time_point n
       prefetches_(l.max_responses_per_minute, l.max_responses_per_minute / 60.0, now) {}
 
 std::optional<SessionRateLimits::Refusal> SessionRateLimits::refuse(Limit& limit, std::string code,
-                                                                    std::string message, Clock::time_point now) {
+                                                                    std::string message,
+                                                                    Clock::time_point now) {
     Refusal r{std::move(code), limit.name, std::move(message), true};
-    if (limit.last_report != Clock::time_point{} && now - limit.last_report < std::chrono::seconds(1)) {
+    if (limit.last_report != Clock::time_point{} &&
+        now - limit.last_report < std::chrono::seconds(1)) {
         ++limit.refused_since_report;
         r.report = false;
         return r;
@@ -50,19 +55,20 @@ std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_event(Clock::
                   now);
 }
 
-std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_audio(int audio_ms, Clock::time_point now) {
+std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_audio(int audio_ms,
+                                                                         Clock::time_point now) {
     // Check both before charging either, so a refused chunk costs nothing.
     if (!lead_.bucket.can_take(audio_ms, now)) {
         return refuse(lead_, "input_audio_too_fast",
-                      "Input audio is arriving faster than real time: more than " + fmt(lead_.limit) +
-                          " ms ahead. This " + std::to_string(audio_ms) +
+                      "Input audio is arriving faster than real time: more than " +
+                          fmt(lead_.limit) + " ms ahead. This " + std::to_string(audio_ms) +
                           " ms chunk was refused; send audio at real-time pace.",
                       now);
     }
     if (!audio_.bucket.can_take(audio_ms, now)) {
         return refuse(audio_, "rate_limit_exceeded",
-                      "Rate limit audio_seconds_per_minute (" + fmt(audio_.limit) + ") exceeded: this " +
-                          std::to_string(audio_ms) + " ms chunk was refused.",
+                      "Rate limit audio_seconds_per_minute (" + fmt(audio_.limit) +
+                          ") exceeded: this " + std::to_string(audio_ms) + " ms chunk was refused.",
                       now);
     }
     lead_.bucket.try_take(audio_ms, now);
@@ -85,10 +91,11 @@ boost::json::array SessionRateLimits::snapshot(Clock::time_point now) {
     boost::json::array out;
     for (Limit* l : {&events_, &audio_, &responses_}) {
         const double remaining = std::floor(l->bucket.available(now) / l->unit);
-        out.push_back(boost::json::object{{"name", l->name},
-                                          {"limit", l->limit},
-                                          {"remaining", remaining},
-                                          {"reset_seconds", std::round(l->bucket.seconds_to_full(now) * 10) / 10}});
+        out.push_back(boost::json::object{
+            {"name", l->name},
+            {"limit", l->limit},
+            {"remaining", remaining},
+            {"reset_seconds", std::round(l->bucket.seconds_to_full(now) * 10) / 10}});
     }
     return out;
 }

@@ -47,12 +47,13 @@ private:
     struct Limit {
         std::string name;
         TokenBucket bucket;
-        double limit;                      // as configured, in the limit's own unit
-        double unit;                       // bucket tokens per unit of `limit`
-        Clock::time_point last_report{};   // coalesces errors to one per second
+        double limit;                     // as configured, in the limit's own unit
+        double unit;                      // bucket tokens per unit of `limit`
+        Clock::time_point last_report{};  // coalesces errors to one per second
         long refused_since_report = 0;
     };
-    std::optional<Refusal> refuse(Limit& limit, std::string code, std::string message, Clock::time_point now);
+    std::optional<Refusal> refuse(Limit& limit, std::string code, std::string message,
+                                  Clock::time_point now);
 
     Limit events_;
     Limit audio_;

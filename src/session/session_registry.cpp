@@ -6,10 +6,9 @@ SessionRegistry::Membership::~Membership() {
     if (registry_ != nullptr) registry_->remove(id_);
 }
 
-std::unique_ptr<SessionRegistry::Membership> SessionRegistry::try_admit(const std::string& id,
-                                                                        const std::string& model,
-                                                                        std::weak_ptr<SessionControl> control,
-                                                                        Refusal& why) {
+std::unique_ptr<SessionRegistry::Membership> SessionRegistry::try_admit(
+    const std::string& id, const std::string& model, std::weak_ptr<SessionControl> control,
+    Refusal& why) {
     // Asked outside the lock: it reads the pools, not the registry.
     const bool overloaded = !overload_reason().empty();
     const std::lock_guard lock(mutex_);

@@ -29,8 +29,10 @@ public:
     // RAII membership: the session is counted while this lives.
     class Membership {
     public:
-        Membership(SessionRegistry& registry, std::string id) : registry_(&registry), id_(std::move(id)) {}
-        Membership(Membership&& other) noexcept : registry_(other.registry_), id_(std::move(other.id_)) {
+        Membership(SessionRegistry& registry, std::string id)
+            : registry_(&registry), id_(std::move(id)) {}
+        Membership(Membership&& other) noexcept
+            : registry_(other.registry_), id_(std::move(other.id_)) {
             other.registry_ = nullptr;
         }
         Membership& operator=(Membership&&) = delete;

@@ -17,16 +17,19 @@ void SessionResumption::start(RealtimeSession& session, const std::string& reque
     session.start();
 
     if (resumed) {
-        log::info("session resumed", {{"session", session.id()}, {"items", std::to_string(item_count)}});
+        log::info("session resumed",
+                  {{"session", session.id()}, {"items", std::to_string(item_count)}});
         auto event = events::make_event("confab.session.resumed");
-        event["item_count"] = static_cast<std::int64_t>(item_count);  // a signed JSON number, like every count we send
+        event["item_count"] = static_cast<std::int64_t>(
+            item_count);  // a signed JSON number, like every count we send
         sink_.send_event(std::move(event));
     } else if (!requested_token.empty()) {
         log::info("resume token invalid", {{"session", session.id()}});
-        sink_.send_event(events::error(protocol::ProtocolError{
-            "resume_token_invalid",
-            "The conversation to resume is gone (unknown, already used or expired token); this is a new session.",
-            "confab_resume", ""}));
+        sink_.send_event(events::error(
+            protocol::ProtocolError{"resume_token_invalid",
+                                    "The conversation to resume is gone (unknown, already used or "
+                                    "expired token); this is a new session.",
+                                    "confab_resume", ""}));
     }
     if (!store_.enabled()) return;
     token_ = ResumeStore::new_token();

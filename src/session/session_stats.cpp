@@ -4,10 +4,14 @@ namespace confab::session {
 
 std::string_view SessionStats::state_name(State s) {
     switch (s) {
-        case State::idle: return "idle";
-        case State::user_speaking: return "user_speaking";
-        case State::transcribing: return "transcribing";
-        case State::responding: return "responding";
+        case State::idle:
+            return "idle";
+        case State::user_speaking:
+            return "user_speaking";
+        case State::transcribing:
+            return "transcribing";
+        case State::responding:
+            return "responding";
     }
     return "unknown";
 }
@@ -25,7 +29,8 @@ SessionStats::Snapshot SessionStats::read(std::string id, std::string model) con
     s.audio_in_s = static_cast<double>(audio_in_samples.load()) / kRate;
     s.audio_out_s = static_cast<double>(audio_out_samples.load()) / kRate;
     s.memory_bytes = memory_bytes.load();
-    for (std::size_t i = 0; i < metrics::kStageCount; ++i) s.last_latency_s[i] = last_latency_s[i].load();
+    for (std::size_t i = 0; i < metrics::kStageCount; ++i)
+        s.last_latency_s[i] = last_latency_s[i].load();
     return s;
 }
 

@@ -33,7 +33,8 @@ public:
     enum class PushResult { ok, full, key_full, closed };
     using Clock = std::chrono::steady_clock;
 
-    FairQueue(std::size_t max_total, std::size_t max_per_key) : max_total_(max_total), max_per_key_(max_per_key) {}
+    FairQueue(std::size_t max_total, std::size_t max_per_key)
+        : max_total_(max_total), max_per_key_(max_per_key) {}
 
     PushResult push(const std::string& key, Job job) {
         {
@@ -72,7 +73,8 @@ public:
         const std::lock_guard lock(mutex_);
         auto it = queues_.find(key);
         if (it == queues_.end()) return 0;
-        const std::size_t removed = std::erase_if(it->second, [&](const Entry& e) { return pred(e.job); });
+        const std::size_t removed =
+            std::erase_if(it->second, [&](const Entry& e) { return pred(e.job); });
         size_ -= removed;
         if (it->second.empty()) {
             queues_.erase(it);
@@ -101,10 +103,12 @@ public:
         Clock::duration longest{};
         const auto second = seconds_of(now);
         for (const auto& slot : waits_) {
-            if (slot.second + kWaitWindow > second && slot.longest > longest) longest = slot.longest;
+            if (slot.second + kWaitWindow > second && slot.longest > longest)
+                longest = slot.longest;
         }
         for (const auto& [key, q] : queues_) {
-            if (!q.empty() && now - q.front().queued_at > longest) longest = now - q.front().queued_at;
+            if (!q.empty() && now - q.front().queued_at > longest)
+                longest = now - q.front().queued_at;
         }
         return longest;
     }

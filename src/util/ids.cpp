@@ -5,7 +5,8 @@
 namespace confab {
 
 std::string make_id(std::string_view prefix, std::size_t random_chars) {
-    static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static constexpr char kChars[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     // One generator per thread: no lock, and ids from different threads
     // cannot collide through a shared state race.
     thread_local std::mt19937_64 rng{std::random_device{}()};

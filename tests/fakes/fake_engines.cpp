@@ -36,7 +36,8 @@ public:
         int seen = factory_.max_concurrent_feeds.load();
         while (now > seen && !factory_.max_concurrent_feeds.compare_exchange_weak(seen, now)) {
         }
-        if (factory_.feed_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(factory_.feed_delay_ms.load()));
+        if (factory_.feed_delay_ms > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(factory_.feed_delay_ms.load()));
         --factory_.feeding_now;
         samples_ += pcm.size();
         return {};
@@ -48,7 +49,8 @@ public:
         return out;
     }
     std::error_code finish(std::string& out) override {
-        if (factory_.finish_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(factory_.finish_delay_ms.load()));
+        if (factory_.finish_delay_ms > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(factory_.finish_delay_ms.load()));
         factory_.last_utterance_samples = samples_;
         out.clear();
         for (std::size_t i = 0; i < words_.size(); ++i) out += (i ? " " : "") + words_[i];
@@ -92,7 +94,8 @@ std::error_code FakeSynthesizer::synthesize(std::string_view text, const engines
     std::vector<std::int16_t> chunk(320);
     for (std::size_t done = 0; done < total; done += chunk.size()) {
         for (std::size_t i = 0; i < chunk.size(); ++i)
-            chunk[i] = static_cast<std::int16_t>(3000 * std::sin(2 * M_PI * 440.0 * static_cast<double>(done + i) / 16000));
+            chunk[i] = static_cast<std::int16_t>(
+                3000 * std::sin(2 * M_PI * 440.0 * static_cast<double>(done + i) / 16000));
         if (per_chunk_delay.count() > 0) std::this_thread::sleep_for(per_chunk_delay);
         if (!sink(chunk)) {
             ++cancelled;
@@ -122,7 +125,8 @@ std::optional<std::chrono::steady_clock::time_point> FakeLanguageModel::last_can
     return last_cancel_;
 }
 
-asio::awaitable<engines::ChatOutcome> FakeLanguageModel::stream(engines::ChatRequest request, DeltaSink on_delta) {
+asio::awaitable<engines::ChatOutcome> FakeLanguageModel::stream(engines::ChatRequest request,
+                                                                DeltaSink on_delta) {
     Script script;
     {
         const std::lock_guard lock(mutex_);
@@ -146,7 +150,8 @@ asio::awaitable<engines::ChatOutcome> FakeLanguageModel::stream(engines::ChatReq
         }
         on_delta(delta);
     }
-    if (script.fail_with) co_return engines::ChatOutcome{make_error_code(script.fail_code), *script.fail_with, ""};
+    if (script.fail_with)
+        co_return engines::ChatOutcome{make_error_code(script.fail_code), *script.fail_with, ""};
     co_return engines::ChatOutcome{{}, "", "stop"};
 }
 

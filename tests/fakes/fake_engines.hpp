@@ -1,8 +1,8 @@
 // Fake engines implementing the real interfaces, for pipeline tests:
 // deterministic, scriptable, and observable.
 #pragma once
-#include <boost/asio/awaitable.hpp>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -76,15 +76,17 @@ private:
 class FakeLanguageModel final : public engines::LanguageModel {
 public:
     struct Script {
-        std::vector<std::string> deltas{"Sure, ", "here is ", "my answer. ", "It has two sentences."};
+        std::vector<std::string> deltas{"Sure, ", "here is ", "my answer. ",
+                                        "It has two sentences."};
         std::chrono::milliseconds first_delay{5};
         std::chrono::milliseconds between{2};
         std::optional<std::string> fail_with;  // error message: the stream fails after the deltas
-        errc fail_code = errc::backend_error;   // ...with this error
+        errc fail_code = errc::backend_error;  // ...with this error
     };
 
     std::string name() const override { return "fake-llm"; }
-    boost::asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest request, DeltaSink on_delta) override;
+    boost::asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest request,
+                                                        DeltaSink on_delta) override;
 
     void script(Script s);
     std::vector<engines::ChatRequest> requests() const;

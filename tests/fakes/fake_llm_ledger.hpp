@@ -60,7 +60,7 @@ struct FakeLlmRequest {
 };
 
 class FakeLlmLedger {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
     using ReplyGenerator = std::function<std::string(std::size_t index)>;
 
@@ -97,7 +97,7 @@ class FakeLlmLedger {
                                                          std::chrono::milliseconds timeout) const;
     bool wait_for_end(std::size_t index, std::chrono::milliseconds timeout) const;
 
-  private:
+private:
     const ReplyGenerator reply_generator_;
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;

@@ -2,12 +2,12 @@
 
 #include "fakes/fake_llm_wire.hpp"
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <atomic>
 #include <stdexcept>
 #include <thread>
 #include <variant>
@@ -125,8 +125,8 @@ struct FakeLlmServer::Impl {
     }
 
     // Returns whether the connection can carry another request.
-    asio::awaitable<bool> stream_reply(tcp::socket& socket, FakeLlmScript script,
-                                       std::size_t index, ResponseRecord& response_record) {
+    asio::awaitable<bool> stream_reply(tcp::socket& socket, FakeLlmScript script, std::size_t index,
+                                       ResponseRecord& response_record) {
         const auto executor = co_await asio::this_coro::executor;
         asio::steady_timer timer(executor);
         // Held: nothing of the reply leaves until release_replies(). A client

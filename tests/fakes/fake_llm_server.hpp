@@ -33,7 +33,7 @@
 namespace confab::test {
 
 class FakeLlmServer {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
     using Hook = std::function<void(std::size_t index, const FakeLlmRequest& request)>;
 
@@ -84,7 +84,7 @@ class FakeLlmServer {
     // Exactly `count` connections are open (every other one was closed).
     bool wait_for_open_connections(std::size_t count, std::chrono::milliseconds timeout) const;
 
-  private:
+private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

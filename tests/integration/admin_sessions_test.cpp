@@ -14,7 +14,7 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kToken = "admin-s3cret-token";
-const std::string kSecretWords = "purple elephants";  // said by the user; must never appear
+const std::string kSecretWords = "purple elephants";     // said by the user; must never appear
 const std::string kSecretReply = "tangerine submarine";  // said by the model; must never appear
 
 json::object user_text(const std::string& text) {
@@ -33,14 +33,16 @@ TEST(AdminSessions, RefusesMissingOrWrongTokensAndNeverShowsTranscripts) {
     FakeLlmScript script;
     script.reply = "Here is a " + kSecretReply + ".";
     llm.set_default_script(script);
-    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--admin-token", kToken}));
+    ServerProcess server(with_fast_upload(
+        {"--llm-base-url", llm.url(), "--llm-model", "test-model", "--admin-token", kToken}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
     client.send(user_text("I like " + kSecretWords));
     client.send({{"type", "response.create"}});
     ASSERT_TRUE(client.receive_type("response.done", 20s)) << client.error();
 
-    // Built one by one: string concatenations inside a braced list trip g++ 12's false -Warray-bounds.
+    // Built one by one: string concatenations inside a braced list trip g++ 12's false
+    // -Warray-bounds.
     const std::string token(kToken);
     std::vector<std::string> wrong;
     wrong.push_back("");
@@ -72,7 +74,8 @@ TEST(AdminSessions, RefusesMissingOrWrongTokensAndNeverShowsTranscripts) {
     EXPECT_GT(s.at("memory_bytes").to_number<std::uint64_t>(), 0u);
     EXPECT_TRUE(s.at("last_latency_ms").at("llm_first_token").is_double());
     EXPECT_TRUE(s.at("last_latency_ms").at("barge_in_stop").is_null());
-    for (const char* key : {"turns", "audio_in_s", "audio_out_s", "barge_ins"}) EXPECT_TRUE(s.contains(key)) << key;
+    for (const char* key : {"turns", "audio_in_s", "audio_out_s", "barge_ins"})
+        EXPECT_TRUE(s.contains(key)) << key;
 
     client.close();
 }

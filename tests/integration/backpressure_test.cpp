@@ -21,7 +21,8 @@ json::object big_item(const std::string& id, std::size_t chars) {
              {{"id", id},
               {"type", "message"},
               {"role", "user"},
-              {"content", json::array{json::object{{"type", "input_text"}, {"text", std::string(chars, 'a')}}}}}}};
+              {"content", json::array{json::object{{"type", "input_text"},
+                                                   {"text", std::string(chars, 'a')}}}}}}};
 }
 
 // Waits (bounded) until the server's log contains `text`.
@@ -39,7 +40,8 @@ void stop_reading_under_load(ServerProcess& server, WsClient& client) {
     client.set_receive_buffer(4096);
     ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
     client.send(big_item("item_big", 20000));
-    for (int i = 0; i < 40; ++i) client.send({{"type", "conversation.item.retrieve"}, {"item_id", "item_big"}});
+    for (int i = 0; i < 40; ++i)
+        client.send({{"type", "conversation.item.retrieve"}, {"item_id", "item_big"}});
     ASSERT_TRUE(wait_for_log(server, "slow client: closing with 1008")) << server.log();
 }
 
@@ -61,7 +63,8 @@ TEST(Backpressure, ABacklogBeyondTheByteBoundClosesAtOnceInsteadOfGrowing) {
     WsClient client(server.port());
     stop_reading_under_load(server, client);
     if (HasFatalFailure()) return;
-    EXPECT_NE(server.log().find("outgoing backlog exceeded 65536 bytes"), std::string::npos) << server.log();
+    EXPECT_NE(server.log().find("outgoing backlog exceeded 65536 bytes"), std::string::npos)
+        << server.log();
     EXPECT_EQ(client.wait_closed(10s), 1008) << server.log();
 }
 
@@ -77,11 +80,13 @@ TEST(Backpressure, RateLimitedClientGetsAnErrorNamingTheLimitAndKeepsItsSession)
               std::string::npos);
     const auto updated = client.receive_type("rate_limits.updated");
     ASSERT_TRUE(updated);
-    EXPECT_EQ(updated->at("rate_limits").as_array().at(0).at("name").as_string(), "events_per_second");
+    EXPECT_EQ(updated->at("rate_limits").as_array().at(0).at("name").as_string(),
+              "events_per_second");
     // Once the second has passed the same session answers again: an event
     // whose answer carries our event_id (an item_not_found error) proves it.
     std::this_thread::sleep_for(1200ms);
-    client.send({{"type", "conversation.item.retrieve"}, {"item_id", "nope"}, {"event_id", "after"}});
+    client.send(
+        {{"type", "conversation.item.retrieve"}, {"item_id", "nope"}, {"event_id", "after"}});
     bool answered = false;
     for (int i = 0; i < 30 && !answered; ++i) {
         const auto next = client.receive_type("error");

@@ -29,7 +29,9 @@ std::vector<std::int16_t> utterance(const std::string& file, int lead_ms, int ta
     return audio;
 }
 
-std::size_t appends_for(const std::vector<std::int16_t>& pcm) { return (pcm.size() + 479) / 480; }
+std::size_t appends_for(const std::vector<std::int16_t>& pcm) {
+    return (pcm.size() + 479) / 480;
+}
 
 std::string stage(const std::string& name) {
     return "confab_stage_latency_seconds_count{stage=\"" + name + "\"}";
@@ -39,7 +41,8 @@ std::string stage(const std::string& name) {
 bool wait_no_sessions(unsigned short port) {
     for (int i = 0; i < 100; ++i) {
         const auto s = scrape_metrics(port);
-        if (s.count("confab_sessions_active") && metric(s, "confab_sessions_active") == 0) return true;
+        if (s.count("confab_sessions_active") && metric(s, "confab_sessions_active") == 0)
+            return true;
         std::this_thread::sleep_for(50ms);
     }
     return false;
@@ -71,7 +74,8 @@ void see(const json::object& ev, Seen& seen) {
         const auto& r = ev.at("response").as_object();
         const std::string status(r.at("status").as_string());
         ++seen.responses[status];
-        if (status == "cancelled" && r.at("status_details").at("reason").as_string() == "turn_detected")
+        if (status == "cancelled" &&
+            r.at("status_details").at("reason").as_string() == "turn_detected")
             ++seen.barge_ins;
     }
     if (type == "confab.response.timings") {
@@ -79,7 +83,8 @@ void see(const json::object& ev, Seen& seen) {
         const auto& t = ev.at("timings").as_object();
         auto has = [&](const char* k) { return !t.at(k).is_null(); };
         if (has("llm_first_token_ms")) ++seen.stages["llm_first_token"];
-        if (has("first_piece_queued_ms") && has("first_audio_synthesized_ms")) ++seen.stages["tts_first_audio"];
+        if (has("first_piece_queued_ms") && has("first_audio_synthesized_ms"))
+            ++seen.stages["tts_first_audio"];
         if (t.at("base").as_string() == "speech_stopped" && has("first_audio_sent_ms")) {
             ++seen.stages["speech_stopped_to_first_audio"];
             if (has("speech_ended_ms")) ++seen.stages["end_of_speech_to_first_audio"];
@@ -91,8 +96,10 @@ TEST(Metrics, ScrapeDeltasMatchAScriptedConversation) {
     FakeLlmServer llm;
     FakeLlmScript long_reply;
     long_reply.reply =
-        "Platform one is on the left and platform three is on the right, past the ticket hall, the shop, "
-        "the waiting room and the long row of benches where people sit and wait for their trains to come.";
+        "Platform one is on the left and platform three is on the right, past the ticket hall, the "
+        "shop, "
+        "the waiting room and the long row of benches where people sit and wait for their trains "
+        "to come.";
     long_reply.time_to_first_token = 50ms;
     long_reply.tokens_per_second = 4;  // ~10 s: still speaking when the user cuts in
     llm.push_script(long_reply);
@@ -100,8 +107,8 @@ TEST(Metrics, ScrapeDeltasMatchAScriptedConversation) {
     short_reply.reply = "Sorry, go ahead.";
     llm.set_default_script(short_reply);
 
-    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1",
-                          "--max-sessions", "1"}));
+    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model",
+                                           "--stt-workers", "1", "--max-sessions", "1"}));
     const Scrape before = scrape_metrics(server.port());
     ASSERT_TRUE(before.count("confab_sessions_active")) << "no /metrics";
 
@@ -167,7 +174,8 @@ TEST(Metrics, ScrapeDeltasMatchAScriptedConversation) {
     EXPECT_EQ(d("confab_responses_total{status=\"cancelled\"}"), 1);
     EXPECT_EQ(d("confab_responses_total{status=\"completed\"}"), seen.responses["completed"]);
     EXPECT_EQ(d("confab_llm_requests_total{backend=\"openai\",outcome=\"cancelled\"}"), 1);
-    EXPECT_EQ(d("confab_llm_requests_total{backend=\"openai\",outcome=\"ok\"}"), seen.responses["completed"]);
+    EXPECT_EQ(d("confab_llm_requests_total{backend=\"openai\",outcome=\"ok\"}"),
+              seen.responses["completed"]);
 
     EXPECT_EQ(d(stage("end_of_turn")), seen.speech_stopped);
     EXPECT_EQ(d(stage("stt_final")), seen.transcripts);
@@ -185,9 +193,11 @@ TEST(Metrics, ScrapeDeltasMatchAScriptedConversation) {
     // Every delta made was either received or dropped with its cancelled reply.
     const double dropped = d("confab_drops_total{kind=\"stale_response_audio\"}");
     EXPECT_EQ(d("confab_audio_frames_total{direction=\"out\"}"), seen.deltas + dropped);
-    EXPECT_GE(d("confab_audio_bytes_total{direction=\"out\"}"), static_cast<double>(seen.delta_bytes));
+    EXPECT_GE(d("confab_audio_bytes_total{direction=\"out\"}"),
+              static_cast<double>(seen.delta_bytes));
     if (dropped == 0) {
-        EXPECT_EQ(d("confab_audio_bytes_total{direction=\"out\"}"), static_cast<double>(seen.delta_bytes));
+        EXPECT_EQ(d("confab_audio_bytes_total{direction=\"out\"}"),
+                  static_cast<double>(seen.delta_bytes));
     }
 
     EXPECT_GE(d("confab_engine_queue_wait_seconds_count{pool=\"stt\"}"), seen.speech_stopped);
@@ -210,9 +220,11 @@ std::string find_promtool() {
 // with a reply (every family then has samples).
 TEST(Metrics, PromtoolAcceptsTheExposition) {
     const std::string promtool = find_promtool();
-    if (promtool.empty()) GTEST_SKIP() << "promtool is missing: apt-get install prometheus (scripts/setup does)";
+    if (promtool.empty())
+        GTEST_SKIP() << "promtool is missing: apt-get install prometheus (scripts/setup does)";
     FakeLlmServer llm;
-    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"}));
+    ServerProcess server(with_fast_upload(
+        {"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
     client.send({{"type", "no.such.event"}});
@@ -222,7 +234,8 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
     const auto reply = http_get(server.port(), "/metrics");
     ASSERT_EQ(reply.status, 200);
     EXPECT_EQ(reply.content_type, "text/plain; version=0.0.4; charset=utf-8");
-    const auto path = std::filesystem::temp_directory_path() / ("confab_metrics_" + std::to_string(getpid()) + ".txt");
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("confab_metrics_" + std::to_string(getpid()) + ".txt");
     std::ofstream(path) << reply.body;
     const std::string command = promtool + " check metrics < " + path.string() + " 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
@@ -238,7 +251,8 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
 
 TEST(Metrics, OffMeansNoEndpointsAndTheVoiceLoopStillWorks) {
     FakeLlmServer llm;
-    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--metrics=false"}));
+    ServerProcess server(with_fast_upload(
+        {"--llm-base-url", llm.url(), "--llm-model", "test-model", "--metrics=false"}));
     EXPECT_EQ(http_get(server.port(), "/metrics").status, 404);
     EXPECT_EQ(http_get(server.port(), "/dashboard").status, 404);
     EXPECT_EQ(http_get(server.port(), "/dashboard/data").status, 404);

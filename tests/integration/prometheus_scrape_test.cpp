@@ -74,8 +74,8 @@ public:
             const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             dup2(fd, 1);
             dup2(fd, 2);
-            execl(binary.c_str(), binary.c_str(), config.c_str(), data.c_str(), listen.c_str(), "--log.level=warn",
-                  static_cast<char*>(nullptr));
+            execl(binary.c_str(), binary.c_str(), config.c_str(), data.c_str(), listen.c_str(),
+                  "--log.level=warn", static_cast<char*>(nullptr));
             _exit(127);
         }
     }
@@ -83,7 +83,8 @@ public:
         if (pid_ > 0) {
             kill(pid_, SIGTERM);
             int status = 0;
-            for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(50ms);
+            for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i)
+                std::this_thread::sleep_for(50ms);
             kill(pid_, SIGKILL);
             waitpid(pid_, &status, 0);
         }
@@ -105,7 +106,8 @@ public:
                 const auto body = json::parse(reply.body).as_object();
                 const auto& result = body.at("data").at("result").as_array();
                 if (!result.empty()) {
-                    return std::stod(std::string(result[0].at("value").as_array().at(1).as_string()));
+                    return std::stod(
+                        std::string(result[0].at("value").as_array().at(1).as_string()));
                 }
             }
             std::this_thread::sleep_for(250ms);
@@ -125,7 +127,8 @@ TEST(Prometheus, ScrapesConfabAndAnswersAHistogramQuery) {
         GTEST_SKIP() << "prometheus is missing: apt-get install prometheus (scripts/setup does)";
 
     FakeLlmServer llm;
-    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model"}));
+    ServerProcess server(
+        with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model"}));
     // One typed turn: one language-model first token observed.
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive_type("session.created"));
@@ -135,11 +138,14 @@ TEST(Prometheus, ScrapesConfabAndAnswersAHistogramQuery) {
     PrometheusProcess prometheus(binary, server.port());
     const auto up = prometheus.query("up{job=\"confab\"} == 1", 60s);
     ASSERT_TRUE(up) << "Prometheus never scraped confab:\n" << prometheus.log();
-    const auto count = prometheus.query("confab_stage_latency_seconds_count{stage=\"llm_first_token\"}", 30s);
+    const auto count =
+        prometheus.query("confab_stage_latency_seconds_count{stage=\"llm_first_token\"}", 30s);
     ASSERT_TRUE(count) << prometheus.log();
     EXPECT_EQ(*count, 1.0);
     const auto median = prometheus.query(
-        "histogram_quantile(0.5, sum by (le) (confab_stage_latency_seconds_bucket{stage=\"llm_first_token\"}))", 30s);
+        "histogram_quantile(0.5, sum by (le) "
+        "(confab_stage_latency_seconds_bucket{stage=\"llm_first_token\"}))",
+        30s);
     ASSERT_TRUE(median) << prometheus.log();
     EXPECT_GT(*median, 0.0);
     EXPECT_LE(*median, 10.0);

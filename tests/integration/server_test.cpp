@@ -50,9 +50,11 @@ TEST(Server, TwoSessionsNeverSeeEachOthersEventsOrState) {
     const auto b_created = b.receive();
     ASSERT_TRUE(a_created && b_created);
     EXPECT_NE(a_created->at("session").at("id"), b_created->at("session").at("id"));
-    ASSERT_TRUE(a.receive_type("confab.session.resume_token") && b.receive_type("confab.session.resume_token"));
+    ASSERT_TRUE(a.receive_type("confab.session.resume_token") &&
+                b.receive_type("confab.session.resume_token"));
 
-    a.send({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"instructions", "A's secret"}}}});
+    a.send({{"type", "session.update"},
+            {"session", {{"type", "realtime"}, {"instructions", "A's secret"}}}});
     auto item = user_text("only for A");
     item["item"].as_object()["id"] = "item_a_private";
     a.send(item);
@@ -128,7 +130,8 @@ TEST(Server, OversizedFrameClosesWith1009) {
     ServerProcess server({"--max-message-bytes", "4096"});
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
-    client.send_text(R"({"type":"input_audio_buffer.append","audio":")" + std::string(8000, 'A') + "\"}");
+    client.send_text(R"({"type":"input_audio_buffer.append","audio":")" + std::string(8000, 'A') +
+                     "\"}");
     EXPECT_EQ(client.wait_closed(), 1009);
 }
 
@@ -149,7 +152,8 @@ TEST(Server, SigtermDrainsSessionsAndExitsZero) {
     // The greeting ends with the resume token; what follows is under test.
     ASSERT_TRUE(client.connect() && client.receive_type("confab.session.resume_token"));
     EXPECT_GE(server.thread_count(), 3);
-    std::thread stopper([&] { EXPECT_EQ(server.signal_and_wait(SIGTERM, 10s), 0) << server.log(); });
+    std::thread stopper(
+        [&] { EXPECT_EQ(server.signal_and_wait(SIGTERM, 10s), 0) << server.log(); });
     const auto notice = client.receive(5s);
     ASSERT_TRUE(notice) << client.error();
     EXPECT_EQ(notice->at("error").at("code").as_string(), "server_shutting_down");
@@ -178,7 +182,8 @@ TEST(Server, ADroppedSessionResumesWithItsToken) {
         const auto greeting = first.receive_type("confab.session.resume_token");
         ASSERT_TRUE(greeting) << first.error();
         token = std::string(greeting->at("token").as_string());
-        first.send({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"instructions", "Be terse."}}}});
+        first.send({{"type", "session.update"},
+                    {"session", {{"type", "realtime"}, {"instructions", "Be terse."}}}});
         ASSERT_TRUE(first.receive_type("session.updated"));
         first.send(user_text("remember me"));
         ASSERT_TRUE(first.receive_type("conversation.item.done"));
@@ -194,7 +199,9 @@ TEST(Server, ADroppedSessionResumesWithItsToken) {
         ASSERT_TRUE(created && next) << again.error();
         if (next->at("type").as_string() == "confab.session.resumed") {
             resumed = next;
-            EXPECT_EQ(again.receive_type("confab.session.resume_token")->at("token").as_string().size(), 32u);
+            EXPECT_EQ(
+                again.receive_type("confab.session.resume_token")->at("token").as_string().size(),
+                32u);
         } else {
             EXPECT_EQ(next->at("error").at("code").as_string(), "resume_token_invalid");
             std::this_thread::sleep_for(20ms);

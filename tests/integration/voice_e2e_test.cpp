@@ -21,9 +21,13 @@ struct Recording {
     std::string transcript;
 };
 const std::vector<Recording> kRecordings = {
-    {"jfk.wav", "and so my fellow americans ask not what your country can do for you ask what you can do for your country"},
+    {"jfk.wav",
+     "and so my fellow americans ask not what your country can do for you ask what you can do for "
+     "your country"},
     {"platforms.wav", "today only platforms one and three are used"},
-    {"expression.wav", "the expression goes six times ten equals sixty not six hundred thousand that gives us a twelve percent chance"},
+    {"expression.wav",
+     "the expression goes six times ten equals sixty not six hundred thousand that gives us a "
+     "twelve percent chance"},
 };
 
 std::vector<std::int16_t> recording24k(const std::string& file) {
@@ -50,8 +54,9 @@ json::object user_text(const std::string& text) {
 }
 
 json::object manual_turns() {
-    return {{"type", "session.update"},
-            {"session", {{"type", "realtime"}, {"audio", {{"input", {{"turn_detection", nullptr}}}}}}}};
+    return {
+        {"type", "session.update"},
+        {"session", {{"type", "realtime"}, {"audio", {{"input", {{"turn_detection", nullptr}}}}}}}};
 }
 
 // WER of the server's transcripts (word-weighted over the three
@@ -89,14 +94,15 @@ TEST(VoiceE2E, TranscriptsMatchBarePocketsphinx) {
 
         send_audio(client, sent);
         client.send({{"type", "input_audio_buffer.commit"}});
-        const auto done = client.receive_type("conversation.item.input_audio_transcription.completed", 30s);
+        const auto done =
+            client.receive_type("conversation.item.input_audio_transcription.completed", 30s);
         ASSERT_TRUE(done) << rec.file << ": " << client.error();
         const std::string text(done->at("transcript").as_string());
         const double server_wer = word_error_rate(rec.transcript, text);
         const double bare_wer = word_error_rate(rec.transcript, bare_text);
         const double native_wer = word_error_rate(rec.transcript, native_text);
-        std::printf("%s: server WER %.3f (%s) | bare WER %.3f | bare on the 16 kHz file %.3f\n", rec.file.c_str(),
-                    server_wer, text.c_str(), bare_wer, native_wer);
+        std::printf("%s: server WER %.3f (%s) | bare WER %.3f | bare on the 16 kHz file %.3f\n",
+                    rec.file.c_str(), server_wer, text.c_str(), bare_wer, native_wer);
         const double n = static_cast<double>(normalize_words(rec.transcript).size());
         server_errors += server_wer * n;
         bare_errors += bare_wer * n;
@@ -104,8 +110,8 @@ TEST(VoiceE2E, TranscriptsMatchBarePocketsphinx) {
         words += n;
     }
     const double server_wer = server_errors / words, bare_wer = bare_errors / words;
-    std::printf("word-weighted WER: server %.3f, bare %.3f, bare on the 16 kHz files %.3f\n", server_wer, bare_wer,
-                native_errors / words);
+    std::printf("word-weighted WER: server %.3f, bare %.3f, bare on the 16 kHz files %.3f\n",
+                server_wer, bare_wer, native_errors / words);
     EXPECT_LE(server_wer, bare_wer + 0.02);
     EXPECT_LE(server_wer, 0.65);
 }
@@ -116,9 +122,13 @@ TEST(VoiceE2E, ServerVadTurnsTranscribeARecording) {
     ServerProcess server(with_fast_upload({"--stt-workers", "2"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
-    client.send({{"type", "session.update"},
-                 {"session", {{"type", "realtime"},
-                              {"audio", {{"input", {{"turn_detection", {{"type", "server_vad"}, {"create_response", false}}}}}}}}}});
+    client.send(
+        {{"type", "session.update"},
+         {"session",
+          {{"type", "realtime"},
+           {"audio",
+            {{"input",
+              {{"turn_detection", {{"type", "server_vad"}, {"create_response", false}}}}}}}}}});
     ASSERT_TRUE(client.receive_type("session.updated"));
     const auto& rec = kRecordings[2];
     auto audio = silence24k(500);
@@ -146,7 +156,8 @@ TEST(VoiceE2E, ServerVadTurnsTranscribeARecording) {
     EXPECT_EQ(started, stopped);
     EXPECT_EQ(completed, stopped);
     const double wer = word_error_rate(rec.transcript, transcript);
-    std::printf("server VAD transcript (%d turns, WER %.3f): %s\n", stopped, wer, transcript.c_str());
+    std::printf("server VAD transcript (%d turns, WER %.3f): %s\n", stopped, wer,
+                transcript.c_str());
     // Bare pocketsphinx reads this recording at ~21% as one utterance; cut
     // into turns, words at the cuts may be lost.
     EXPECT_LE(wer, 0.4);
@@ -165,10 +176,13 @@ TEST(VoiceE2E, FullLoopWithAnOpenAiCompatibleServer) {
     second.tokens_per_second = 40;
     llm.push_script(second);
 
-    ServerProcess server(with_fast_upload({"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"}));
+    ServerProcess server(with_fast_upload(
+        {"--llm-base-url", llm.url(), "--llm-model", "test-model", "--stt-workers", "1"}));
     WsClient client(server.port());
     ASSERT_TRUE(client.connect() && client.receive());
-    client.send({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"instructions", "You are a railway assistant."}}}});
+    client.send(
+        {{"type", "session.update"},
+         {"session", {{"type", "realtime"}, {"instructions", "You are a railway assistant."}}}});
     ASSERT_TRUE(client.receive_type("session.updated"));
 
     // A typed turn first, so the spoken turn has history.
@@ -191,12 +205,14 @@ TEST(VoiceE2E, FullLoopWithAnOpenAiCompatibleServer) {
         const std::string type(ev->at("type").as_string());
         if (type == "conversation.item.input_audio_transcription.completed")
             heard = std::string(ev->at("transcript").as_string());
-        if (type == "response.created") response_id = std::string(ev->at("response").at("id").as_string());
+        if (type == "response.created")
+            response_id = std::string(ev->at("response").at("id").as_string());
         if (type == "response.output_audio.delta") {
             EXPECT_EQ(ev->at("response_id").as_string(), response_id);
             append_delta(*ev, reply_audio);
         }
-        if (type == "response.output_audio_transcript.done") transcript_done = std::string(ev->at("transcript").as_string());
+        if (type == "response.output_audio_transcript.done")
+            transcript_done = std::string(ev->at("transcript").as_string());
         if (type == "response.done") {
             EXPECT_EQ(ev->at("response").at("status").as_string(), "completed");
             break;
@@ -234,9 +250,12 @@ TEST(VoiceE2E, FullLoopWithAnOpenAiCompatibleServer) {
 TEST(VoiceE2E, BargeInOnRealAudio) {
     FakeLlmServer llm;
     FakeLlmScript slow;
-    slow.reply = "Let me tell you a long story about trains. The first train left at dawn. It went north for hours. "
-                 "Then it turned east toward the sea. The passengers slept. Nobody knew where it would stop. "
-                 "At noon it reached a small town. The story goes on and on.";
+    slow.reply =
+        "Let me tell you a long story about trains. The first train left at dawn. It went north "
+        "for hours. "
+        "Then it turned east toward the sea. The passengers slept. Nobody knew where it would "
+        "stop. "
+        "At noon it reached a small town. The story goes on and on.";
     slow.time_to_first_token = 50ms;
     slow.tokens_per_second = 8;
     llm.push_script(slow);
@@ -259,7 +278,8 @@ TEST(VoiceE2E, BargeInOnRealAudio) {
             cancelled_at = Clock::now();
             EXPECT_TRUE(speech_started);
             EXPECT_EQ(ev->at("response").at("status").as_string(), "cancelled");
-            EXPECT_EQ(ev->at("response").at("status_details").at("reason").as_string(), "turn_detected");
+            EXPECT_EQ(ev->at("response").at("status_details").at("reason").as_string(),
+                      "turn_detected");
             break;
         }
     }
@@ -268,11 +288,14 @@ TEST(VoiceE2E, BargeInOnRealAudio) {
     ASSERT_TRUE(disconnected) << "the LLM stream stayed open after the cancel";
     // The server cancelled before it sent response.done, which we received
     // after that: the disconnect must follow our receipt by under 100 ms.
-    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(*disconnected - *cancelled_at).count(), 100);
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(*disconnected - *cancelled_at)
+                  .count(),
+              100);
     // Nothing of the cancelled response after its response.done (but the
     // confab.response.timings summary, which follows it by design).
     while (auto ev = client.receive(2s)) {
-        if (ev->contains("response_id") && ev->at("type").as_string() != "confab.response.timings") {
+        if (ev->contains("response_id") &&
+            ev->at("type").as_string() != "confab.response.timings") {
             EXPECT_NE(ev->at("response_id").as_string(), response_id) << ev->at("type");
         }
     }
@@ -296,7 +319,8 @@ TEST(VoiceE2E, OfflineModeAnswersAloud) {
     while (auto ev = client.receive(30s)) {
         const std::string type(ev->at("type").as_string());
         if (type == "response.output_audio.delta") ++audio_deltas;
-        if (type == "response.output_audio_transcript.done") transcript = std::string(ev->at("transcript").as_string());
+        if (type == "response.output_audio_transcript.done")
+            transcript = std::string(ev->at("transcript").as_string());
         if (type == "response.done") break;
     }
     EXPECT_GT(audio_deltas, 5u);

@@ -22,8 +22,8 @@ public:
     explicit PipelineHarness(int partial_interval_ms = 100) {
         stt_factory = std::make_shared<FakeRecognizerFactory>();
         synthesizer = std::make_shared<FakeSynthesizer>();
-        stt = std::make_unique<pool::SttPool>(stt_factory, 16000,
-                                              pool::SttPool::Options{2, 64, 4, partial_interval_ms});
+        stt = std::make_unique<pool::SttPool>(
+            stt_factory, 16000, pool::SttPool::Options{2, 64, 4, partial_interval_ms});
         tts = std::make_unique<pool::TtsPool>(synthesizer, pool::TtsPool::Options{2, 64, 16});
         engines.stt = stt.get();
         engines.tts = tts.get();
@@ -33,8 +33,8 @@ public:
     }
 
     void open() {
-        session = std::make_unique<session::RealtimeSession>(ioc.get_executor(), config, constraints, engines, sink,
-                                                             "sess_pipeline", "test-model");
+        session = std::make_unique<session::RealtimeSession>(
+            ioc.get_executor(), config, constraints, engines, sink, "sess_pipeline", "test-model");
         session->start();
     }
 
@@ -53,7 +53,8 @@ public:
     }
     void run_for(std::chrono::milliseconds d) {
         const auto deadline = std::chrono::steady_clock::now() + d;
-        run_until([&] { return std::chrono::steady_clock::now() >= deadline; }, d + std::chrono::seconds(1));
+        run_until([&] { return std::chrono::steady_clock::now() >= deadline; },
+                  d + std::chrono::seconds(1));
     }
 
     // Sends `ms` of 24 kHz audio in 20 ms appends: a tone (speech) or zeros.
@@ -62,7 +63,8 @@ public:
             std::vector<std::int16_t> chunk(480);
             if (speech)
                 for (std::size_t i = 0; i < chunk.size(); ++i)
-                    chunk[i] = static_cast<std::int16_t>(6000 * std::sin(2 * M_PI * 220.0 * static_cast<double>(sent_ + i) / 24000));
+                    chunk[i] = static_cast<std::int16_t>(
+                        6000 * std::sin(2 * M_PI * 220.0 * static_cast<double>(sent_ + i) / 24000));
             sent_ += chunk.size();
             session->handle(protocol::InputAudioAppend{"", std::move(chunk)});
             ioc.restart();

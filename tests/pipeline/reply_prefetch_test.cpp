@@ -23,7 +23,8 @@ protected:
         send_audio(260, false);
         ASSERT_TRUE(run_until([&] { return llm.requests().size() == requests; }))
             << "no reply was asked for during the pause";
-        ASSERT_FALSE(saw("input_audio_buffer.speech_stopped")) << "the turn ended too early for the test";
+        ASSERT_FALSE(saw("input_audio_buffer.speech_stopped"))
+            << "the turn ended too early for the test";
     }
     bool replied() {
         return run_until([&] { return saw("response.done"); });
@@ -47,9 +48,11 @@ TEST_F(ReplyPrefetchTest, TheTurnsResponseAdoptsTheReplyAskedForDuringThePause) 
     const auto done = sink.last_of("response.done");
     EXPECT_EQ(done.at("response").as_object().at("status").as_string(), "completed");
     const auto transcript = sink.last_of("response.output_audio_transcript.done");
-    EXPECT_EQ(transcript.at("transcript").as_string(), "Sure, here is my answer. It has two sentences.");
+    EXPECT_EQ(transcript.at("transcript").as_string(),
+              "Sure, here is my answer. It has two sentences.");
     // The reply follows the user's completed transcript, as without prefetching.
-    EXPECT_LT(index_of("conversation.item.input_audio_transcription.completed"), index_of("response.created"));
+    EXPECT_LT(index_of("conversation.item.input_audio_transcription.completed"),
+              index_of("response.created"));
 }
 
 TEST_F(ReplyPrefetchTest, SpeakingOnCancelsThePrefetchedReplyAndTheNextPauseAsksAgain) {
@@ -60,13 +63,15 @@ TEST_F(ReplyPrefetchTest, SpeakingOnCancelsThePrefetchedReplyAndTheNextPauseAsks
     send_audio(400, false);
     speak_then_pause(800, 1);
     send_audio(400, true);  // the user goes on
-    ASSERT_TRUE(run_until([&] { return llm.cancellations() == 1; })) << "the prefetched request was not cancelled";
+    ASSERT_TRUE(run_until([&] { return llm.cancellations() == 1; }))
+        << "the prefetched request was not cancelled";
     speak_then_pause(200, 2);
     send_audio(400, false);
     ASSERT_TRUE(replied());
     EXPECT_EQ(llm.requests().size(), 2u);
     EXPECT_EQ(last_user_message(1), "one two three four");
-    EXPECT_EQ(sink.last_of("response.done").at("response").as_object().at("status").as_string(), "completed");
+    EXPECT_EQ(sink.last_of("response.done").at("response").as_object().at("status").as_string(),
+              "completed");
 }
 
 TEST_F(ReplyPrefetchTest, AFinalTranscriptUnlikeThePausesIsAnsweredAfresh) {
@@ -84,7 +89,8 @@ TEST_F(ReplyPrefetchTest, AFinalTranscriptUnlikeThePausesIsAnsweredAfresh) {
     EXPECT_EQ(llm.requests().size(), 2u);
     EXPECT_EQ(last_user_message(1), "one two three four five six seven eight");
     EXPECT_EQ(llm.cancellations(), 1);
-    EXPECT_EQ(sink.last_of("response.done").at("response").as_object().at("status").as_string(), "completed");
+    EXPECT_EQ(sink.last_of("response.done").at("response").as_object().at("status").as_string(),
+              "completed");
 }
 
 TEST_F(ReplyPrefetchTest, ANewTurnBeforeTheTranscriptCameCancelsThePrefetchedReply) {
@@ -98,8 +104,9 @@ TEST_F(ReplyPrefetchTest, ANewTurnBeforeTheTranscriptCameCancelsThePrefetchedRep
     speak_then_pause(600, 1);
     send_audio(400, false);  // the turn ends; its reply waits for the transcript
     ASSERT_TRUE(saw("input_audio_buffer.speech_stopped"));
-    send_audio(600, true);   // a new turn: the pause's reply is for words the user went on from
-    ASSERT_TRUE(run_until([&] { return llm.cancellations() == 1; })) << "the prefetched request was not cancelled";
+    send_audio(600, true);  // a new turn: the pause's reply is for words the user went on from
+    ASSERT_TRUE(run_until([&] { return llm.cancellations() == 1; }))
+        << "the prefetched request was not cancelled";
     send_audio(800, false);
     ASSERT_TRUE(replied());
     EXPECT_EQ(sink.count("response.created"), 1u);
@@ -131,7 +138,8 @@ TEST_F(ReplyPrefetchTest, NothingIsPrefetchedForATurnThatAsksForNoReply) {
     send_audio(260, false);
     run_for(std::chrono::milliseconds(100));
     send_audio(400, false);
-    ASSERT_TRUE(run_until([&] { return saw("conversation.item.input_audio_transcription.completed"); }));
+    ASSERT_TRUE(
+        run_until([&] { return saw("conversation.item.input_audio_transcription.completed"); }));
     EXPECT_TRUE(llm.requests().empty());
 }
 

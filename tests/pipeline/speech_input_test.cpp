@@ -16,7 +16,8 @@ protected:
             R"({"type":"session.update","session":{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","create_response":false,"silence_duration_ms":500,"prefix_padding_ms":300}}}}})");
     }
     bool transcribed() {
-        return run_until([&] { return saw("conversation.item.input_audio_transcription.completed"); });
+        return run_until(
+            [&] { return saw("conversation.item.input_audio_transcription.completed"); });
     }
     static int ms_of(std::size_t samples) { return static_cast<int>(samples / 16); }
 };
@@ -70,7 +71,8 @@ protected:
         // Past the 150 ms of pause the decoder hears (and the resampler's
         // delay): the partial is asked for.
         send_audio(260, false);
-        const bool partial = run_until([&] { return saw("conversation.item.input_audio_transcription.delta"); });
+        const bool partial =
+            run_until([&] { return saw("conversation.item.input_audio_transcription.delta"); });
         EXPECT_TRUE(partial) << "no partial was taken when the pause began";
         int sent = 260;
         while (!saw("input_audio_buffer.speech_stopped") && sent < 2000) {

@@ -27,21 +27,28 @@ TEST_F(VoiceLoopTest, SpokenTurnProducesTheRealtimeSequence) {
     send_audio(1200, true);
     // Partials come from the STT worker as it decodes; wait for one (an
     // event, not a clock) before the pause that ends the turn.
-    ASSERT_TRUE(run_until([&] { return saw("conversation.item.input_audio_transcription.delta"); }));
+    ASSERT_TRUE(
+        run_until([&] { return saw("conversation.item.input_audio_transcription.delta"); }));
     send_audio(1000, false);
     ASSERT_TRUE(run_until([&] { return saw("response.done"); })) << json::serialize(sink.last());
 
-    const std::vector<std::string> expected{
-        "input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped",
-        "input_audio_buffer.committed",      "conversation.item.added",
-        "conversation.item.input_audio_transcription.completed",
-        "conversation.item.done",            "response.created",
-        "response.output_item.added",        "conversation.item.added",
-        "response.content_part.added",       "rate_limits.updated",
-        "response.output_audio.done",
-        "response.output_audio_transcript.done", "response.content_part.done",
-        "response.output_item.done",         "conversation.item.done",
-        "response.done"};
+    const std::vector<std::string> expected{"input_audio_buffer.speech_started",
+                                            "input_audio_buffer.speech_stopped",
+                                            "input_audio_buffer.committed",
+                                            "conversation.item.added",
+                                            "conversation.item.input_audio_transcription.completed",
+                                            "conversation.item.done",
+                                            "response.created",
+                                            "response.output_item.added",
+                                            "conversation.item.added",
+                                            "response.content_part.added",
+                                            "rate_limits.updated",
+                                            "response.output_audio.done",
+                                            "response.output_audio_transcript.done",
+                                            "response.content_part.done",
+                                            "response.output_item.done",
+                                            "conversation.item.done",
+                                            "response.done"};
     auto got = milestones();
     got.erase(std::remove(got.begin(), got.end(), "confab.response.timings"), got.end());
     EXPECT_EQ(got, expected);
@@ -54,7 +61,8 @@ TEST_F(VoiceLoopTest, SpokenTurnProducesTheRealtimeSequence) {
     EXPECT_NEAR(stopped.at("audio_end_ms").as_int64(), 1400, 40);
     const std::string item_id(started.at("item_id").as_string());
     EXPECT_EQ(stopped.at("item_id").as_string(), item_id);
-    EXPECT_EQ(sink.sent[index_of("input_audio_buffer.committed")].event.at("item_id").as_string(), item_id);
+    EXPECT_EQ(sink.sent[index_of("input_audio_buffer.committed")].event.at("item_id").as_string(),
+              item_id);
 
     // Partials streamed as deltas, then the final transcript.
     EXPECT_GE(sink.count("conversation.item.input_audio_transcription.delta"), 1u);
@@ -90,23 +98,29 @@ TEST_F(VoiceLoopTest, SpokenTurnProducesTheRealtimeSequence) {
 
     const auto& timings = sink.last_of("confab.response.timings").at("timings").as_object();
     EXPECT_EQ(timings.at("base").as_string(), "speech_stopped");
-    EXPECT_LE(timings.at("transcript_final_ms").as_double(), timings.at("llm_first_token_ms").as_double());
-    EXPECT_LE(timings.at("llm_first_token_ms").as_double(), timings.at("first_audio_sent_ms").as_double());
+    EXPECT_LE(timings.at("transcript_final_ms").as_double(),
+              timings.at("llm_first_token_ms").as_double());
+    EXPECT_LE(timings.at("llm_first_token_ms").as_double(),
+              timings.at("first_audio_sent_ms").as_double());
 }
 
 TEST_F(VoiceLoopTest, TextTurnGetsASpokenReply) {
     open();
-    session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("hi there")}}));
+    session->handle_text(json::serialize(
+        json::object{{"type", "conversation.item.create"}, {"item", text_item("hi there")}}));
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return saw("response.done"); })) << testing::PrintToString(milestones());
+    ASSERT_TRUE(run_until([&] { return saw("response.done"); }))
+        << testing::PrintToString(milestones());
     EXPECT_GE(sink.count("response.output_audio.delta"), 1u);
     EXPECT_EQ(sink.last_of("response.done").at("response").at("status").as_string(), "completed");
     ASSERT_EQ(llm.requests().size(), 1u);
     EXPECT_EQ(llm.requests()[0].messages.back().content, "hi there");
     // The assistant's words become history for the next turn.
-    session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("and?")}}));
+    session->handle_text(json::serialize(
+        json::object{{"type", "conversation.item.create"}, {"item", text_item("and?")}}));
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; })) << testing::PrintToString(milestones());
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; }))
+        << testing::PrintToString(milestones());
     const auto second = llm.requests().at(1).messages;
     ASSERT_EQ(second.size(), 4u);
     EXPECT_EQ(second[2].role, "assistant");
@@ -115,8 +129,10 @@ TEST_F(VoiceLoopTest, TextTurnGetsASpokenReply) {
 
 TEST_F(VoiceLoopTest, TextOnlyModalityStreamsText) {
     open();
-    session->handle_text(R"({"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}})");
-    session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("hi")}}));
+    session->handle_text(
+        R"({"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}})");
+    session->handle_text(json::serialize(
+        json::object{{"type", "conversation.item.create"}, {"item", text_item("hi")}}));
     session->handle_text(R"({"type":"response.create"})");
     ASSERT_TRUE(run_until([&] { return saw("response.done"); }));
     EXPECT_EQ(sink.count("response.output_audio.delta"), 0u);
@@ -129,14 +145,16 @@ TEST_F(VoiceLoopTest, BargeInCancelsTheReplyAtOnce) {
     open();
     // A slow reply: still streaming when the user speaks again.
     FakeLanguageModel::Script slow;
-    slow.deltas = {"This is a long answer, ", "that goes on ", "and on ", "and on. ", "Still more. "};
+    slow.deltas = {"This is a long answer, ", "that goes on ", "and on ", "and on. ",
+                   "Still more. "};
     slow.first_delay = 5ms;
     slow.between = 300ms;
     llm.script(slow);
     send_audio(600, true);
     send_audio(700, false);
     ASSERT_TRUE(run_until([&] { return saw("response.output_audio.delta"); }));
-    const std::string response_id(sink.last_of("response.created").at("response").at("id").as_string());
+    const std::string response_id(
+        sink.last_of("response.created").at("response").at("id").as_string());
 
     const std::size_t before = sink.sent.size();
     send_audio(200, true);  // the user talks over the reply
@@ -160,7 +178,8 @@ TEST_F(VoiceLoopTest, BargeInCancelsTheReplyAtOnce) {
     ASSERT_TRUE(run_until([&] { return llm.cancellations() == 1; }, 1s));
     // Nothing of the cancelled response arrives afterwards.
     run_for(400ms);
-    for (std::size_t i = done + 1; i < sink.sent.size(); ++i) EXPECT_NE(sink.sent[i].response_id, response_id);
+    for (std::size_t i = done + 1; i < sink.sent.size(); ++i)
+        EXPECT_NE(sink.sent[i].response_id, response_id);
     EXPECT_FALSE(session->busy());
 }
 
@@ -183,7 +202,10 @@ TEST_F(VoiceLoopTest, ResumingBeforeTheReplyStartsContinuesTheTurn) {
     ASSERT_TRUE(run_until([&] { return saw("response.done"); }));
     run_for(std::chrono::milliseconds(400));
     EXPECT_EQ(sink.count("response.created"), 1u);
-    EXPECT_GT(index_of("response.created"), index_of("input_audio_buffer.speech_stopped", index_of("input_audio_buffer.speech_started", index_of("input_audio_buffer.speech_stopped") ) ));
+    EXPECT_GT(index_of("response.created"),
+              index_of("input_audio_buffer.speech_stopped",
+                       index_of("input_audio_buffer.speech_started",
+                                index_of("input_audio_buffer.speech_stopped"))));
     ASSERT_EQ(llm.requests().size(), 1u);
     const auto messages = llm.requests()[0].messages;
     ASSERT_EQ(messages.size(), 3u);
@@ -197,18 +219,21 @@ TEST_F(VoiceLoopTest, ResumingBeforeTheReplyStartsContinuesTheTurn) {
 // forever (the soak's one unanswered turn: a session whose earlier turns
 // still filled its share of the queue).
 TEST_F(VoiceLoopTest, ATurnTheRecognizerHadNoRoomForFailsOnceCommitted) {
-    stt = std::make_unique<pool::SttPool>(stt_factory, 16000, pool::SttPool::Options{1, 64, 0, 100});
+    stt =
+        std::make_unique<pool::SttPool>(stt_factory, 16000, pool::SttPool::Options{1, 64, 0, 100});
     engines.stt = stt.get();
     open();
     send_audio(400, false);
     send_audio(600, true);
     send_audio(700, false);
     ASSERT_TRUE(saw("input_audio_buffer.speech_stopped"));
-    ASSERT_TRUE(run_until([&] { return saw("conversation.item.input_audio_transcription.failed"); }));
+    ASSERT_TRUE(
+        run_until([&] { return saw("conversation.item.input_audio_transcription.failed"); }));
     const auto& failed = sink.last_of("conversation.item.input_audio_transcription.failed");
     EXPECT_EQ(failed.at("item_id").as_string(),
               sink.last_of("input_audio_buffer.committed").at("item_id").as_string());
-    EXPECT_NE(std::string(failed.at("error").at("message").as_string()).find("queue is full"), std::string::npos);
+    EXPECT_NE(std::string(failed.at("error").at("message").as_string()).find("queue is full"),
+              std::string::npos);
     EXPECT_TRUE(saw("conversation.item.done"));
     // A voice turn whose words are unknown gets no reply of its own.
     run_for(std::chrono::milliseconds(100));
@@ -246,7 +271,8 @@ TEST_F(VoiceLoopTest, AnEmptyTurnDoesNotSwallowTheUnheardReply) {
 TEST_F(VoiceLoopTest, AnEmptyTurnAfterAHeardReplyGetsNoReply) {
     open();
     FakeLanguageModel::Script slow;
-    slow.deltas = {"This is a long answer, ", "that goes on ", "and on ", "and on. ", "Still more. "};
+    slow.deltas = {"This is a long answer, ", "that goes on ", "and on ", "and on. ",
+                   "Still more. "};
     slow.between = 300ms;
     llm.script(slow);
     // No prefix of it ends on a word that stretches the pause ("tell me a" would).
@@ -257,8 +283,10 @@ TEST_F(VoiceLoopTest, AnEmptyTurnAfterAHeardReplyGetsNoReply) {
     ASSERT_TRUE(run_until([&] { return saw("response.output_audio.delta"); }));
     send_audio(200, true);
     send_audio(700, false);
-    ASSERT_TRUE(run_until([&] { return saw("conversation.item.input_audio_transcription.completed") &&
-                                       sink.count("conversation.item.input_audio_transcription.completed") == 2; }));
+    ASSERT_TRUE(run_until([&] {
+        return saw("conversation.item.input_audio_transcription.completed") &&
+               sink.count("conversation.item.input_audio_transcription.completed") == 2;
+    }));
     run_for(300ms);
     EXPECT_EQ(sink.count("response.created"), 1u);
 }
@@ -268,7 +296,8 @@ TEST_F(VoiceLoopTest, ResponseCancelStopsTheReply) {
     FakeLanguageModel::Script slow;
     slow.between = 200ms;
     llm.script(slow);
-    session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("talk")}}));
+    session->handle_text(json::serialize(
+        json::object{{"type", "conversation.item.create"}, {"item", text_item("talk")}}));
     session->handle_text(R"({"type":"response.create"})");
     ASSERT_TRUE(run_until([&] { return saw("response.created"); }));
     session->handle_text(R"({"type":"response.cancel"})");
@@ -313,7 +342,8 @@ TEST_F(VoiceLoopTest, LlmFailureFailsTheResponseAndTheSessionGoesOn) {
     failing.deltas = {};
     failing.fail_with = "backend said 503";
     llm.script(failing);
-    session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("x")}}));
+    session->handle_text(json::serialize(
+        json::object{{"type", "conversation.item.create"}, {"item", text_item("x")}}));
     session->handle_text(R"({"type":"response.create"})");
     ASSERT_TRUE(run_until([&] { return saw("response.done"); }));
     const auto& err = sink.last_of("error").at("error").as_object();
@@ -323,13 +353,15 @@ TEST_F(VoiceLoopTest, LlmFailureFailsTheResponseAndTheSessionGoesOn) {
     EXPECT_EQ(done.at("status").as_string(), "failed");
     // The next response works.
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; })) << testing::PrintToString(milestones());
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; }))
+        << testing::PrintToString(milestones());
     EXPECT_EQ(sink.last_of("response.done").at("response").at("status").as_string(), "completed");
 }
 
 TEST_F(VoiceLoopTest, TruncateCutsWhatTheNextRequestClaims) {
     open();
-    session->handle_text(json::serialize(json::object{{"type", "conversation.item.create"}, {"item", text_item("go")}}));
+    session->handle_text(json::serialize(
+        json::object{{"type", "conversation.item.create"}, {"item", text_item("go")}}));
     session->handle_text(R"({"type":"response.create"})");
     ASSERT_TRUE(run_until([&] { return saw("response.done"); }));
     const auto& item = sink.last_of("response.output_item.done").at("item").as_object();
@@ -341,7 +373,8 @@ TEST_F(VoiceLoopTest, TruncateCutsWhatTheNextRequestClaims) {
                                                       {"audio_end_ms", 1440}}));
     EXPECT_EQ(sink.last().at("type").as_string(), "conversation.item.truncated");
     session->handle_text(R"({"type":"response.create"})");
-    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; })) << testing::PrintToString(milestones());
+    ASSERT_TRUE(run_until([&] { return sink.count("response.done") == 2; }))
+        << testing::PrintToString(milestones());
     const auto messages = llm.requests().at(1).messages;
     ASSERT_GE(messages.size(), 3u);
     EXPECT_EQ(messages[2].role, "assistant");
@@ -350,14 +383,16 @@ TEST_F(VoiceLoopTest, TruncateCutsWhatTheNextRequestClaims) {
 
 TEST_F(VoiceLoopTest, ManualCommitTranscribesAndWaitsForTheTranscript) {
     open();
-    session->handle_text(R"({"type":"session.update","session":{"type":"realtime","audio":{"input":{"turn_detection":null}}}})");
+    session->handle_text(
+        R"({"type":"session.update","session":{"type":"realtime","audio":{"input":{"turn_detection":null}}}})");
     stt_factory->script("manual words here");
     send_audio(1000, true);
     EXPECT_FALSE(saw("input_audio_buffer.speech_started"));
     session->handle_text(R"({"type":"input_audio_buffer.commit"})");
     session->handle_text(R"({"type":"response.create"})");
     ASSERT_TRUE(run_until([&] { return saw("response.done"); }));
-    EXPECT_LT(index_of("conversation.item.input_audio_transcription.completed"), index_of("response.created"));
+    EXPECT_LT(index_of("conversation.item.input_audio_transcription.completed"),
+              index_of("response.created"));
     EXPECT_EQ(llm.requests().at(0).messages.back().content, "manual words here");
 }
 
@@ -368,7 +403,8 @@ TEST_F(VoiceLoopTest, OnlyOneActiveResponse) {
     llm.script(slow);
     session->handle_text(R"({"type":"response.create"})");
     session->handle_text(R"({"type":"response.create","event_id":"second"})");
-    EXPECT_EQ(sink.last().at("error").at("code").as_string(), "conversation_already_has_active_response");
+    EXPECT_EQ(sink.last().at("error").at("code").as_string(),
+              "conversation_already_has_active_response");
 }
 
 TEST_F(VoiceLoopTest, UnfinishedSentenceWaitsLongerBeforeEndingTheTurn) {
@@ -381,7 +417,8 @@ TEST_F(VoiceLoopTest, UnfinishedSentenceWaitsLongerBeforeEndingTheTurn) {
     ASSERT_TRUE(run_until([&] {
         heard.clear();
         for (const auto& s : sink.sent)
-            if (s.event.at("type").as_string() == "conversation.item.input_audio_transcription.delta")
+            if (s.event.at("type").as_string() ==
+                "conversation.item.input_audio_transcription.delta")
                 heard += std::string(s.event.at("delta").as_string());
         return heard == "i want the";
     })) << heard;

@@ -8,7 +8,9 @@ namespace confab::test {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-HttpReply http_get(unsigned short port, const std::string& target) { return http_get(port, target, {}); }
+HttpReply http_get(unsigned short port, const std::string& target) {
+    return http_get(port, target, {});
+}
 
 HttpReply http_get(unsigned short port, const std::string& target,
                    const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -27,7 +29,8 @@ HttpReply http_get(unsigned short port, const std::string& target,
     http::response<http::string_body> res;
     http::read(stream, buffer, res, ec);
     if (ec) return {};
-    return HttpReply{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type])};
+    return HttpReply{static_cast<int>(res.result_int()), res.body(),
+                     std::string(res[http::field::content_type])};
 }
 
 }  // namespace confab::test

@@ -26,7 +26,9 @@ inline Scrape parse_metrics(const std::string& text) {
     return out;
 }
 
-inline Scrape scrape_metrics(unsigned short port) { return parse_metrics(http_get(port, "/metrics").body); }
+inline Scrape scrape_metrics(unsigned short port) {
+    return parse_metrics(http_get(port, "/metrics").body);
+}
 
 // The value of `series` (0 when absent, as a counter not yet created).
 inline double metric(const Scrape& s, const std::string& series) {

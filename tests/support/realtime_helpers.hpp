@@ -28,12 +28,15 @@ inline void send_audio(WsClient& client, const std::vector<std::int16_t>& pcm24k
         const std::size_t n = std::min(kChunk, pcm24k.size() - i);
         std::vector<std::byte> bytes;
         audio::append_le_bytes_from_samples(std::span(pcm24k).subspan(i, n), bytes);
-        const std::span<const std::uint8_t> raw(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+        const std::span<const std::uint8_t> raw(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                                bytes.size());
         client.send({{"type", "input_audio_buffer.append"}, {"audio", base64::encode(raw)}});
     }
 }
 
-inline std::vector<std::int16_t> silence24k(int ms) { return std::vector<std::int16_t>(static_cast<std::size_t>(ms) * 24); }
+inline std::vector<std::int16_t> silence24k(int ms) {
+    return std::vector<std::int16_t>(static_cast<std::size_t>(ms) * 24);
+}
 
 // Appends the PCM16 in an output_audio.delta event to `pcm`.
 inline void append_delta(const boost::json::object& event, std::vector<std::int16_t>& pcm) {

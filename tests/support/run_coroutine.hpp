@@ -22,7 +22,8 @@ T run_coroutine(boost::asio::io_context& io, boost::asio::awaitable<T> coroutine
     std::optional<T> result;
     std::exception_ptr failure;
     bool done = false;
-    // An io_context that ran out of work before (a test polled it dry) runs nothing until restarted.
+    // An io_context that ran out of work before (a test polled it dry) runs nothing until
+    // restarted.
     io.restart();
     boost::asio::co_spawn(
         io, std::move(coroutine),

@@ -26,8 +26,9 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
     log_path_ = dir_ + "/server.log";
     const std::string port_file = dir_ + "/port";
 
-    std::vector<std::string> argv{kConfabBinary, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
-                                  "--web-root", std::string(kSourceDir) + "/web"};
+    std::vector<std::string> argv{kConfabBinary, "--host",     "127.0.0.1",
+                                  "--port",      "0",          "--port-file",
+                                  port_file,     "--web-root", std::string(kSourceDir) + "/web"};
     argv.insert(argv.end(), args.begin(), args.end());
 
     pid_ = fork();
@@ -64,7 +65,8 @@ ServerProcess::~ServerProcess() {
         // too: a clean shutdown exits 0, and in a sanitizer build
         // LeakSanitizer's report at exit turns that into 23.
         const int code = signal_and_wait(SIGTERM, std::chrono::seconds(15));
-        if (code != 0) ADD_FAILURE() << "confab did not exit cleanly on SIGTERM (" << code << "):\n" << log();
+        if (code != 0)
+            ADD_FAILURE() << "confab did not exit cleanly on SIGTERM (" << code << "):\n" << log();
         if (pid_ > 0) {
             kill(pid_, SIGKILL);
             waitpid(pid_, nullptr, 0);

@@ -40,7 +40,8 @@ inline std::vector<std::int16_t> sine(int rate, double hz, double seconds, doubl
 // One 20 ms frame at 16 kHz whose RMS level is `dbfs`: a square wave, so
 // every sample has the same magnitude and the level is exact.
 inline std::vector<std::int16_t> frame_at_dbfs(double dbfs) {
-    const auto amplitude = static_cast<std::int16_t>(std::lround(32768.0 * std::pow(10.0, dbfs / 20)));
+    const auto amplitude =
+        static_cast<std::int16_t>(std::lround(32768.0 * std::pow(10.0, dbfs / 20)));
     std::vector<std::int16_t> frame(320);
     for (std::size_t i = 0; i < frame.size(); ++i) {
         frame[i] = static_cast<std::int16_t>(i % 2 ? -amplitude : amplitude);

@@ -7,7 +7,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-WsClient::WsClient(unsigned short port, std::string target) : ws_(ioc_), port_(port), target_(std::move(target)) {}
+WsClient::WsClient(unsigned short port, std::string target)
+    : ws_(ioc_), port_(port), target_(std::move(target)) {}
 
 WsClient::~WsClient() {
     beast::error_code ec;
@@ -29,10 +30,11 @@ bool WsClient::connect(std::chrono::milliseconds timeout) {
             done = true;
             return;
         }
-        ws_.async_handshake("127.0.0.1:" + std::to_string(port_), target_, [&](beast::error_code hec) {
-            result = hec;
-            done = true;
-        });
+        ws_.async_handshake("127.0.0.1:" + std::to_string(port_), target_,
+                            [&](beast::error_code hec) {
+                                result = hec;
+                                done = true;
+                            });
     });
     run_bounded(done, timeout);
     if (result) error_ = result.message();
@@ -50,7 +52,9 @@ bool WsClient::run_bounded(const bool& done, std::chrono::milliseconds timeout) 
     return false;
 }
 
-void WsClient::send(const boost::json::object& event) { send_text(boost::json::serialize(event)); }
+void WsClient::send(const boost::json::object& event) {
+    send_text(boost::json::serialize(event));
+}
 
 void WsClient::send_text(const std::string& text) {
     ws_.text(true);
@@ -101,10 +105,12 @@ std::optional<boost::json::object> WsClient::receive(std::chrono::milliseconds t
     return value.as_object();
 }
 
-std::optional<boost::json::object> WsClient::receive_type(std::string_view type, std::chrono::milliseconds timeout) {
+std::optional<boost::json::object> WsClient::receive_type(std::string_view type,
+                                                          std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!closed_) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return std::nullopt;
         auto ev = receive(left);
         if (!ev) return std::nullopt;
@@ -116,7 +122,8 @@ std::optional<boost::json::object> WsClient::receive_type(std::string_view type,
 int WsClient::wait_closed(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!closed_) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return -1;
         receive(left);
     }

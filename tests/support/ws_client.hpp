@@ -26,10 +26,11 @@ public:
     void send_binary(const std::string& bytes);
 
     // The next event, or nullopt when none arrived in time or the socket closed.
-    std::optional<boost::json::object> receive(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    std::optional<boost::json::object> receive(
+        std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Skips events until one of `type` arrives (nullopt on timeout/close).
-    std::optional<boost::json::object> receive_type(std::string_view type,
-                                                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    std::optional<boost::json::object> receive_type(
+        std::string_view type, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Waits for the server to close; returns its close code (-1 if it did not).
     int wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     bool closed() const { return closed_; }

@@ -1,8 +1,8 @@
 // What a language model is asked: the system message, the history, the limits.
 #pragma once
 #include <optional>
-#include <system_error>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace confab::engines {

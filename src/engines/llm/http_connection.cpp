@@ -282,8 +282,8 @@ bool HttpConnection::idle_and_alive() const {
     if (!is_open()) return false;
     Impl& impl = *impl_;
     char byte = 0;
-    const ssize_t peeked = ::recv(impl.tcp().socket().native_handle(), &byte, 1,
-                                  MSG_PEEK | MSG_DONTWAIT);
+    const ssize_t peeked =
+        ::recv(impl.tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     if (peeked == 0) return false;  // the server closed it (FIN)
     if (peeked < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
     // Bytes on an idle plain connection are not a response to anything. On
@@ -296,7 +296,9 @@ void HttpConnection::close() {
     impl_->close();
 }
 
-asio::any_io_executor HttpConnection::executor() const { return impl_->executor; }
+asio::any_io_executor HttpConnection::executor() const {
+    return impl_->executor;
+}
 
 bool HttpConnection::is_open() const {
     Impl& impl = *impl_;

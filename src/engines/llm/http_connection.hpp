@@ -59,7 +59,7 @@ struct HttpBodyRead {
 };
 
 class HttpConnection {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
 
     // `tls_context` is needed for https endpoints only and must outlive us.
@@ -99,7 +99,7 @@ class HttpConnection {
     // The executor it was created with (its io_context's).
     boost::asio::any_io_executor executor() const;
 
-  private:
+private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -33,7 +33,7 @@
 namespace confab::engines {
 
 class IdleConnectionCache final : public boost::asio::execution_context::service {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
     static boost::asio::execution_context::id id;
 
@@ -53,10 +53,10 @@ class IdleConnectionCache final : public boost::asio::execution_context::service
     // timeout, or null. The caller checks it is still alive.
     std::unique_ptr<HttpConnection> take(std::uint64_t owner, const Limits& limits);
     // Keeps `connection` for the owner; the oldest go beyond max_idle.
-    void put(std::uint64_t owner, std::unique_ptr<HttpConnection> connection,
-             const Limits& limits, const IdleCount& count);
+    void put(std::uint64_t owner, std::unique_ptr<HttpConnection> connection, const Limits& limits,
+             const IdleCount& count);
 
-  private:
+private:
     struct Entry {
         std::unique_ptr<HttpConnection> connection;
         Clock::time_point since;
@@ -68,8 +68,7 @@ class IdleConnectionCache final : public boost::asio::execution_context::service
     void shutdown() override;
     // Moves expired entries (and the oldest beyond `keep`) into `dropped`,
     // which the caller destroys (closing their sockets) outside the lock.
-    static void expire(Entries& entries, const Limits& limits, std::size_t keep,
-                       Entries& dropped);
+    static void expire(Entries& entries, const Limits& limits, std::size_t keep, Entries& dropped);
     // Moves entries from the front into `dropped` (counting them out of their
     // owner's idle count) while `drop(front)` holds.
     template <typename Predicate>

@@ -28,7 +28,8 @@ bool retryable(std::error_code ec) {
 
 LlmBackend::Options LlmBackend::options_from(const LlmConfig& config) {
     Options options;
-    options.limits.max_in_flight = static_cast<std::size_t>(std::max(1, config.max_concurrent_requests));
+    options.limits.max_in_flight =
+        static_cast<std::size_t>(std::max(1, config.max_concurrent_requests));
     options.limits.max_waiting = static_cast<std::size_t>(std::max(0, config.max_queued_requests));
     options.limits.queue_timeout = std::chrono::milliseconds(config.queue_timeout_ms);
     options.idle.max_idle = static_cast<std::size_t>(std::max(0, config.max_idle_connections));
@@ -178,7 +179,8 @@ LlmPoolStats LlmBackend::stats() const {
 
 std::string LlmBackend::refusal_message(RequestLimiter::Refusal refusal) const {
     const RequestLimiter::Options& limits = limiter_.options();
-    const std::string backend = "the language model backend " + endpoint_.host + ":" + endpoint_.port;
+    const std::string backend =
+        "the language model backend " + endpoint_.host + ":" + endpoint_.port;
     if (refusal == RequestLimiter::Refusal::queue_full) {
         return backend + " is saturated: all " + std::to_string(limits.max_in_flight) +
                " request slots are busy and the queue of " + std::to_string(limits.max_waiting) +

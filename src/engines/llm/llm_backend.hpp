@@ -34,7 +34,7 @@
 namespace confab::engines {
 
 class LlmBackend {
-  public:
+public:
     using Clock = std::chrono::steady_clock;
 
     struct Options {
@@ -56,7 +56,7 @@ class LlmBackend {
     // One request's hold on the backend: its slot and, after a successful
     // open(), its connection. Move-only; owned by the request's coroutine.
     class Lease {
-      public:
+    public:
         // Destroying an unfinished lease closes its connection, then frees
         // its slot (members are destroyed in reverse order).
         Lease() = default;
@@ -68,7 +68,7 @@ class LlmBackend {
         // and may be followed by another; otherwise closes it. Idempotent.
         void finish();
 
-      private:
+    private:
         friend class LlmBackend;
         RequestLimiter::Permit permit_;
         LlmBackend* backend_ = nullptr;
@@ -94,7 +94,7 @@ class LlmBackend {
     LlmPoolStats stats() const;
     const HttpEndpoint& endpoint() const { return endpoint_; }
 
-  private:
+private:
     boost::asio::awaitable<Opened> connect_and_send(Lease& lease, const HttpRequest& request,
                                                     HttpResponseHead& head,
                                                     Clock::time_point connect_deadline,

@@ -18,7 +18,7 @@
 namespace confab::engines {
 
 class OfflineModel final : public LanguageModel {
-  public:
+public:
     struct Pacing {
         std::size_t words_per_delta = 3;
         std::chrono::milliseconds delta_interval{40};  // 0: only yield between deltas
@@ -33,7 +33,7 @@ class OfflineModel final : public LanguageModel {
     // The whole reply to `request`, as stream() delivers it.
     static std::string reply_for(const ChatRequest& request);
 
-  private:
+private:
     boost::asio::awaitable<ChatOutcome> run(ChatRequest request, DeltaSink on_delta);
 
     Pacing pacing_;

@@ -68,7 +68,7 @@ struct Deadlines {
 
     Clock::time_point first_token, total;
 
-  private:
+private:
     static Clock::time_point after(Clock::time_point start, int timeout_ms) {
         if (timeout_ms <= 0) return Clock::time_point::max();
         return start + std::chrono::milliseconds(timeout_ms);
@@ -115,7 +115,8 @@ ChatOutcome open_failure(const LlmBackend::Opened& opened, const Deadlines& dead
                     return failure(errc::backend_unreachable,
                                    deadlines.connect_timeout_message(peer));
                 }
-                return failure(errc::timeout, deadlines.timeout_message(Phase::awaiting_first_token));
+                return failure(errc::timeout,
+                               deadlines.timeout_message(Phase::awaiting_first_token));
             }
             return failure(errc::backend_unreachable,
                            "connect to " + peer + " failed: " + ec.message());
@@ -209,7 +210,8 @@ LlmPoolStats OpenAiChatModel::pool_stats() const {
 }
 
 asio::awaitable<ChatOutcome> OpenAiChatModel::stream(ChatRequest request, DeltaSink on_delta) {
-    ChatOutcome outcome = co_await cancellation_as_error(run(std::move(request), std::move(on_delta)));
+    ChatOutcome outcome =
+        co_await cancellation_as_error(run(std::move(request), std::move(on_delta)));
     if (backend_) backend_->record_outcome(outcome.error);
     co_return outcome;
 }

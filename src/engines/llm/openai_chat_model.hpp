@@ -32,7 +32,7 @@
 namespace confab::engines {
 
 class OpenAiChatModel final : public LanguageModel {
-  public:
+public:
     struct TlsOptions {
         std::string ca_file;  // PEM bundle to trust instead of the system CAs
     };
@@ -52,7 +52,7 @@ class OpenAiChatModel final : public LanguageModel {
     // The backend's connection pool and request counters (thread-safe).
     LlmPoolStats pool_stats() const;
 
-  private:
+private:
     // stream() without the cancellation-exception guard (see cancellation_as_error.hpp).
     boost::asio::awaitable<ChatOutcome> run(ChatRequest request, DeltaSink on_delta);
     std::string request_body(const ChatRequest& request) const;
@@ -63,7 +63,7 @@ class OpenAiChatModel final : public LanguageModel {
     std::string target_;  // e.g. "/v1/chat/completions"
     std::string config_error_;
     std::unique_ptr<boost::asio::ssl::context> tls_context_;  // https only
-    std::unique_ptr<LlmBackend> backend_;  // null when config_error_ is set
+    std::unique_ptr<LlmBackend> backend_;                     // null when config_error_ is set
 };
 
 }  // namespace confab::engines

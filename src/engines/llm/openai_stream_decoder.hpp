@@ -16,7 +16,7 @@
 namespace confab::engines {
 
 class OpenAiStreamDecoder {
-  public:
+public:
     // Decodes one event. On success `delta` holds the text to pass on (often
     // empty: role announcements, usage chunks, the final chunk). Returns
     // errc::bad_response for data that is not a chunk and errc::backend_error
@@ -31,7 +31,7 @@ class OpenAiStreamDecoder {
     // the body when it is not one (non-2xx responses).
     static std::string describe_error_body(std::string_view body);
 
-  private:
+private:
     bool done_ = false;
     std::string finish_reason_;
     std::string error_message_;

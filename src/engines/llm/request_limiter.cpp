@@ -28,7 +28,7 @@ struct RequestLimiter::Waiter {
 // coroutine frame destroyed with its io_context included, so that no slot is
 // ever handed to a waiter that is gone, nor lost with it.
 class RequestLimiter::QueuePlace {
-  public:
+public:
     QueuePlace(RequestLimiter& owner, std::string key, std::shared_ptr<Waiter> waiter)
         : owner_(owner), key_(std::move(key)), waiter_(std::move(waiter)) {}
     QueuePlace(const QueuePlace&) = delete;
@@ -47,7 +47,7 @@ class RequestLimiter::QueuePlace {
         if (pass_on) owner_.release();
     }
 
-  private:
+private:
     RequestLimiter& owner_;
     const std::string key_;
     const std::shared_ptr<Waiter> waiter_;
@@ -90,7 +90,8 @@ asio::awaitable<RequestLimiter::Acquired> RequestLimiter::wait(std::string key) 
         if (in_flight_ < options_.max_in_flight && queue_.size() == 0) {
             ++in_flight_;
             immediate = true;
-        } else if (queue_.push(key, waiter) != util::FairQueue<std::shared_ptr<Waiter>>::PushResult::ok) {
+        } else if (queue_.push(key, waiter) !=
+                   util::FairQueue<std::shared_ptr<Waiter>>::PushResult::ok) {
             full = true;
         }
     }
@@ -117,7 +118,8 @@ asio::awaitable<RequestLimiter::Acquired> RequestLimiter::wait(std::string key) 
         }
     }
     // A slot granted to a cancelled waiter is passed on by ~QueuePlace.
-    if (!acquired.permit) acquired.refusal = cancelled ? Refusal::cancelled : Refusal::queue_timeout;
+    if (!acquired.permit)
+        acquired.refusal = cancelled ? Refusal::cancelled : Refusal::queue_timeout;
     co_return acquired;
 }
 

@@ -23,7 +23,7 @@
 namespace confab::engines {
 
 class RequestLimiter {
-  public:
+public:
     struct Options {
         std::size_t max_in_flight = 16;
         std::size_t max_waiting = 256;  // 0: refuse at once when every slot is taken
@@ -32,7 +32,7 @@ class RequestLimiter {
 
     // One slot, held until destroyed; it then goes to the next waiter.
     class Permit {
-      public:
+    public:
         Permit() = default;
         Permit(Permit&& other) noexcept;
         Permit& operator=(Permit&& other) noexcept;
@@ -40,7 +40,7 @@ class RequestLimiter {
         void reset();
         explicit operator bool() const { return owner_ != nullptr; }
 
-      private:
+    private:
         friend class RequestLimiter;
         explicit Permit(RequestLimiter* owner) : owner_(owner) {}
         RequestLimiter* owner_ = nullptr;
@@ -65,7 +65,7 @@ class RequestLimiter {
     std::size_t in_flight() const;
     std::size_t waiting() const;
 
-  private:
+private:
     struct Waiter;
     class QueuePlace;
     boost::asio::awaitable<Acquired> wait(std::string key);

@@ -25,7 +25,7 @@ struct SseEvent {
 };
 
 class SseParser {
-  public:
+public:
     struct Limits {
         std::size_t max_line_bytes = 64 * 1024;
         std::size_t max_event_bytes = 256 * 1024;
@@ -42,7 +42,7 @@ class SseParser {
 
     bool failed() const { return failed_; }
 
-  private:
+private:
     std::error_code end_line(const EventSink& sink);
     std::error_code process_field(std::string_view line);
 

@@ -18,7 +18,7 @@ namespace confab::test {
 
 // A directory under the system temp dir, removed with its contents.
 class TempDir {
-  public:
+public:
     TempDir() {
         std::string pattern = (std::filesystem::temp_directory_path() / "confab-test-XXXXXX");
         if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
@@ -45,13 +45,13 @@ class TempDir {
         return dir.string();
     }
 
-  private:
+private:
     std::filesystem::path path_;
 };
 
 // argv for load_config(); argv[0] is "confab".
 class Argv {
-  public:
+public:
     explicit Argv(std::vector<std::string> args) : storage_(std::move(args)) {
         storage_.insert(storage_.begin(), "confab");
         for (std::string& arg : storage_) pointers_.push_back(arg.data());
@@ -60,7 +60,7 @@ class Argv {
     int argc() const { return static_cast<int>(storage_.size()); }
     char** argv() { return pointers_.data(); }
 
-  private:
+private:
     std::vector<std::string> storage_;
     std::vector<char*> pointers_;
 };
@@ -69,7 +69,7 @@ class Argv {
 // the web root and the STT model (the defaults name files this machine may
 // not have).
 class TestEnv {
-  public:
+public:
     TestEnv() {
         vars["CONFAB_WEB_ROOT"] = dir.make_dir("web");
         vars["CONFAB_STT_MODEL_DIR"] = dir.make_dir("model");

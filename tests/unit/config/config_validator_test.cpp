@@ -13,7 +13,7 @@ using test::joined;
 
 // A default Config whose paths point at real temporary files.
 class ConfigValidator : public ::testing::Test {
-  protected:
+protected:
     ConfigValidator() {
         config.server.web_root = dir.make_dir("web");
         config.stt.model_dir = dir.make_dir("model");

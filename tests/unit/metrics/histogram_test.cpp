@@ -28,7 +28,8 @@ TEST(Histogram, CountEqualsInfBucketUnderConcurrentObservers) {
     for (auto& t : threads) t.join();
     const auto s = h.snapshot();
     EXPECT_EQ(s.count(), 40000u);
-    for (std::size_t i = 1; i < s.cumulative.size(); ++i) EXPECT_LE(s.cumulative[i - 1], s.cumulative[i]);
+    for (std::size_t i = 1; i < s.cumulative.size(); ++i)
+        EXPECT_LE(s.cumulative[i - 1], s.cumulative[i]);
 }
 
 TEST(Histogram, QuantileBetweenSnapshotsInterpolatesInsideTheBucket) {

@@ -8,14 +8,17 @@ namespace {
 TEST(History, SamplesGaugesAndWindowedPercentiles) {
     Metrics m;
     int calls = 0;
-    History h(m, [&] {
-        ++calls;
-        History::Gauges g;
-        g.sessions = 3;
-        g.sessions_max = 32;
-        g.stt = {6, 2, 1};
-        return g;
-    }, History::Options{});
+    History h(
+        m,
+        [&] {
+            ++calls;
+            History::Gauges g;
+            g.sessions = 3;
+            g.sessions_max = 32;
+            g.stt = {6, 2, 1};
+            return g;
+        },
+        History::Options{});
     h.sample();
     for (int i = 0; i < 4; ++i) m.observe(Stage::speech_stopped_to_first_audio, 0.3);
     h.sample();
@@ -41,7 +44,8 @@ TEST(History, KeepsAtMostItsCapacity) {
     Metrics m;
     History::Options o;
     o.capacity = 3;
-    History h(m, [] { return History::Gauges{}; }, o);
+    History h(
+        m, [] { return History::Gauges{}; }, o);
     for (int i = 0; i < 5; ++i) h.sample();
     EXPECT_EQ(h.to_json().at("points").as_array().size(), 3u);
 }

@@ -29,7 +29,8 @@ TEST(ProcessStats, SeesNewThreadsAndDescriptors) {
     ASSERT_GE(fd, 0);
     bool stop = false;
     std::thread t([&] {
-        while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        while (!__atomic_load_n(&stop, __ATOMIC_RELAXED))
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
     });
     const auto during = ProcessStats::read();
     __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
@@ -55,8 +56,9 @@ TEST(ProcessStats, RegisteredFamiliesRender) {
     Metrics m;
     register_process_metrics(m.registry());
     const auto text = m.render();
-    for (const char* name : {"process_cpu_seconds_total ", "process_resident_memory_bytes ", "process_threads ",
-                             "process_open_fds ", "process_start_time_seconds "}) {
+    for (const char* name :
+         {"process_cpu_seconds_total ", "process_resident_memory_bytes ", "process_threads ",
+          "process_open_fds ", "process_start_time_seconds "}) {
         EXPECT_NE(text.find(std::string("\n") + name), std::string::npos) << name;
     }
 }

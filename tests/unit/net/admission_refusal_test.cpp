@@ -33,7 +33,8 @@ TEST(AdmissionRefusal, FullOrOverloadedClosesTryAgainLater) {
     EXPECT_EQ(overloaded.code, "server_at_capacity");
     EXPECT_EQ(overloaded.close_code, 1013);
     EXPECT_EQ(overloaded.label, "overloaded");
-    EXPECT_NE(overloaded.message.find("stt queue wait 900 ms"), std::string::npos) << overloaded.message;
+    EXPECT_NE(overloaded.message.find("stt queue wait 900 ms"), std::string::npos)
+        << overloaded.message;
 }
 
 }  // namespace

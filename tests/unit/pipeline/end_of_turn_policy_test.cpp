@@ -16,10 +16,10 @@ TEST(EndOfTurnPolicy, TrailingConjunctionsAndFillersWaitLonger) {
 
 TEST(EndOfTurnPolicy, FinishedSentencesEndSooner) {
     EXPECT_EQ(classify_turn_end("What time is it?"), TurnCue::finished);
-    EXPECT_EQ(adapted_silence_ms(500, "It is done."), 300);         // punctuation: x0.6
-    EXPECT_EQ(adapted_silence_ms(500, "okay thanks"), 350);         // closing word: x0.7
-    EXPECT_EQ(adapted_silence_ms(500, "what time is it"), 350);     // a whole question
-    EXPECT_EQ(adapted_silence_ms(250, "thanks."), 200);             // never under 200 ms
+    EXPECT_EQ(adapted_silence_ms(500, "It is done."), 300);      // punctuation: x0.6
+    EXPECT_EQ(adapted_silence_ms(500, "okay thanks"), 350);      // closing word: x0.7
+    EXPECT_EQ(adapted_silence_ms(500, "what time is it"), 350);  // a whole question
+    EXPECT_EQ(adapted_silence_ms(250, "thanks."), 200);          // never under 200 ms
 }
 
 TEST(EndOfTurnPolicy, ThankYouIsAClosing) {

@@ -20,7 +20,8 @@ class GatedModel final : public engines::LanguageModel {
 public:
     explicit GatedModel(asio::io_context& io) : gate_(io, asio::steady_timer::time_point::max()) {}
     std::string name() const override { return "gated"; }
-    asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest, DeltaSink on_delta) override {
+    asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest,
+                                                 DeltaSink on_delta) override {
         ++requests;
         on_delta("before ");
         co_await gate_.async_wait(asio::as_tuple(asio::use_awaitable));  // opened or cancelled
@@ -56,7 +57,8 @@ class PrefetchedCompletionTest : public ::testing::Test {
 protected:
     // Adopts the completion as a response would, collecting every delta.
     asio::awaitable<engines::ChatOutcome> adopt() {
-        return prefetch_->stream(request_for("hi"), [this](std::string_view t) { received_.emplace_back(t); });
+        return prefetch_->stream(request_for("hi"),
+                                 [this](std::string_view t) { received_.emplace_back(t); });
     }
 
     asio::io_context io_;
@@ -96,10 +98,12 @@ TEST_F(PrefetchedCompletionTest, CancellingTheAdopterClosesTheBackendRequest) {
     // The response that adopted it is cancelled while it waits for more.
     asio::cancellation_signal cancel;
     std::optional<engines::ChatOutcome> outcome;
-    asio::co_spawn(io_, adopt(), asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, engines::ChatOutcome o) {
-                       EXPECT_FALSE(e);
-                       outcome = std::move(o);
-                   }));
+    asio::co_spawn(io_, adopt(),
+                   asio::bind_cancellation_slot(cancel.slot(),
+                                                [&](std::exception_ptr e, engines::ChatOutcome o) {
+                                                    EXPECT_FALSE(e);
+                                                    outcome = std::move(o);
+                                                }));
     io_.poll();
     ASSERT_FALSE(outcome);
     cancel.emit(asio::cancellation_type::terminal);
@@ -110,7 +114,8 @@ TEST_F(PrefetchedCompletionTest, CancellingTheAdopterClosesTheBackendRequest) {
     EXPECT_EQ(received_, (std::vector<std::string>{"before "}));
 }
 
-TEST_F(PrefetchedCompletionTest, CancellingBeforeAdoptionClosesTheBackendRequestAndRefusesAdoption) {
+TEST_F(PrefetchedCompletionTest,
+       CancellingBeforeAdoptionClosesTheBackendRequestAndRefusesAdoption) {
     prefetch_->begin();
     io_.poll();
     prefetch_->cancel();

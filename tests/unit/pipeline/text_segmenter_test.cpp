@@ -15,8 +15,10 @@ std::vector<std::string> segment(const std::vector<std::string>& deltas) {
 }
 
 TEST(TextSegmenter, FirstPieceIsAShortClauseThenSentences) {
-    EXPECT_EQ(segment({"Well, the ", "weather today ", "is sunny, warm and ", "dry. It will ", "rain tomorrow."}),
-              (std::vector<std::string>{"Well, the weather today is sunny,", "warm and dry.", "It will rain tomorrow."}));
+    EXPECT_EQ(segment({"Well, the ", "weather today ", "is sunny, warm and ", "dry. It will ",
+                       "rain tomorrow."}),
+              (std::vector<std::string>{"Well, the weather today is sunny,", "warm and dry.",
+                                        "It will rain tomorrow."}));
 }
 
 TEST(TextSegmenter, TheFirstClauseIsCutAsSoonAsItIsComplete) {
@@ -37,10 +39,12 @@ TEST(TextSegmenter, LongOpeningsWithoutPunctuationAreCut) {
 
 TEST(TextSegmenter, TheFirstPieceMayEndAtAPhraseBreakBeforeAPrepositionOrConjunction) {
     EXPECT_EQ(segment({"I would start ", "with the simplest ", "explanation. Then more."}),
-              (std::vector<std::string>{"I would start", "with the simplest explanation.", "Then more."}));
+              (std::vector<std::string>{"I would start", "with the simplest explanation.",
+                                        "Then more."}));
     // Only the first piece: later sentences stay whole.
     EXPECT_EQ(segment({"Let me think about it for a moment. It depends on what you want to do."}),
-              (std::vector<std::string>{"Let me think", "about it for a moment.", "It depends on what you want to do."}));
+              (std::vector<std::string>{"Let me think", "about it for a moment.",
+                                        "It depends on what you want to do."}));
 }
 
 TEST(TextSegmenter, APhraseBreakNeedsEnoughWordsAndAWholeWord) {
@@ -68,8 +72,9 @@ TEST(TextSegmenter, AnEarlierClauseBoundaryWinsOverALaterPhraseBreak) {
 }
 
 TEST(TextSegmenter, DoesNotSplitNumbersOrAbbreviations) {
-    EXPECT_EQ(segment({"It costs 3.5 dollars today. Dr. Smith agrees. ", "Next."}),
-              (std::vector<std::string>{"It costs 3.5 dollars today.", "Dr. Smith agrees.", "Next."}));
+    EXPECT_EQ(
+        segment({"It costs 3.5 dollars today. Dr. Smith agrees. ", "Next."}),
+        (std::vector<std::string>{"It costs 3.5 dollars today.", "Dr. Smith agrees.", "Next."}));
 }
 
 TEST(TextSegmenter, SplitsAcrossArbitraryDeltaBoundaries) {

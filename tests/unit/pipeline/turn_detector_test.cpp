@@ -8,7 +8,8 @@ using Event = TurnDetector::Event;
 
 // Feeds a pattern ('S' speech, '.' silence) of 20 ms frames from `start_ms`;
 // returns the (frame index, event) pairs that fired.
-std::vector<std::pair<int, Event>> feed(TurnDetector& d, std::string_view pattern, int start_ms = 0) {
+std::vector<std::pair<int, Event>> feed(TurnDetector& d, std::string_view pattern,
+                                        int start_ms = 0) {
     std::vector<std::pair<int, Event>> out;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         const auto ev = d.on_frame(pattern[i] == 'S', start_ms + static_cast<int>(i) * 20);
@@ -21,8 +22,9 @@ TEST(TurnDetector, StartsAfterEnoughOnsetSpeechAndDatesTheStartBack) {
     TurnDetector d({0.5, 300, 500});
     const auto events = feed(d, "....SSS");
     ASSERT_EQ(events.size(), 1u);
-    EXPECT_EQ(events[0], std::make_pair(6, Event::speech_started));  // the third speech frame confirms
-    EXPECT_EQ(d.speech_start_ms(), 80);                            // dated to the first
+    EXPECT_EQ(events[0],
+              std::make_pair(6, Event::speech_started));  // the third speech frame confirms
+    EXPECT_EQ(d.speech_start_ms(), 80);                   // dated to the first
     EXPECT_EQ(d.state(), TurnDetector::State::speaking);
 }
 

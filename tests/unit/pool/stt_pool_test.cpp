@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <thread>
 
 #include "fakes/fake_engines.hpp"
@@ -23,9 +23,12 @@ protected:
         pool_ = std::make_unique<SttPool>(factory_, 16000, options);
         SttStream::Callbacks callbacks;
         callbacks.on_partial = [this](const std::string& text) { partials_.push_back(text); };
-        callbacks.on_requested_partial = [this](const std::string& text) { requested_.push_back(text); };
+        callbacks.on_requested_partial = [this](const std::string& text) {
+            requested_.push_back(text);
+        };
         callbacks.on_final = [this](const std::string& text) { final_ = text; };
-        stream_ = std::make_shared<SttStream>(ioc_.get_executor(), std::move(callbacks), 16000 * 60);
+        stream_ =
+            std::make_shared<SttStream>(ioc_.get_executor(), std::move(callbacks), 16000 * 60);
         EXPECT_TRUE(pool_->submit("sess", stream_));
     }
     ~SttPoolPartialTest() override {
@@ -43,10 +46,13 @@ protected:
         }
         return true;
     }
-    void feed_ms(int ms) { stream_->feed(std::vector<std::int16_t>(static_cast<std::size_t>(ms) * 16, 100)); }
+    void feed_ms(int ms) {
+        stream_->feed(std::vector<std::int16_t>(static_cast<std::size_t>(ms) * 16, 100));
+    }
 
     boost::asio::io_context ioc_;
-    std::shared_ptr<test::FakeRecognizerFactory> factory_ = std::make_shared<test::FakeRecognizerFactory>();
+    std::shared_ptr<test::FakeRecognizerFactory> factory_ =
+        std::make_shared<test::FakeRecognizerFactory>();
     std::unique_ptr<SttPool> pool_;
     std::shared_ptr<SttStream> stream_;
     std::vector<std::string> partials_;
@@ -118,8 +124,10 @@ int concurrent_feeds(bool urgent_first) {
     options.max_deferral_ms = 5000;  // the cap is not what this test is about
     SttPool pool(factory, 16000, options);
     // Its audio reaches the worker only with finish(), as one urgent batch.
-    auto ending = std::make_shared<SttStream>(ioc.get_executor(), SttStream::Callbacks{}, 16000 * 60, 16000);
-    auto live = std::make_shared<SttStream>(ioc.get_executor(), SttStream::Callbacks{}, 16000 * 60, 1600);
+    auto ending =
+        std::make_shared<SttStream>(ioc.get_executor(), SttStream::Callbacks{}, 16000 * 60, 16000);
+    auto live =
+        std::make_shared<SttStream>(ioc.get_executor(), SttStream::Callbacks{}, 16000 * 60, 1600);
     EXPECT_TRUE(pool.submit("a", ending));
     EXPECT_TRUE(pool.submit("b", live));
     factory->feed_delay_ms = 150;
@@ -127,11 +135,14 @@ int concurrent_feeds(bool urgent_first) {
     ending->finish();
     // The ending turn is being decoded now; then the live stream's batch comes.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (factory->feeding_now.load() == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    while (factory->feeding_now.load() == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
     EXPECT_EQ(factory->feeding_now.load(), 1);
     live->feed(std::vector<std::int16_t>(1600, 100));
-    while (factory->feed_calls.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-    while (factory->feeding_now.load() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    while (factory->feed_calls.load() < 2 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+    while (factory->feeding_now.load() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
     EXPECT_EQ(factory->feed_calls.load(), 2);
     live->cancel();
     pool.stop();
@@ -149,7 +160,9 @@ TEST(SttStreamBatching, TheWorkerIsHandedAudioABatchAtATimeNotFrameByFrame) {
     SttPool pool(factory, 16000, SttPool::Options{1, 8, 2, 300});
     std::string final_text;
     SttStream::Callbacks callbacks;
-    callbacks.on_final = [&](const std::string& text) { final_text = text.empty() ? "(empty)" : text; };
+    callbacks.on_final = [&](const std::string& text) {
+        final_text = text.empty() ? "(empty)" : text;
+    };
     auto stream = std::make_shared<SttStream>(ioc.get_executor(), std::move(callbacks), 16000 * 60,
                                               /*min_batch_samples=*/1600);
     ASSERT_TRUE(pool.submit("sess", stream));
@@ -158,11 +171,13 @@ TEST(SttStreamBatching, TheWorkerIsHandedAudioABatchAtATimeNotFrameByFrame) {
         stream->feed(std::vector<std::int16_t>(320, 100));
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    stream->feed(std::vector<std::int16_t>(160, 100));  // 10 ms short of a batch: handed over by finish
+    stream->feed(
+        std::vector<std::int16_t>(160, 100));  // 10 ms short of a batch: handed over by finish
     stream->finish();
     auto guard = boost::asio::make_work_guard(ioc);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (final_text.empty() && std::chrono::steady_clock::now() < deadline) ioc.run_for(std::chrono::milliseconds(2));
+    while (final_text.empty() && std::chrono::steady_clock::now() < deadline)
+        ioc.run_for(std::chrono::milliseconds(2));
     ASSERT_FALSE(final_text.empty());
     EXPECT_EQ(factory->last_utterance_samples.load(), 50u * 320 + 160) << "every sample decoded";
     // Ten batches of 100 ms and the rest at finish; fewer if the worker fell behind.

@@ -20,8 +20,8 @@ protected:
         config.limits.max_input_audio_ms = 1000;
         config.limits.max_conversation_items = 5;
         constraints.voices = {"slt", "kal16"};
-        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints, engines, sink,
-                                                    "sess_test", "test-model");
+        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints,
+                                                    engines, sink, "sess_test", "test-model");
         session->start();
     }
 
@@ -29,7 +29,8 @@ protected:
     void send_text(std::string_view text) { session->handle_text(text); }
 
     // Asserts the last event is an error with `code`, `param` and `event_id`.
-    void expect_error(std::string_view code, std::string_view param = {}, std::string_view event_id = {}) {
+    void expect_error(std::string_view code, std::string_view param = {},
+                      std::string_view event_id = {}) {
         ASSERT_FALSE(sink.sent.empty());
         const auto& ev = sink.last();
         ASSERT_EQ(ev.at("type").as_string(), "error") << json::serialize(ev);
@@ -66,7 +67,8 @@ protected:
     json::object user_text_item(std::string text) {
         return {{"type", "message"},
                 {"role", "user"},
-                {"content", json::array{json::object{{"type", "input_text"}, {"text", std::move(text)}}}}};
+                {"content",
+                 json::array{json::object{{"type", "input_text"}, {"text", std::move(text)}}}}};
     }
 
     boost::asio::io_context ioc;
@@ -89,8 +91,8 @@ TEST_F(RealtimeSessionTest, StartSendsAFullSessionObject) {
     EXPECT_EQ(in.at("format").at("rate").as_int64(), 24000);
     const auto& td = in.at("turn_detection").as_object();
     EXPECT_EQ(td.at("type").as_string(), "server_vad");
-    for (const char* key : {"threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
-                            "interrupt_response"})
+    for (const char* key : {"threshold", "prefix_padding_ms", "silence_duration_ms",
+                            "create_response", "interrupt_response"})
         EXPECT_TRUE(td.contains(key)) << key;
     const auto& out = s.at("audio").at("output").as_object();
     EXPECT_EQ(out.at("format").at("rate").as_int64(), 24000);
@@ -106,7 +108,9 @@ TEST_F(RealtimeSessionTest, SessionUpdateChangesTheSession) {
             {"instructions", "Be terse."},
             {"output_modalities", json::array{"text"}},
             {"audio",
-             {{"input", {{"turn_detection", {{"type", "server_vad"}, {"silence_duration_ms", 800}, {"threshold", 0.7}}}}},
+             {{"input",
+               {{"turn_detection",
+                 {{"type", "server_vad"}, {"silence_duration_ms", 800}, {"threshold", 0.7}}}}},
               {"output", {{"voice", "kal16"}, {"speed", 1.2}}}}}}}});
     ASSERT_EQ(sink.types(), std::vector<std::string>{"session.updated"});
     EXPECT_EQ(session->config().instructions, "Be terse.");
@@ -121,7 +125,8 @@ TEST_F(RealtimeSessionTest, SessionUpdateChangesTheSession) {
 
 TEST_F(RealtimeSessionTest, TurnDetectionNullMeansManualCommits) {
     send({{"type", "session.update"},
-          {"session", {{"type", "realtime"}, {"audio", {{"input", {{"turn_detection", nullptr}}}}}}}});
+          {"session",
+           {{"type", "realtime"}, {"audio", {{"input", {{"turn_detection", nullptr}}}}}}}});
     EXPECT_FALSE(session->config().turn_detection);
     EXPECT_TRUE(sink.last().at("session").at("audio").at("input").at("turn_detection").is_null());
 }
@@ -130,20 +135,29 @@ TEST_F(RealtimeSessionTest, RejectedSessionUpdateChangesNothing) {
     const auto before = session->config();
     send({{"type", "session.update"},
           {"event_id", "ev2"},
-          {"session", {{"type", "realtime"}, {"instructions", "changed"}, {"audio", {{"output", {{"voice", "nope"}}}}}}}});
+          {"session",
+           {{"type", "realtime"},
+            {"instructions", "changed"},
+            {"audio", {{"output", {{"voice", "nope"}}}}}}}});
     expect_error("invalid_value", "session.audio.output.voice", "ev2");
     EXPECT_EQ(session->config().instructions, before.instructions);
     expect_usable();
 }
 
 TEST_F(RealtimeSessionTest, SessionUpdateValidatesTypesAndRanges) {
-    send({{"type", "session.update"}, {"event_id", "a"}, {"session", {{"type", "realtime"}, {"instructions", 5}}}});
+    send({{"type", "session.update"},
+          {"event_id", "a"},
+          {"session", {{"type", "realtime"}, {"instructions", 5}}}});
     expect_error("invalid_type", "session.instructions", "a");
     send({{"type", "session.update"},
-          {"session", {{"type", "realtime"}, {"audio", {{"input", {{"turn_detection", {{"threshold", 1.5}}}}}}}}}});
+          {"session",
+           {{"type", "realtime"},
+            {"audio", {{"input", {{"turn_detection", {{"threshold", 1.5}}}}}}}}}});
     expect_error("invalid_value", "session.audio.input.turn_detection.threshold");
     send({{"type", "session.update"},
-          {"session", {{"type", "realtime"}, {"audio", {{"input", {{"format", {{"type", "audio/pcm"}, {"rate", 16000}}}}}}}}}});
+          {"session",
+           {{"type", "realtime"},
+            {"audio", {{"input", {{"format", {{"type", "audio/pcm"}, {"rate", 16000}}}}}}}}}});
     expect_error("invalid_value", "session.audio.input.format.rate");
     send({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"colour", "blue"}}}});
     expect_error("unknown_parameter", "session.colour");
@@ -166,7 +180,8 @@ TEST_F(RealtimeSessionTest, AppendStoresDecodedAudio) {
 TEST_F(RealtimeSessionTest, AppendRejectsBadAudio) {
     send({{"type", "input_audio_buffer.append"}, {"event_id", "b64"}, {"audio", "not base64!"}});
     expect_error("invalid_base64", "audio", "b64");
-    send({{"type", "input_audio_buffer.append"}, {"audio", base64::encode(std::vector<std::uint8_t>{1, 2, 3})}});
+    send({{"type", "input_audio_buffer.append"},
+          {"audio", base64::encode(std::vector<std::uint8_t>{1, 2, 3})}});
     expect_error("invalid_audio", "audio");
     send({{"type", "input_audio_buffer.append"}, {"audio", 12}});
     expect_error("invalid_type", "audio");
@@ -177,10 +192,12 @@ TEST_F(RealtimeSessionTest, AppendRejectsBadAudio) {
 }
 
 TEST_F(RealtimeSessionTest, AppendBeyondTheBufferLimitIsRefusedAndSaid) {
-    send({{"type", "input_audio_buffer.append"}, {"audio", pcm_base64(24000)}});  // exactly 1000 ms: fits
+    send({{"type", "input_audio_buffer.append"},
+          {"audio", pcm_base64(24000)}});  // exactly 1000 ms: fits
     send({{"type", "input_audio_buffer.append"}, {"event_id", "big"}, {"audio", pcm_base64(240)}});
     expect_error("input_audio_buffer_full", "audio", "big");
-    EXPECT_NE(std::string(sink.last().at("error").at("message").as_string()).find("1000 ms"), std::string::npos);
+    EXPECT_NE(std::string(sink.last().at("error").at("message").as_string()).find("1000 ms"),
+              std::string::npos);
     EXPECT_EQ(session->input_audio().duration_ms(), 1000);  // what was accepted stays
 }
 
@@ -188,8 +205,9 @@ TEST_F(RealtimeSessionTest, CommitCreatesAUserAudioItem) {
     send({{"type", "input_audio_buffer.append"}, {"audio", pcm_base64(4800)}});
     sink.clear();
     send({{"type", "input_audio_buffer.commit"}});
-    ASSERT_EQ(sink.types(), (std::vector<std::string>{"input_audio_buffer.committed", "conversation.item.added",
-                                                      "conversation.item.done"}));
+    ASSERT_EQ(sink.types(),
+              (std::vector<std::string>{"input_audio_buffer.committed", "conversation.item.added",
+                                        "conversation.item.done"}));
     const std::string item_id(sink.sent[0].event.at("item_id").as_string());
     const auto& item = sink.sent[1].event.at("item").as_object();
     EXPECT_EQ(item.at("id").as_string(), item_id);
@@ -216,7 +234,8 @@ TEST_F(RealtimeSessionTest, ClearEmptiesTheBuffer) {
 TEST_F(RealtimeSessionTest, ItemCreateAddsAUserMessage) {
     sink.clear();
     send({{"type", "conversation.item.create"}, {"item", user_text_item("hello there")}});
-    ASSERT_EQ(sink.types(), (std::vector<std::string>{"conversation.item.added", "conversation.item.done"}));
+    ASSERT_EQ(sink.types(),
+              (std::vector<std::string>{"conversation.item.added", "conversation.item.done"}));
     ASSERT_EQ(session->conversation().items().size(), 1u);
     EXPECT_EQ(session->conversation().items()[0].text(), "hello there");
     EXPECT_TRUE(sink.sent[0].event.at("previous_item_id").is_null());
@@ -231,7 +250,9 @@ TEST_F(RealtimeSessionTest, ItemCreateHonoursPreviousItemId) {
     send({{"type", "conversation.item.create"}, {"previous_item_id", "root"}, {"item", second}});
     ASSERT_EQ(session->conversation().items().size(), 2u);
     EXPECT_EQ(session->conversation().items()[0].id, "item_zero");
-    send({{"type", "conversation.item.create"}, {"event_id", "p"}, {"previous_item_id", "item_missing"},
+    send({{"type", "conversation.item.create"},
+          {"event_id", "p"},
+          {"previous_item_id", "item_missing"},
           {"item", user_text_item("x")}});
     expect_error("item_not_found", "previous_item_id", "p");
     send({{"type", "conversation.item.create"}, {"item", first}});
@@ -245,9 +266,10 @@ TEST_F(RealtimeSessionTest, ItemCreateValidatesTheItem) {
     bad_role["role"] = "robot";
     send({{"type", "conversation.item.create"}, {"item", bad_role}});
     expect_error("invalid_value", "item.role");
-    json::object bad_part{{"type", "message"},
-                          {"role", "user"},
-                          {"content", json::array{json::object{{"type", "input_audio"}, {"audio", "AAAA"}}}}};
+    json::object bad_part{
+        {"type", "message"},
+        {"role", "user"},
+        {"content", json::array{json::object{{"type", "input_audio"}, {"audio", "AAAA"}}}}};
     send({{"type", "conversation.item.create"}, {"item", bad_part}});
     expect_error("unknown_parameter", "item.content[0].audio");
     auto fn = user_text_item("x");
@@ -261,12 +283,14 @@ TEST_F(RealtimeSessionTest, ItemCreateValidatesTheItem) {
 }
 
 TEST_F(RealtimeSessionTest, ConversationBoundEvictsTheOldestAndSaysSo) {
-    for (int i = 0; i < 5; ++i) send({{"type", "conversation.item.create"}, {"item", user_text_item("m")}});
+    for (int i = 0; i < 5; ++i)
+        send({{"type", "conversation.item.create"}, {"item", user_text_item("m")}});
     const std::string oldest = session->conversation().items().front().id;
     sink.clear();
     send({{"type", "conversation.item.create"}, {"item", user_text_item("sixth")}});
-    ASSERT_EQ(sink.types(), (std::vector<std::string>{"conversation.item.deleted", "conversation.item.added",
-                                                      "conversation.item.done"}));
+    ASSERT_EQ(sink.types(),
+              (std::vector<std::string>{"conversation.item.deleted", "conversation.item.added",
+                                        "conversation.item.done"}));
     EXPECT_EQ(sink.sent[0].event.at("item_id").as_string(), oldest);
     EXPECT_EQ(session->conversation().items().size(), 5u);
 }
@@ -300,22 +324,33 @@ TEST_F(RealtimeSessionTest, TruncateValidatesItsTarget) {
     auto item = user_text_item("user words");
     item["id"] = "item_user";
     send({{"type", "conversation.item.create"}, {"item", item}});
-    send({{"type", "conversation.item.truncate"}, {"event_id", "t1"}, {"item_id", "item_user"},
-          {"content_index", 0}, {"audio_end_ms", 100}});
+    send({{"type", "conversation.item.truncate"},
+          {"event_id", "t1"},
+          {"item_id", "item_user"},
+          {"content_index", 0},
+          {"audio_end_ms", 100}});
     expect_error("invalid_value", "item_id", "t1");
-    send({{"type", "conversation.item.truncate"}, {"item_id", "nope"}, {"content_index", 0}, {"audio_end_ms", 1}});
+    send({{"type", "conversation.item.truncate"},
+          {"item_id", "nope"},
+          {"content_index", 0},
+          {"audio_end_ms", 1}});
     expect_error("item_not_found", "item_id");
-    send({{"type", "conversation.item.truncate"}, {"item_id", "item_user"}, {"content_index", 0},
+    send({{"type", "conversation.item.truncate"},
+          {"item_id", "item_user"},
+          {"content_index", 0},
           {"audio_end_ms", -5}});
     expect_error("invalid_value", "audio_end_ms");
     send({{"type", "conversation.item.truncate"}, {"item_id", "item_user"}, {"audio_end_ms", 5}});
     expect_error("missing_required_parameter", "content_index");
-    json::object assistant{{"type", "message"},
-                           {"role", "assistant"},
-                           {"id", "item_asst"},
-                           {"content", json::array{json::object{{"type", "output_text"}, {"text", "hi"}}}}};
+    json::object assistant{
+        {"type", "message"},
+        {"role", "assistant"},
+        {"id", "item_asst"},
+        {"content", json::array{json::object{{"type", "output_text"}, {"text", "hi"}}}}};
     send({{"type", "conversation.item.create"}, {"item", assistant}});
-    send({{"type", "conversation.item.truncate"}, {"item_id", "item_asst"}, {"content_index", 0},
+    send({{"type", "conversation.item.truncate"},
+          {"item_id", "item_asst"},
+          {"content_index", 0},
           {"audio_end_ms", 10}});
     expect_error("invalid_value", "content_index");  // text content has no audio to cut
     expect_usable();
@@ -330,7 +365,9 @@ TEST_F(RealtimeSessionTest, ResponseCancelWithoutAResponseIsAnError) {
 }
 
 TEST_F(RealtimeSessionTest, ResponseCreateValidatesItsParameters) {
-    send({{"type", "response.create"}, {"event_id", "r"}, {"response", {{"output_modalities", json::array{"video"}}}}});
+    send({{"type", "response.create"},
+          {"event_id", "r"},
+          {"response", {{"output_modalities", json::array{"video"}}}}});
     expect_error("invalid_value", "response.output_modalities", "r");
     send({{"type", "response.create"}, {"response", {{"conversation", "other"}}}});
     expect_error("invalid_value", "response.conversation");
@@ -364,7 +401,6 @@ TEST_F(RealtimeSessionTest, ShutdownNoticeIsAnError) {
     EXPECT_EQ(sink.last().at("error").at("code").as_string(), "server_shutting_down");
 }
 
-
 // Rate limits, with the session's clock frozen so refills cannot interfere.
 class RealtimeSessionRateLimitTest : public ::testing::Test {
 protected:
@@ -372,8 +408,8 @@ protected:
         config.limits.max_events_per_second = 3;
         config.limits.input_audio_lead_ms = 200;
         constraints.voices = {"slt"};
-        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints, engines, sink,
-                                                    "sess_rl", "test-model");
+        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints,
+                                                    engines, sink, "sess_rl", "test-model");
         const auto frozen = std::chrono::steady_clock::now();
         session->set_clock([frozen] { return frozen; });
         session->start();
@@ -395,7 +431,8 @@ TEST_F(RealtimeSessionRateLimitTest, EventsBeyondThePerSecondLimitAreRefusedAndT
     ASSERT_EQ(sink.types(), (std::vector<std::string>{"error", "rate_limits.updated"}));
     const auto& err = sink.sent[0].event.at("error").as_object();
     EXPECT_EQ(err.at("code").as_string(), "rate_limit_exceeded");
-    EXPECT_NE(std::string(err.at("message").as_string()).find("events_per_second"), std::string::npos);
+    EXPECT_NE(std::string(err.at("message").as_string()).find("events_per_second"),
+              std::string::npos);
     const auto& limits = sink.sent[1].event.at("rate_limits").as_array();
     ASSERT_EQ(limits.size(), 3u);
     EXPECT_EQ(limits[0].at("name").as_string(), "events_per_second");

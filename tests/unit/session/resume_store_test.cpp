@@ -16,7 +16,8 @@ ResumableSession state_with(const std::string& instructions, std::size_t items) 
     ResumableSession state;
     state.config.instructions = instructions;
     for (std::size_t i = 0; i < items; ++i)
-        state.items.push_back(protocol::ConversationItem{"item_" + std::to_string(i), "user", "completed", {}});
+        state.items.push_back(
+            protocol::ConversationItem{"item_" + std::to_string(i), "user", "completed", {}});
     return state;
 }
 

@@ -9,7 +9,9 @@ namespace {
 
 using metrics::Stage;
 
-std::uint64_t count(metrics::Metrics& m, Stage s) { return m.stage(s).snapshot().count(); }
+std::uint64_t count(metrics::Metrics& m, Stage s) {
+    return m.stage(s).snapshot().count();
+}
 
 TEST(SessionObserver, FeedsMetricsAndTheSessionsStats) {
     metrics::Metrics m;

@@ -64,7 +64,8 @@ TEST(SessionRateLimits, AudioSecondsPerMinuteBoundsTheLongRun) {
     l.input_audio_lead_ms = 10000;
     const auto t0 = Clock::time_point{} + 100s;
     SessionRateLimits rl(l, t0);
-    for (int i = 0; i < 100; ++i) EXPECT_FALSE(rl.admit_audio(20, t0)) << i;  // 2 s of audio at once
+    for (int i = 0; i < 100; ++i)
+        EXPECT_FALSE(rl.admit_audio(20, t0)) << i;  // 2 s of audio at once
     // 100 ms later only ~3 ms of the per-minute allowance has come back.
     auto refused = rl.admit_audio(20, t0 + 100ms);
     ASSERT_TRUE(refused);

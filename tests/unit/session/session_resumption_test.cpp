@@ -26,8 +26,8 @@ protected:
 
     std::unique_ptr<Connection> connect(const std::string& token) {
         auto c = std::make_unique<Connection>();
-        c->session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints, engines, c->sink,
-                                                       "sess_x", "test-model");
+        c->session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints,
+                                                       engines, c->sink, "sess_x", "test-model");
         c->resumption = std::make_unique<SessionResumption>(store, c->sink);
         c->resumption->start(*c->session, token);
         return c;
@@ -40,9 +40,10 @@ protected:
     static void say(Connection& c, const std::string& text) {
         const json::object event{
             {"type", "conversation.item.create"},
-            {"item", {{"type", "message"},
-                      {"role", "user"},
-                      {"content", json::array{json::object{{"type", "input_text"}, {"text", text}}}}}}};
+            {"item",
+             {{"type", "message"},
+              {"role", "user"},
+              {"content", json::array{json::object{{"type", "input_text"}, {"text", text}}}}}}};
         c.session->handle_text(json::serialize(event));
     }
 
@@ -55,7 +56,8 @@ protected:
 
 TEST_F(SessionResumptionTest, ANewSessionGetsAToken) {
     auto c = connect("");
-    EXPECT_EQ(c->sink.types(), (std::vector<std::string>{"session.created", "confab.session.resume_token"}));
+    EXPECT_EQ(c->sink.types(),
+              (std::vector<std::string>{"session.created", "confab.session.resume_token"}));
     EXPECT_EQ(token_of(*c).size(), 32u);
     EXPECT_EQ(c->sink.last().at("expires_in_ms").as_int64(), 60000);
 }
@@ -71,9 +73,11 @@ TEST_F(SessionResumptionTest, TheNextConnectionGetsTheConversationAndConfigBack)
     first.reset();
 
     auto second = connect(token);
-    EXPECT_EQ(second->sink.types(), (std::vector<std::string>{"session.created", "confab.session.resumed",
-                                                               "confab.session.resume_token"}));
-    EXPECT_EQ(second->sink.sent[0].event.at("session").at("instructions").as_string(), "Answer like a pirate.");
+    EXPECT_EQ(second->sink.types(),
+              (std::vector<std::string>{"session.created", "confab.session.resumed",
+                                        "confab.session.resume_token"}));
+    EXPECT_EQ(second->sink.sent[0].event.at("session").at("instructions").as_string(),
+              "Answer like a pirate.");
     EXPECT_EQ(second->sink.sent[1].event.at("item_count").as_int64(), 2);
     ASSERT_EQ(second->session->conversation().items().size(), 2u);
     EXPECT_EQ(second->session->conversation().items()[1].content.front().text, "second line");
@@ -82,7 +86,7 @@ TEST_F(SessionResumptionTest, TheNextConnectionGetsTheConversationAndConfigBack)
     // Single use: presenting the old token again starts from nothing.
     auto third = connect(token);
     EXPECT_EQ(third->sink.types(), (std::vector<std::string>{"session.created", "error",
-                                                              "confab.session.resume_token"}));
+                                                             "confab.session.resume_token"}));
     EXPECT_EQ(third->sink.sent[1].event.at("error").at("code").as_string(), "resume_token_invalid");
     EXPECT_TRUE(third->session->conversation().items().empty());
 }

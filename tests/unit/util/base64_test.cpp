@@ -5,7 +5,9 @@
 namespace confab {
 namespace {
 
-std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 
 TEST(Base64, EncodesRfc4648Vectors) {
     EXPECT_EQ(base64::encode(bytes("")), "");
@@ -29,10 +31,10 @@ TEST(Base64, DecodesWhatItEncodes) {
 TEST(Base64, RejectsMalformedInput) {
     EXPECT_FALSE(base64::decode("Zm9v!"));
     EXPECT_FALSE(base64::decode("Zm9 v"));
-    EXPECT_FALSE(base64::decode("Z"));       // a lone sextet
-    EXPECT_FALSE(base64::decode("Zg="));     // padding that does not complete a quad
-    EXPECT_FALSE(base64::decode("Zg==="));   // too much padding
-    EXPECT_TRUE(base64::decode("Zg"));       // unpadded is accepted
+    EXPECT_FALSE(base64::decode("Z"));      // a lone sextet
+    EXPECT_FALSE(base64::decode("Zg="));    // padding that does not complete a quad
+    EXPECT_FALSE(base64::decode("Zg==="));  // too much padding
+    EXPECT_TRUE(base64::decode("Zg"));      // unpadded is accepted
 }
 
 }  // namespace

@@ -9,7 +9,9 @@ namespace {
 
 TEST(FairQueue, TakesRoundRobinAcrossSessions) {
     FairQueue<std::string> q(100, 100);
-    for (int i = 0; i < 5; ++i) ASSERT_EQ(q.push("talkative", "t" + std::to_string(i)), FairQueue<std::string>::PushResult::ok);
+    for (int i = 0; i < 5; ++i)
+        ASSERT_EQ(q.push("talkative", "t" + std::to_string(i)),
+                  FairQueue<std::string>::PushResult::ok);
     q.push("quiet", "q0");
     q.push("other", "o0");
     std::vector<std::string> order;

@@ -20,7 +20,7 @@
 namespace confab::engines::chat_model_test {
 
 class ConcurrentCalls {
-  public:
+public:
     explicit ConcurrentCalls(OpenAiChatModel& model)
         : model_(model), work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
 
@@ -92,11 +92,11 @@ class ConcurrentCalls {
         return calls_.at(index).text;
     }
 
-  private:
+private:
     struct Call {
         std::string key;
-        asio::cancellation_signal signal;  // used on the io thread only
-        std::string text;                  // guarded by mutex_
+        asio::cancellation_signal signal;    // used on the io thread only
+        std::string text;                    // guarded by mutex_
         std::optional<ChatOutcome> outcome;  // guarded by mutex_
     };
 

@@ -94,8 +94,8 @@ TEST(IdleConnectionCache, GoesWithItsIoContext) {
     const auto count = counter();
     {
         asio::io_context io;
-        asio::use_service<IdleConnectionCache>(io).put(
-            7, connection(io), IdleConnectionCache::Limits{4, 60s}, count);
+        asio::use_service<IdleConnectionCache>(io).put(7, connection(io),
+                                                       IdleConnectionCache::Limits{4, 60s}, count);
         EXPECT_EQ(count->load(), 1u);
     }
     EXPECT_EQ(count->load(), 0u);

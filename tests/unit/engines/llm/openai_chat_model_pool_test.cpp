@@ -178,8 +178,7 @@ TEST(LlmPool, FullQueueIsSaturationAtOnce) {
 }
 
 TEST(LlmPool, ClosedPortIsUnavailable) {
-    OpenAiChatModel model(
-        pooled("http://127.0.0.1:" + std::to_string(closed_port()) + "/v1", 2));
+    OpenAiChatModel model(pooled("http://127.0.0.1:" + std::to_string(closed_port()) + "/v1", 2));
     const Streamed streamed = stream_once(model);
     EXPECT_EQ(streamed.outcome.error, errc::backend_unreachable);
     EXPECT_NE(streamed.outcome.message.find("connect to 127.0.0.1"), std::string::npos)

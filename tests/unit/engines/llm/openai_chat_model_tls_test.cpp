@@ -37,7 +37,7 @@ const std::string kStream =
 // Serves every connection one close-delimited SSE reply, then closes the
 // TCP socket without a TLS close_notify, as some servers do.
 class TinyTlsServer {
-  public:
+public:
     TinyTlsServer(const std::string& cert, const std::string& key) : acceptor_(io_) {
         context_.use_certificate_chain_file(cert);
         context_.use_private_key_file(key, ssl::context::pem);
@@ -58,7 +58,7 @@ class TinyTlsServer {
         return server_name_;
     }
 
-  private:
+private:
     asio::awaitable<void> accept_loop() {
         for (;;) {
             auto [ec, socket] =
@@ -100,7 +100,7 @@ class TinyTlsServer {
 };
 
 class OpenAiChatModelTls : public ::testing::Test {
-  protected:
+protected:
     void SetUp() override {
         dir_ = ::testing::TempDir() + "confab_tls_" + std::to_string(getpid());
         const std::string command =

@@ -14,7 +14,8 @@ namespace {
 // -45 dBFS hiss), with a 100 ms hangover; counts the frames it saw.
 class AlwaysSpeech final : public VoiceActivityDetector {
 public:
-    explicit AlwaysSpeech(int* frames_seen, bool* speech) : frames_seen_(frames_seen), speech_(speech) {}
+    explicit AlwaysSpeech(int* frames_seen, bool* speech)
+        : frames_seen_(frames_seen), speech_(speech) {}
     int sample_rate() const override { return 16000; }
     int frame_samples() const override { return 320; }
     int hangover_ms() const override { return 100; }
@@ -34,7 +35,8 @@ using test::frame_at_dbfs;
 
 class NoiseGatedVadTest : public ::testing::Test {
 protected:
-    NoiseGatedVadTest() : gate_(std::make_unique<AlwaysSpeech>(&frames_seen_, &inner_says_speech_), 10) {}
+    NoiseGatedVadTest()
+        : gate_(std::make_unique<AlwaysSpeech>(&frames_seen_, &inner_says_speech_), 10) {}
 
     // Feeds `n` frames at `dbfs`; returns how many were called speech.
     int feed(int n, double dbfs) {
@@ -72,7 +74,8 @@ TEST_F(NoiseGatedVadTest, SpeechWellAboveTheFloorPassesAndEndsOneHangoverAfterTh
     // count, so the turn detector (which counts the hangover as silence)
     // measures the pause from the real end.
     const auto after = decisions(10, -45);
-    EXPECT_EQ(after, (std::vector<bool>{true, true, true, true, true, false, false, false, false, false}));
+    EXPECT_EQ(after,
+              (std::vector<bool>{true, true, true, true, true, false, false, false, false, false}));
     EXPECT_EQ(gate_.hangover_ms(), 100);
 }
 
