@@ -7,6 +7,7 @@
 #include "metrics/metrics.hpp"
 #include "pool/stt_pool.hpp"
 #include "pool/stt_stream.hpp"
+#include "util/ids.hpp"
 #include "util/log.hpp"
 
 namespace confab::pipeline {
@@ -26,37 +27,40 @@ SpeechInput::SpeechInput(boost::asio::any_io_executor strand, const pool::Engine
       frame_samples_(rate_ * kFrameMs / 1000),
       resampler_(std::make_unique<audio::Resampler>(kInputRate, rate_)) {}
 
-SpeechInput::~SpeechInput() {
-    // After this no stream calls back: posted results check cancelled().
-    if (utterance_) utterance_->cancel();
-    for (auto& s : finishing_) s->cancel();
-}
+// The turn in progress cancels its stream as it goes; turns already handed
+// to the listener are the listener's to cancel.
+SpeechInput::~SpeechInput() = default;
 
 void SpeechInput::configure(const std::optional<TurnDetector::Params>& params) {
     if (!params) {
         clear();
         detector_.reset();
         vad_.reset();
+        next_params_.reset();
         return;
     }
     auto p = *params;
     p.frame_ms = kFrameMs;
     p.max_turn_ms = std::min(p.max_turn_ms, max_utterance_ms_);
-    const bool same_threshold = detector_ && detector_->params().threshold == p.threshold;
-    if (!vad_ || !same_threshold)
-        vad_ = engines_.make_vad ? engines_.make_vad(p.threshold) : nullptr;
-    if (vad_) p.vad_hangover_ms = vad_->hangover_ms();
-    // A change of parameters applies from the next turn; the state in
-    // progress is kept so an update never cuts the user off.
-    auto next = std::make_unique<TurnDetector>(p);
-    if (detector_ && detector_->state() != TurnDetector::State::quiet) return;
-    detector_ = std::move(next);
-    recent_max_ = static_cast<std::size_t>(p.prefix_padding_ms + 200) *
-                  static_cast<std::size_t>(rate_) / 1000;
+    if (turn_ || (detector_ && detector_->state() != TurnDetector::State::quiet)) {
+        // Applied once the detector is quiet again (on_frame): the turn in
+        // progress, or the onset that may begin one, keeps its settings.
+        next_params_ = p;
+        return;
+    }
+    apply(p);
 }
 
-int SpeechInput::stream_ms() const {
-    return static_cast<int>(frames_ * kFrameMs);
+void SpeechInput::apply(TurnDetector::Params p) {
+    next_params_.reset();
+    if (!vad_ || vad_threshold_ != p.threshold) {
+        vad_ = engines_.make_vad ? engines_.make_vad(p.threshold) : nullptr;
+        vad_threshold_ = p.threshold;
+    }
+    if (vad_) p.vad_hangover_ms = vad_->hangover_ms();
+    detector_ = std::make_unique<TurnDetector>(p);
+    recent_max_ = static_cast<std::size_t>(TurnDetector::history_ms(p.prefix_padding_ms)) *
+                  static_cast<std::size_t>(rate_) / 1000;
 }
 
 void SpeechInput::push(std::span<const std::int16_t> pcm24k) {
@@ -77,31 +81,49 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
     const int start_ms = static_cast<int>(frames_ * kFrameMs);
     ++frames_;
     if (!detector_ || !vad_) return;
+    if (next_params_ && !turn_ && detector_->state() == TurnDetector::State::quiet)
+        apply(*next_params_);
     recent_.insert(recent_.end(), frame.begin(), frame.end());
     while (recent_.size() > recent_max_) recent_.pop_front();
-    // The utterance (if any) that this frame continues, whatever it decides.
-    const bool continues_utterance = utterance_ != nullptr;
+    // The turn (if any) that this frame continues, whatever it decides.
+    const bool continues_turn = turn_ != nullptr;
     const auto event = detector_->on_frame(vad_->is_speech(frame), start_ms);
-    if (continues_utterance) feed_utterance(frame, start_ms);
+    if (continues_turn) feed_turn(frame, start_ms);
     if (event == TurnDetector::Event::speech_started) {
-        const int start = detector_->speech_start_ms();
-        onset_delay_ms_ = start_ms + kFrameMs - start;
-        utterance_item_ = listener_.on_speech_started(start);
-        utterance_ = open_stream(utterance_item_);
-        // Feed the prefix padding and the onset frames the VAD needed to be sure.
-        const int from_ms = std::max(0, start - detector_->params().prefix_padding_ms);
-        const auto want = static_cast<std::size_t>(start_ms + kFrameMs - from_ms) *
-                          static_cast<std::size_t>(rate_) / 1000;
-        const std::size_t n = std::min(want, recent_.size());
-        std::vector<std::int16_t> prefix(recent_.end() - static_cast<std::ptrdiff_t>(n),
-                                         recent_.end());
-        if (utterance_) utterance_->feed(prefix);
+        start_turn(start_ms);
     } else if (event == TurnDetector::Event::speech_stopped) {
-        const std::string item = utterance_item_;
-        end_of_turn_ms_ = start_ms + kFrameMs - detector_->speech_end_ms();
-        end_utterance();
-        listener_.on_speech_stopped(item, detector_->speech_end_ms());
+        end_turn(start_ms);
     }
+}
+
+void SpeechInput::start_turn(int frame_start_ms) {
+    const int start = detector_->speech_start_ms();
+    turn_ = std::make_shared<UserTurn>(make_id("item"));
+    turn_->audio_start_ms = start;
+    turn_->onset_delay_ms = frame_start_ms + kFrameMs - start;
+    listener_.on_speech_started(*turn_);
+    turn_->set_stream(open_stream(turn_));
+    // Feed the prefix padding and the onset frames the VAD needed to be sure.
+    const int from_ms = std::max(0, start - detector_->params().prefix_padding_ms);
+    const auto want = static_cast<std::size_t>(frame_start_ms + kFrameMs - from_ms) *
+                      static_cast<std::size_t>(rate_) / 1000;
+    const std::size_t n = std::min(want, recent_.size());
+    const std::vector<std::int16_t> prefix(recent_.end() - static_cast<std::ptrdiff_t>(n),
+                                           recent_.end());
+    feed(prefix);
+}
+
+void SpeechInput::end_turn(int frame_start_ms) {
+    auto turn = std::move(turn_);
+    turn_.reset();
+    turn->audio_end_ms = detector_->speech_end_ms();
+    turn->end_of_turn_ms = frame_start_ms + kFrameMs - detector_->speech_end_ms();
+    turn->timings.speech_stopped = std::chrono::steady_clock::now();
+    turn->timings.speech_ended =
+        *turn->timings.speech_stopped - std::chrono::milliseconds(turn->end_of_turn_ms);
+    turn->held().clear();
+    if (turn->stream() != nullptr) turn->stream()->finish();
+    listener_.on_speech_stopped(std::move(turn));
 }
 
 // How much of a pause the decoder hears. It needs a little silence after the
@@ -112,70 +134,71 @@ void SpeechInput::on_frame(std::span<const std::int16_t> frame) {
 // after the last word. Held frames are fed if the speaker goes on.
 constexpr int kPauseFedMs = 150;
 
-void SpeechInput::feed_utterance(std::span<const std::int16_t> frame, int frame_start_ms) {
+void SpeechInput::feed_turn(std::span<const std::int16_t> frame, int frame_start_ms) {
+    auto& held = turn_->held();
     const bool deep_in_pause = detector_->state() != TurnDetector::State::speaking &&
                                frame_start_ms - detector_->speech_end_ms() >= kPauseFedMs;
     if (deep_in_pause) {
         // The decoder has heard the last words and a little silence: the
         // turn detector's pause now rests on a hypothesis of all of them.
-        if (held_.empty()) utterance_->request_partial();
-        held_.insert(held_.end(), frame.begin(), frame.end());
+        if (held.empty() && turn_->stream() != nullptr) turn_->stream()->request_partial();
+        held.insert(held.end(), frame.begin(), frame.end());
         return;
     }
-    bool fed = true;
-    if (!held_.empty()) {
-        fed = utterance_->feed(held_);
-        held_.clear();
-        listener_.on_speech_resumed(utterance_item_);
+    if (!held.empty()) {
+        const auto resumed = std::move(held);
+        held.clear();
+        feed(resumed);
+        listener_.on_speech_resumed(*turn_);
     }
-    if (!utterance_->feed(frame) || !fed) {
-        log::warn("utterance audio over its bound: ending the turn", {{"session", session_key_}});
-    }
+    feed(frame);
 }
 
-void SpeechInput::end_utterance() {
-    held_.clear();
-    if (!utterance_) return;
-    utterance_->finish();
-    finishing_.push_back(std::move(utterance_));
-    utterance_.reset();
+void SpeechInput::feed(std::span<const std::int16_t> pcm) {
+    auto* stream = turn_->stream();
+    if (stream == nullptr || stream->feed(pcm)) return;
+    // The recognizer is so far behind that this turn's stream is full. The
+    // turn goes on (its words so far will be transcribed); what is refused
+    // is said, once per turn, rather than lost without a trace.
+    const int ms = static_cast<int>(pcm.size() * 1000 / static_cast<std::size_t>(rate_));
+    const bool first = turn_->dropped_ms == 0;
+    turn_->dropped_ms += ms;
+    if (engines_.metrics != nullptr) engines_.metrics->drops("stt_stream_full").inc();
+    if (first) {
+        log::warn("recognizer stream full: turn audio not transcribed",
+                  {{"session", session_key_}, {"item", turn_->item_id()}});
+        listener_.on_audio_dropped(*turn_, ms);
+    }
 }
 
 void SpeechInput::clear() {
-    if (utterance_) {
-        utterance_->cancel();
-        utterance_.reset();
-    }
-    held_.clear();
+    turn_.reset();  // cancels its stream
     if (detector_) detector_->reset();
     recent_.clear();
 }
 
-std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& item_id) {
+std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::shared_ptr<UserTurn>& turn) {
+    // The callbacks hold the turn weakly: a turn nobody owns any more (the
+    // buffer was cleared, the session closed) has cancelled its stream.
+    const std::weak_ptr<UserTurn> weak = turn;
     pool::SttStream::Callbacks callbacks;
-    callbacks.on_partial = [this, item_id](const std::string& text) {
-        if (item_id == utterance_item_ && detector_) detector_->set_transcript(text);
-        listener_.on_transcript_partial(item_id, text);
-    };
-    // A finished stream leaves finishing_ when its result arrives; it cannot
-    // hold a shared_ptr to itself, so it is found by address.
-    auto self_ptr = std::make_shared<const pool::SttStream*>(nullptr);
-    auto forget = [this, self_ptr] {
-        std::erase_if(finishing_, [&](const auto& s) { return s.get() == *self_ptr; });
+    callbacks.on_partial = [this, weak](const std::string& text) {
+        auto t = weak.lock();
+        if (!t) return;
+        if (t == turn_ && detector_) detector_->set_transcript(text);
+        listener_.on_transcript_partial(*t, text);
     };
     // Only a pause still in progress is worth an answer: the speaker may
     // have resumed while the decoder caught up.
-    callbacks.on_requested_partial = [this, item_id](const std::string& text) {
-        if (item_id == utterance_item_ && utterance_ && !held_.empty())
-            listener_.on_pause_transcript(item_id, text);
+    callbacks.on_requested_partial = [this, weak](const std::string& text) {
+        auto t = weak.lock();
+        if (t && t == turn_ && !t->held().empty()) listener_.on_pause_transcript(*t, text);
     };
-    callbacks.on_final = [this, item_id, forget](const std::string& text) {
-        forget();
-        listener_.on_transcript_final(item_id, text);
+    callbacks.on_final = [this, weak](const std::string& text) {
+        if (auto t = weak.lock()) listener_.on_transcript_final(*t, text);
     };
-    callbacks.on_error = [this, item_id, forget](std::error_code, const std::string& message) {
-        forget();
-        listener_.on_transcript_failed(item_id, message);
+    callbacks.on_error = [this, weak](std::error_code, const std::string& message) {
+        if (auto t = weak.lock()) listener_.on_transcript_failed(*t, message);
     };
     const auto max_pending =
         static_cast<std::size_t>(max_utterance_ms_ + 2000) * static_cast<std::size_t>(rate_) / 1000;
@@ -185,12 +208,11 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& ite
     const std::size_t batch = engines_.stt != nullptr ? engines_.stt->batch_samples() : 0;
     auto stream =
         std::make_shared<pool::SttStream>(strand_, std::move(callbacks), max_pending, batch);
-    *self_ptr = stream.get();
     if (engines_.stt == nullptr || !engines_.stt->submit(session_key_, stream)) {
         const std::string why = engines_.stt == nullptr ? "no speech recognizer is configured"
                                                         : "the speech recognizer queue is full";
         log::warn("utterance not transcribed",
-                  {{"session", session_key_}, {"item", item_id}, {"why", why}});
+                  {{"session", session_key_}, {"item", turn->item_id()}, {"why", why}});
         if (engines_.stt != nullptr && engines_.metrics != nullptr)
             engines_.metrics->drops("stt_queue_full").inc();
         stream->deliver_error(std::make_error_code(std::errc::resource_unavailable_try_again), why);
@@ -199,15 +221,15 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::string& ite
     return stream;
 }
 
-void SpeechInput::transcribe(const std::string& item_id, std::span<const std::int16_t> pcm24k) {
+void SpeechInput::transcribe(const std::shared_ptr<UserTurn>& turn,
+                             std::span<const std::int16_t> pcm24k) {
     audio::Resampler resampler(kInputRate, rate_);
     std::vector<std::int16_t> converted;
     resampler.process(pcm24k, converted);
     resampler.flush(converted);
-    auto stream = open_stream(item_id);
-    stream->feed(converted);
-    stream->finish();
-    finishing_.push_back(std::move(stream));
+    turn->set_stream(open_stream(turn));
+    turn->stream()->feed(converted);
+    turn->stream()->finish();
 }
 
 }  // namespace confab::pipeline

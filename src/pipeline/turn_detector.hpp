@@ -31,6 +31,13 @@ public:
 
     explicit TurnDetector(Params params);
 
+    // How much audio must be kept before any turn begins, so that a turn can
+    // be handed its prefix padding: the padding itself, the onset window
+    // that confirms speech (kOnsetFrames frames, during which the turn has
+    // already begun), and a margin for the resampler's delay. The session's
+    // input buffer and speech input's history both keep this much.
+    static int history_ms(int prefix_padding_ms) { return prefix_padding_ms + kHistoryMarginMs; }
+
     // One frame's decision; `frame_start_ms` is where the frame begins in
     // the stream. Returns what this frame decided.
     Event on_frame(bool is_speech, int frame_start_ms);
@@ -50,6 +57,7 @@ public:
 
 private:
     static constexpr int kOnsetFrames = 5;
+    static constexpr int kHistoryMarginMs = 200;  // >= kOnsetFrames x 20 ms, with room
     Event end_turn();
 
     Params params_;

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "metrics/metrics.hpp"
+#include "pipeline/evictions.hpp"
 #include "protocol/client_event_parser.hpp"
 #include "protocol/server_events.hpp"
 #include "protocol/session_config_codec.hpp"
@@ -27,22 +28,8 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
       input_audio_(config.limits.max_input_audio_ms),
       rate_limits_(config.limits, std::chrono::steady_clock::now()),
       observer_(engines.metrics),
-      responses_({strand_, config, engines, sink, id_, config_, conversation_}) {
-    responses_.set_gate([this](const std::string& event_id) {
-        if (auto refused = rate_limits_.admit_response(now_())) {
-            refuse(*refused, "", event_id);
-            return false;
-        }
-        return true;
-    });
-    responses_.on_started([this] {
-        send_rate_limits();  // as the Realtime API does: the limits follow response.created
-        observer_.response_started();
-    });
-    responses_.on_done([this](const pipeline::Response& response) {
-        observer_.response_done(response);
-        observer_.memory(memory_bytes());
-    });
+      replies_({strand_, config, engines, sink, id_, config_, conversation_, rate_limits_, now_,
+                *this}) {
     config_.model = std::move(model);
     config_.voice = config.tts.voice;
     config_.speed = config.tts.speed;
@@ -80,7 +67,7 @@ void RealtimeSession::restore(ResumableSession state) {
 }
 
 ResumableSession RealtimeSession::suspend() {
-    responses_.cancel_active("session_closed");  // on_response_done stores what was sent
+    replies_.cancel_active("session_closed");  // on_response_done stores what was sent
     return {config_, {conversation_.items().begin(), conversation_.items().end()}};
 }
 
@@ -114,7 +101,9 @@ std::size_t RealtimeSession::memory_bytes() const {
     constexpr std::size_t kPerItem = 256;  // ids, roles, part headers
     std::size_t bytes = conversation_.chars() + conversation_.items().size() * kPerItem;
     bytes += input_audio_.size() * sizeof(std::int16_t);
-    for (const auto& [id, text] : partials_) bytes += id.size() + text.size();
+    for (const auto& turn : transcribing_) bytes += turn->partial().size();
+    if (speech_ && speech_->turn_in_progress() != nullptr)
+        bytes += speech_->turn_in_progress()->partial().size();
     return bytes;
 }
 
@@ -163,13 +152,13 @@ void RealtimeSession::on(protocol::InputAudioAppend& ev) {
                    "audio", ev.event_id);
         return;
     }
-    input_audio_total_ms_ += chunk_ms;
     observer_.audio_in(ev.samples.size());
     if (speech_ && speech_->detecting()) {
         speech_->push(ev.samples);
         // Between turns only the prefix padding is worth keeping.
-        const bool in_turn = !speaking_item_.empty();
-        if (!in_turn) input_audio_.keep_tail(config_.turn_detection->prefix_padding_ms + 200);
+        if (speech_->turn_in_progress() == nullptr)
+            input_audio_.keep_tail(
+                pipeline::TurnDetector::history_ms(config_.turn_detection->prefix_padding_ms));
     }
 }
 
@@ -183,39 +172,44 @@ void RealtimeSession::on(protocol::InputAudioCommit& ev) {
                    "", ev.event_id);
         return;
     }
-    commit_audio(make_id("item"), ev.event_id, true);
+    auto turn = std::make_shared<pipeline::UserTurn>(make_id("item"));
+    const int audio_ms = input_audio_.duration_ms();
+    const auto audio = input_audio_.take();
+    if (commit_turn(turn, audio_ms, ev.event_id, ReplyScheduler::Reply::none))
+        speech_->transcribe(turn, audio);
 }
 
-void RealtimeSession::commit_audio(const std::string& item_id, const std::string& event_id,
-                                   bool transcribe_now) {
-    protocol::ConversationItem item{item_id, "user", "completed", {}};
-    item.content.push_back(
-        protocol::ContentPart{"input_audio", "", std::nullopt, input_audio_.duration_ms(), {}});
-    const auto audio = input_audio_.take();
+bool RealtimeSession::commit_turn(const std::shared_ptr<pipeline::UserTurn>& turn, int audio_ms,
+                                  const std::string& event_id, ReplyScheduler::Reply reply) {
+    protocol::ConversationItem item{turn->item_id(), "user", "completed", {}};
+    item.content.push_back(protocol::ContentPart{"input_audio", "", std::nullopt, audio_ms, {}});
     observer_.turn_committed();
-    const auto previous = conversation_.last_id();
-    sink_.send_event(events::input_audio_buffer_committed(item.id, previous));
+    sink_.send_event(events::input_audio_buffer_committed(item.id, conversation_.last_id()));
     const bool transcribing =
         speech_ && engines_.stt != nullptr && config_.transcription_model.has_value();
     if (!transcribing) {
+        turn->commit_untranscribed();
         add_item(std::move(item), std::nullopt, event_id);
-        return;
+        replies_.turn_committed(turn, reply);
+        return false;
     }
     // The item is done once its transcript is in; until then it is only added.
     auto inserted = conversation_.insert(item, std::nullopt);
-    for (const auto& evicted : inserted.evicted)
-        sink_.send_event(events::conversation_item_deleted(evicted));
+    pipeline::announce_evictions(sink_, inserted.evicted, id_);
     sink_.send_event(events::conversation_item_added(item, inserted.previous_item_id));
-    pending_transcripts_.insert(item_id);
-    if (transcribe_now) speech_->transcribe(item_id, audio);
+    turn->commit();
+    transcribing_.push_back(turn);
+    replies_.turn_committed(turn, reply);
+    return true;
 }
 
 void RealtimeSession::on(protocol::InputAudioClear&) {
     input_audio_.clear();
-    if (speech_) speech_->clear();
-    speaking_item_.clear();
-    failed_before_commit_.clear();
-    responses_.discard_prefetch("buffer_cleared");
+    if (speech_) {
+        if (auto* turn = speech_->turn_in_progress())
+            replies_.turn_resumed(*turn, "buffer_cleared");
+        speech_->clear();
+    }
     sink_.send_event(events::input_audio_buffer_cleared());
 }
 
@@ -235,11 +229,7 @@ void RealtimeSession::add_item(protocol::ConversationItem item,
                    "item.id", event_id);
         return;
     }
-    for (const auto& evicted : inserted.evicted) {
-        log::info("conversation bound reached: oldest item evicted",
-                  {{"session", id_}, {"item", evicted}});
-        sink_.send_event(events::conversation_item_deleted(evicted));
-    }
+    pipeline::announce_evictions(sink_, inserted.evicted, id_);
     sink_.send_event(events::conversation_item_added(item, inserted.previous_item_id));
     sink_.send_event(events::conversation_item_done(item, inserted.previous_item_id));
 }
@@ -306,104 +296,32 @@ void RealtimeSession::on(protocol::ItemTruncate& ev) {
 }
 
 void RealtimeSession::on(protocol::ResponseCreate& ev) {
-    responses_.request(std::move(ev), pipeline::ResponseTimings{}, !pending_transcripts_.empty());
+    replies_.request(std::move(ev));
 }
 
 void RealtimeSession::on(protocol::ResponseCancel& ev) {
-    if (!responses_.cancel(ev.response_id)) {
+    if (!replies_.cancel(ev.response_id)) {
         send_error("response_cancel_not_active", "There is no active response to cancel.",
                    "response_id", ev.event_id);
     }
 }
 
-// ---- voice turns (SpeechInput::Listener) ----
+// ---- replies (ReplyScheduler::Listener) ----
 
-std::string RealtimeSession::on_speech_started(int audio_start_ms) {
-    speaking_item_ = make_id("item");
-    // Asked for during a pause that was not the end of the turn after all.
-    responses_.discard_prefetch("speech_started");
-    input_audio_.keep_tail(config_.turn_detection ? config_.turn_detection->prefix_padding_ms + 200
-                                                  : 0);
-    sink_.send_event(events::input_audio_buffer_speech_started(audio_start_ms, speaking_item_));
-    // Barge-in: the user's voice stops the reply within this very frame.
-    std::optional<std::chrono::steady_clock::time_point> barge_in;
-    if (config_.turn_detection && config_.turn_detection->interrupt_response) {
-        const auto* active = responses_.active();
-        if (active != nullptr && !active->finished()) barge_in = std::chrono::steady_clock::now();
-        responses_.interrupt();
-    }
-    observer_.speech_started(speech_->last_onset_delay_ms(), barge_in);
-    return speaking_item_;
+void RealtimeSession::reply_refused(const SessionRateLimits::Refusal& refusal,
+                                    const std::string& event_id) {
+    refuse(refusal, "", event_id);
 }
 
-void RealtimeSession::on_speech_stopped(const std::string& item_id, int audio_end_ms) {
-    sink_.send_event(events::input_audio_buffer_speech_stopped(audio_end_ms, item_id));
-    turn_timings_ = pipeline::ResponseTimings{};
-    turn_timings_.speech_stopped = std::chrono::steady_clock::now();
-    turn_timings_.speech_ended =
-        *turn_timings_.speech_stopped - std::chrono::milliseconds(speech_->last_end_of_turn_ms());
-    observer_.speech_stopped(speech_->last_end_of_turn_ms());
-    speaking_item_.clear();
-    // The audio is already on its way to the recognizer: commit without a second pass.
-    commit_audio(item_id, "", false);
-    if (config_.turn_detection && config_.turn_detection->create_response) {
-        responses_.request(protocol::ResponseCreate{}, turn_timings_,
-                           !pending_transcripts_.empty());
-    }
-    // After the request: a failed turn is then handled like any other (no
-    // reply of its own, unless one is owed).
-    if (auto failed = failed_before_commit_.extract(item_id))
-        on_transcript_failed(item_id, failed.mapped());
+void RealtimeSession::reply_started() {
+    send_rate_limits();  // as the Realtime API does: the limits follow response.created
+    observer_.response_started();
 }
 
-// The reply is asked for while the turn detector still waits out the
-// silence (ResponseSlot::prefetch); only for turns that will ask for one.
-void RealtimeSession::on_pause_transcript(const std::string& item_id, const std::string& text) {
-    if (item_id != speaking_item_ || !config_.turn_detection ||
-        !config_.turn_detection->create_response)
-        return;
-    if (!server_config_.llm.prefetch || !rate_limits_.admit_prefetch(now_())) return;
-    responses_.prefetch(text);
-}
-
-void RealtimeSession::on_speech_resumed(const std::string&) {
-    responses_.discard_prefetch("speech_resumed");
-}
-
-void RealtimeSession::on_transcript_partial(const std::string& item_id, const std::string& text) {
-    std::string& previous = partials_[item_id];
-    // Deltas extend what was said; a partial that rewrites earlier words is
-    // not sent as a delta (the completed transcript will correct it).
-    if (text.size() > previous.size() && text.compare(0, previous.size(), previous) == 0) {
-        sink_.send_event(events::transcription_delta(item_id, text.substr(previous.size())));
-        previous = text;
-    }
-}
-
-void RealtimeSession::on_transcript_final(const std::string& item_id, const std::string& text) {
-    partials_.erase(item_id);
-    if (pending_transcripts_.erase(item_id) == 0) return;
-    observer_.transcript_final();
-    if (auto* item = conversation_.find(item_id)) {
-        item->content.front().transcript = text;
-        sink_.send_event(events::transcription_completed(item_id, text));
-        sink_.send_event(events::conversation_item_done(*item, std::nullopt));
-    }
-    if (pending_transcripts_.empty()) responses_.transcripts_ready(text, false);
-}
-
-void RealtimeSession::on_transcript_failed(const std::string& item_id, const std::string& message) {
-    partials_.erase(item_id);
-    if (pending_transcripts_.erase(item_id) == 0) {
-        if (item_id == speaking_item_) failed_before_commit_[item_id] = message;
-        return;
-    }
-    protocol::ProtocolError err{"transcription_failed", message, "", ""};
-    err.type = "server_error";
-    sink_.send_event(events::transcription_failed(item_id, err));
-    if (auto* item = conversation_.find(item_id))
-        sink_.send_event(events::conversation_item_done(*item, std::nullopt));
-    if (pending_transcripts_.empty()) responses_.transcripts_ready("", true);
+void RealtimeSession::reply_done(const pipeline::Response& response) {
+    observer_.response_done(response);
+    observer_.memory(memory_bytes());
+    if (on_idle_) on_idle_();
 }
 
 }  // namespace confab::session

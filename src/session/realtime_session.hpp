@@ -7,11 +7,10 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
-#include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "pipeline/conversation.hpp"
@@ -22,14 +21,15 @@
 #include "protocol/client_event.hpp"
 #include "protocol/session_config.hpp"
 #include "session/input_audio_buffer.hpp"
-#include "session/response_slot.hpp"
+#include "session/reply_scheduler.hpp"
 #include "session/resume_store.hpp"
 #include "session/session_observer.hpp"
 #include "session/session_rate_limits.hpp"
 
 namespace confab::session {
 
-class RealtimeSession final : public pipeline::SpeechInput::Listener {
+class RealtimeSession final : public pipeline::SpeechInput::Listener,
+                              private ReplyScheduler::Listener {
 public:
     RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
                     const protocol::SessionConstraints& constraints,
@@ -55,10 +55,10 @@ public:
     // Tells the client the server is stopping (error server_shutting_down).
     void notify_shutdown();
     // Reports whether a reply is still in flight (shutdown waits for it).
-    bool busy() const { return responses_.busy(); }
+    bool busy() const { return replies_.busy(); }
     // Called once nothing is in flight any more (set by the connection).
-    void on_idle(std::function<void()> callback) { responses_.on_idle(std::move(callback)); }
-    const pipeline::Response* active_response() const { return responses_.active(); }
+    void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
+    const pipeline::Response* active_response() const { return replies_.active(); }
     // The clock the rate limits read; tests freeze it to make limits deterministic.
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
     void set_clock(Clock clock) { now_ = std::move(clock); }
@@ -81,17 +81,32 @@ private:
     void on(protocol::ResponseCreate& ev);
     void on(protocol::ResponseCancel& ev);
 
-    // SpeechInput::Listener
-    std::string on_speech_started(int audio_start_ms) override;
-    void on_speech_stopped(const std::string& item_id, int audio_end_ms) override;
-    void on_transcript_partial(const std::string& item_id, const std::string& text) override;
-    void on_transcript_final(const std::string& item_id, const std::string& text) override;
-    void on_transcript_failed(const std::string& item_id, const std::string& message) override;
-    void on_pause_transcript(const std::string& item_id, const std::string& text) override;
-    void on_speech_resumed(const std::string& item_id) override;
+    // SpeechInput::Listener (realtime_session_voice.cpp)
+    void on_speech_started(pipeline::UserTurn& turn) override;
+    void on_speech_stopped(std::shared_ptr<pipeline::UserTurn> turn) override;
+    void on_transcript_partial(pipeline::UserTurn& turn, const std::string& text) override;
+    void on_transcript_final(pipeline::UserTurn& turn, const std::string& text) override;
+    void on_transcript_failed(pipeline::UserTurn& turn, const std::string& message) override;
+    void on_pause_transcript(pipeline::UserTurn& turn, const std::string& text) override;
+    void on_speech_resumed(pipeline::UserTurn& turn) override;
+    void on_audio_dropped(pipeline::UserTurn& turn, int dropped_ms) override;
+
+    // ReplyScheduler::Listener
+    void reply_refused(const SessionRateLimits::Refusal& refusal,
+                       const std::string& event_id) override;
+    void reply_started() override;
+    void reply_done(const pipeline::Response& response) override;
 
     void apply_turn_detection();
-    void commit_audio(const std::string& item_id, const std::string& event_id, bool transcribe_now);
+    // Adds the committed buffer (audio_ms long) to the conversation as the
+    // turn's item; the turn is kept until its transcript is in. Returns
+    // whether a transcript is on its way.
+    bool commit_turn(const std::shared_ptr<pipeline::UserTurn>& turn, int audio_ms,
+                     const std::string& event_id, ReplyScheduler::Reply reply);
+    // Whether a voice turn asks for a reply when it ends (create_response).
+    ReplyScheduler::Reply voice_reply() const;
+    // The committed turn's transcript is in (or failed): the session lets go of it.
+    void transcribed(pipeline::UserTurn& turn);
     // Reports a rate-limit refusal (error, then rate_limits.updated).
     void refuse(const SessionRateLimits::Refusal& refusal, const std::string& param,
                 const std::string& event_id);
@@ -112,21 +127,16 @@ private:
     protocol::SessionConfig config_;
     pipeline::Conversation conversation_;
     InputAudioBuffer input_audio_;
-    int input_audio_total_ms_ = 0;  // audio received since the session began
 
     std::unique_ptr<pipeline::SpeechInput> speech_;  // null without a VAD engine
-    std::string speaking_item_;                      // the user's turn in progress, if any
-    std::map<std::string, std::string> partials_;    // item id → latest partial transcript
-    std::set<std::string> pending_transcripts_;      // committed items awaiting their transcript
-    // A turn whose transcription failed while it was still being spoken (the
-    // recognizer's queue was full when it began): item id → why. Reported
-    // once the turn is committed, or it would wait for a transcript forever.
-    std::map<std::string, std::string> failed_before_commit_;
-    pipeline::ResponseTimings turn_timings_;  // of the turn being transcribed
+    // Committed turns whose transcript is not in yet (the turn being spoken
+    // belongs to speech_ until it ends).
+    std::vector<std::shared_ptr<pipeline::UserTurn>> transcribing_;
     Clock now_ = [] { return std::chrono::steady_clock::now(); };
     SessionRateLimits rate_limits_;
     SessionObserver observer_;  // metrics and admin stats
-    ResponseSlot responses_;
+    std::function<void()> on_idle_;
+    ReplyScheduler replies_;
 };
 
 }  // namespace confab::session
