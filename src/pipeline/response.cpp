@@ -229,8 +229,8 @@ void Response::on_tts_done(std::error_code ec) {
 
 // Counted once per request, when its outcome is first known.
 void Response::note_llm_outcome(const char* outcome) {
-    if (!llm_outcome_.empty()) return;
-    llm_outcome_ = outcome;
+    if (llm_outcome_noted_) return;
+    llm_outcome_noted_ = true;
     // The backend's kind ("openai", "offline"), not its URL: labels must stay few.
     if (metrics_ != nullptr) {
         const std::string name = llm_.name();
