@@ -254,13 +254,17 @@ void Response::cancel_llm() {
     });
 }
 
-void Response::cancel(const std::string& reason) {
-    if (finished_) return;
-    // Stop every producer first, then say so: nothing of this response can
-    // reach the client after its response.done.
+// Cancelling and failing both stop every producer first, then say so:
+// nothing of this response can reach the client after its response.done.
+void Response::stop_producers() {
     tts_cancelled_->store(true);
     if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
     cancel_llm();
+}
+
+void Response::cancel(const std::string& reason) {
+    if (finished_) return;
+    stop_producers();
     const auto dropped = sink_.drop_response(info_.id);
     if (metrics_ != nullptr && dropped > 0) metrics_->drops("stale_response_audio").inc(dropped);
     if (piece_started_ && audio_) {
@@ -275,9 +279,7 @@ void Response::cancel(const std::string& reason) {
 
 void Response::fail(const std::string& code, const std::string& message) {
     if (finished_) return;
-    tts_cancelled_->store(true);
-    if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
-    cancel_llm();
+    stop_producers();
     protocol::ProtocolError err{code, message, "", ""};
     err.type = "server_error";
     log::warn(

@@ -90,6 +90,7 @@ private:
     void on_tts_done(std::error_code ec);
     void send_audio();  // sends the 24 kHz audio gathered so far as one delta
     void fail(const std::string& code, const std::string& message);
+    void stop_producers();  // synthesis (queued and running) and the LLM request
     void cancel_llm();
     void note_llm_outcome(const char* outcome);
     void finish(const std::string& status, std::optional<boost::json::object> details);
