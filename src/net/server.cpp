@@ -8,6 +8,7 @@
 #include "net/server_metrics.hpp"
 #include "net/tls_context.hpp"
 #include "util/log.hpp"
+#include "util/log_exception.hpp"
 
 namespace confab::net {
 namespace asio = boost::asio;
@@ -78,15 +79,7 @@ int Server::run() {
         if (!ec) begin_shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
     });
     if (history_) asio::post(strand_, [this] { sample_metrics(); });
-    asio::co_spawn(strand_, accept_loop(), [](std::exception_ptr e) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                log::error("accept loop failed", {{"error", ex.what()}});
-            }
-        }
-    });
+    asio::co_spawn(strand_, accept_loop(), log_if_thrown("accept loop failed"));
 
     std::vector<std::thread> threads;
     for (int i = 1; i < config_.server.io_threads; ++i)
@@ -113,16 +106,9 @@ asio::awaitable<void> Server::accept_loop() {
         }
         socket.set_option(tcp::no_delay(true), ec);
         auto executor = socket.get_executor();
+        // The one catch boundary per connection: log it; other sessions go on.
         asio::co_spawn(executor, serve_connection(std::move(socket), *context_),
-                       [](std::exception_ptr e) {
-                           // The one catch boundary per connection: log it; other sessions go on.
-                           if (!e) return;
-                           try {
-                               std::rethrow_exception(e);
-                           } catch (const std::exception& ex) {
-                               log::error("connection failed", {{"error", ex.what()}});
-                           }
-                       });
+                       log_if_thrown("connection failed"));
     }
 }
 

@@ -10,6 +10,7 @@
 #include "util/base64.hpp"
 #include "util/errors.hpp"
 #include "util/log.hpp"
+#include "util/log_exception.hpp"
 
 namespace confab::pipeline {
 namespace asio = boost::asio;
@@ -73,18 +74,13 @@ void Response::start(const std::optional<std::string>& previous_item_id) {
                                     {"prefetched", prefetched_ ? "true" : "false"}});
     // The coroutine holds the response alive; the signal's slot lets
     // cancel() reach into whatever network operation it is waiting on.
-    asio::co_spawn(strand_, run_llm(request_),
-                   asio::bind_cancellation_slot(
-                       llm_cancel_.slot(), [self = shared_from_this()](std::exception_ptr e) {
-                           if (!e) return;
-                           try {
-                               std::rethrow_exception(e);
-                           } catch (const std::exception& ex) {
-                               self->fail(
-                                   "llm_failed",
-                                   std::string("the language model client failed: ") + ex.what());
-                           }
-                       }));
+    asio::co_spawn(
+        strand_, run_llm(request_),
+        asio::bind_cancellation_slot(
+            llm_cancel_.slot(), on_exception([self = shared_from_this()](const std::exception& ex) {
+                self->fail("llm_failed",
+                           std::string("the language model client failed: ") + ex.what());
+            })));
 }
 
 asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
