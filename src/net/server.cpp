@@ -7,16 +7,13 @@
 #include "net/http_connection.hpp"
 #include "net/server_metrics.hpp"
 #include "net/tls_context.hpp"
+#include "net/use_nothrow.hpp"
 #include "util/log.hpp"
 #include "util/log_exception.hpp"
 
 namespace confab::net {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-namespace {
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-}  // namespace
 
 Server::Server(const Config& config)
     : config_(config),
