@@ -307,11 +307,7 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
     info_.output = {item_};
     sink_.send_event(events::response_done(info_));
 
-    auto timing = events::make_event("confab.response.timings");
-    timing["response_id"] = info_.id;
-    timing["status"] = status;
-    timing["timings"] = timings_.to_json();
-    sink_.send_event(std::move(timing));
+    sink_.send_event(events::response_timings(info_.id, status, timings_.to_json()));
     const auto e2a = timings_.speech_stopped_to_first_audio_ms();
     log::info("turn summary", {{"session", session_key_},
                                {"response", info_.id},
