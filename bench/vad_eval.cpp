@@ -5,15 +5,13 @@
 //
 // Every detector sees the same 20 ms frames of 16 kHz audio, one after the
 // other, and gives one decision per frame (available at the frame's end).
+// The detectors are in vad/detectors, their scoring in vad/scoring; this
+// file writes the report.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <functional>
 #include <iostream>
-#include <memory>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -22,230 +20,12 @@
 #include "bench_util.hpp"
 #include "config/config.hpp"
 #include "engines/stt/pocketsphinx_factory.hpp"
-#include "engines/vad/noise_gated_vad.hpp"
 #include "engines/vad/webrtc_vad.hpp"
-#include "loadgen/audio_library.hpp"
-#include "pipeline/turn_detector.hpp"
+#include "vad/detectors.hpp"
+#include "vad/frames.hpp"
+#include "vad/scoring.hpp"
 
-namespace {
-
-constexpr int kRate = 16000;
-constexpr int kFrame = 320;  // 20 ms
-constexpr double kFrameS = 0.02;
-
-struct Segment {
-    double start;
-    double end;
-};
-// manifest.tsv: speech at 1.70-3.90 s, 6.20-11.10 s and 12.80-18.00 s.
-const std::vector<Segment> kSegments = {{1.70, 3.90}, {6.20, 11.10}, {12.80, 18.00}};
-
-// A detector under test: fresh state per signal, one decision per frame.
-struct Detector {
-    std::string name;
-    std::function<std::function<bool(std::span<const std::int16_t>)>()> make;
-};
-
-struct Run {
-    std::vector<bool> speech;
-    double cpu_us_per_frame = 0;
-};
-
-Run run(const Detector& d, const std::vector<std::int16_t>& pcm) {
-    auto decide = d.make();
-    Run r;
-    const double cpu0 = confab::bench::thread_cpu_seconds();
-    for (std::size_t i = 0; i + kFrame <= pcm.size(); i += kFrame) {
-        r.speech.push_back(decide(std::span(pcm).subspan(i, kFrame)));
-    }
-    r.cpu_us_per_frame =
-        (confab::bench::thread_cpu_seconds() - cpu0) * 1e6 / static_cast<double>(r.speech.size());
-    return r;
-}
-
-double frame_start(std::size_t f) {
-    return static_cast<double>(f) * kFrameS;
-}
-
-// Fraction of frames flagged as speech among frames lying entirely in [a, b).
-double speech_fraction(const std::vector<bool>& s, double a, double b) {
-    int n = 0;
-    int hits = 0;
-    for (std::size_t f = 0; f < s.size(); ++f) {
-        if (frame_start(f) >= a && frame_start(f) + kFrameS <= b) {
-            ++n;
-            hits += s[f] ? 1 : 0;
-        }
-    }
-    return n ? static_cast<double>(hits) / n : 0;
-}
-
-struct SegmentScores {
-    std::string onsets_ms, offsets_ms;  // one value per segment
-    double false_alarm = 0, hit = 0;
-};
-
-void append_ms(std::string& list, double ms) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%s%+.0f", list.empty() ? "" : ", ", ms);
-    list += buf;
-}
-
-SegmentScores score(const std::vector<bool>& s, double duration) {
-    SegmentScores out;
-    // Silence for false alarms: 0.1 s before each onset and 0.6 s after each
-    // end are left out (annotation slack, and the hangover is measured below).
-    std::vector<Segment> silence;
-    double from = 0;
-    for (const auto& seg : kSegments) {
-        silence.push_back({from, seg.start - 0.1});
-        from = seg.end + 0.6;
-    }
-    silence.push_back({from, duration});
-    double silent_frames = 0, alarms = 0;
-    for (const auto& q : silence) {
-        const double n = (q.end - q.start) / kFrameS;
-        silent_frames += n;
-        alarms += speech_fraction(s, q.start, q.end) * n;
-    }
-    out.false_alarm = alarms / silent_frames;
-
-    double speech_frames = 0, hits = 0;
-    for (const auto& seg : kSegments) {
-        const std::size_t first = static_cast<std::size_t>((seg.start - 0.1) / kFrameS);
-        const std::size_t end_frame = static_cast<std::size_t>(seg.end / kFrameS);
-        // Onset: end of the first speech frame from 0.1 s before the segment.
-        std::size_t f = first;
-        while (f < end_frame && !s[f]) ++f;
-        const double onset = (frame_start(f) + kFrameS - seg.start) * 1000;
-        // Offset: end of the speech run that covers, or last precedes, the end.
-        std::size_t g = end_frame;
-        while (g > f && !s[g]) --g;
-        while (g + 1 < s.size() && s[g + 1]) ++g;
-        const double offset = (frame_start(g) + kFrameS - seg.end) * 1000;
-        append_ms(out.onsets_ms, onset);
-        append_ms(out.offsets_ms, offset);
-        const double n = (seg.end - seg.start - 0.2) / kFrameS;
-        speech_frames += n;
-        hits += speech_fraction(s, seg.start + 0.1, seg.end - 0.1) * n;
-    }
-    out.hit = hits / speech_frames;
-    return out;
-}
-
-std::vector<Detector> detectors(confab::engines::PocketsphinxFactory& ps_default,
-                                confab::engines::PocketsphinxFactory& ps_short) {
-    std::vector<Detector> out;
-    for (int mode = 1; mode <= 3; ++mode) {
-        out.push_back({"WebRtcVad mode " + std::to_string(mode), [mode] {
-                           auto vad = std::make_shared<confab::engines::WebRtcVad>(kRate, 20, mode);
-                           return
-                               [vad](std::span<const std::int16_t> f) { return vad->is_speech(f); };
-                       }});
-    }
-    // The server's default is 10 dB over a 5 s window (NoiseFloor::Params).
-    struct Gate {
-        double margin_db;
-        int window_frames;
-        double percentile;
-    };
-    for (const Gate gate :
-         {Gate{6, 250, 0.1}, Gate{10, 250, 0.1}, Gate{10, 250, 0.05}, Gate{10, 150, 0.1},
-          Gate{10, 150, 0.05}, Gate{10, 200, 0.05}, Gate{8, 150, 0.05}}) {
-        char name[96];
-        std::snprintf(name, sizeof name, "WebRtcVad mode 2 + noise gate %.0f dB, p%.0f of %.0f s",
-                      gate.margin_db, gate.percentile * 100, gate.window_frames * kFrameS);
-        out.push_back({name, [gate] {
-                           confab::audio::NoiseFloor::Params floor;
-                           floor.window_frames = gate.window_frames;
-                           floor.percentile = gate.percentile;
-                           auto vad = std::make_shared<confab::engines::NoiseGatedVad>(
-                               std::make_unique<confab::engines::WebRtcVad>(kRate, 20, 2),
-                               gate.margin_db, floor);
-                           return
-                               [vad](std::span<const std::int16_t> f) { return vad->is_speech(f); };
-                       }});
-    }
-    for (auto* factory : {&ps_default, &ps_short}) {
-        const bool is_short = factory == &ps_short;
-        out.push_back(
-            {is_short ? "pocketsphinx VAD, -vad_postspeech 30" : "pocketsphinx VAD", [factory] {
-                 std::shared_ptr<confab::engines::PocketsphinxRecognizer> ps =
-                     factory->create_decoder();
-                 ps->start_utterance();
-                 return [ps](std::span<const std::int16_t> f) {
-                     ps->feed(f);
-                     return ps->in_speech();
-                 };
-             }});
-    }
-    return out;
-}
-
-std::vector<std::int16_t> with_noise(const std::vector<std::int16_t>& pcm, int peak) {
-    std::vector<std::int16_t> out(pcm.size());
-    unsigned state = 12345;
-    for (std::size_t i = 0; i < pcm.size(); ++i) {
-        state = state * 1664525u + 1013904223u;  // fixed LCG: same noise every run
-        const int noise = static_cast<int>((state >> 8) % (2u * peak + 1)) - peak;
-        out[i] = static_cast<std::int16_t>(std::clamp(pcm[i] + noise, -32768, 32767));
-    }
-    return out;
-}
-
-// The load generator's end of speech (bench/loadgen/audio_library.hpp): the
-// last frame above its voiced threshold.
-std::size_t last_voiced_frame(const std::vector<std::int16_t>& pcm) {
-    std::vector<double> levels;
-    for (std::size_t i = 0; i + kFrame <= pcm.size(); i += kFrame) {
-        levels.push_back(confab::bench::frame_dbfs(std::span(pcm).subspan(i, kFrame)));
-    }
-    const double threshold = confab::bench::voiced_threshold(levels);
-    std::size_t last = levels.size() - 1;
-    while (last > 0 && levels[last] <= threshold) --last;
-    return last;
-}
-
-// Turn ends as the server's turn detector finds them: every decision goes
-// through a TurnDetector with the server's defaults (500 ms pause, the VAD's
-// hangover counted as silence, no transcript). Per recording: when its turn
-// ended after confab-bench's end of speech, less the 500 ms pause, i.e. what
-// the detector adds to silence_duration_ms; and how many turns ended before
-// that end of speech (a pause inside the speech, or a false start).
-struct TurnEnd {
-    std::optional<double> overshoot_ms;  // none: every turn ended before the end of speech
-    int early_ends = 0;
-};
-
-// `starts[i]`/`ends[i]`: recording i's first frame and the load generator's
-// end of speech (frame index); a turn end belongs to the recording it
-// follows.
-std::vector<TurnEnd> turn_ends(const std::vector<bool>& s, const std::vector<std::size_t>& starts,
-                               const std::vector<std::size_t>& ends, int hangover_ms) {
-    confab::pipeline::TurnDetector::Params params;
-    params.vad_hangover_ms = hangover_ms;
-    confab::pipeline::TurnDetector detector(params);
-    std::vector<TurnEnd> out(ends.size());
-    std::size_t current = 0;
-    for (std::size_t f = 0; f < s.size(); ++f) {
-        while (current + 1 < starts.size() && f >= starts[current + 1]) ++current;
-        const int ms = static_cast<int>(f) * 20;
-        if (detector.on_frame(s[f], ms) != confab::pipeline::TurnDetector::Event::speech_stopped) {
-            continue;
-        }
-        auto& turn = out[current];
-        const int after_pause_ms = ms + 20 - params.silence_duration_ms;
-        const int speech_end_ms = static_cast<int>(ends[current] + 1) * 20;
-        if (after_pause_ms < speech_end_ms) {
-            ++turn.early_ends;
-        } else if (!turn.overshoot_ms) {
-            turn.overshoot_ms = after_pause_ms - speech_end_ms;
-        }
-    }
-    return out;
-}
-
-}  // namespace
+using namespace confab::bench::vad;
 
 int main(int argc, char** argv) {
     std::string shared = CONFAB_SOURCE_DIR "/../shared";

@@ -7,6 +7,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "net/http_router.hpp"
+#include "net/use_nothrow.hpp"
 #include "net/websocket_connection.hpp"
 #include "util/log.hpp"
 
@@ -17,8 +18,6 @@ namespace http = beast::http;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 bool is_realtime_upgrade(const http::request<http::string_body>& req) {
     if (!beast::websocket::is_upgrade(req)) return false;

@@ -17,4 +17,18 @@ http::message_generator respond(const http::request<http::string_body>& req, htt
     return res;
 }
 
+http::message_generator respond_file(const http::request<http::string_body>& req,
+                                     http::file_body::value_type body,
+                                     std::string_view content_type) {
+    const auto size = body.size();
+    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                        std::make_tuple(http::status::ok, req.version())};
+    res.set(http::field::server, "confab");
+    res.set(http::field::content_type, content_type);
+    res.set(http::field::cache_control, "no-cache");
+    res.content_length(size);
+    res.keep_alive(req.keep_alive());
+    return res;
+}
+
 }  // namespace confab::net

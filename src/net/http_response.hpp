@@ -1,6 +1,7 @@
-// The server's small HTTP answers (health, readiness, metrics, admin JSON):
-// one place that sets the headers every one of them carries.
+// The server's HTTP answers (health, readiness, metrics, admin JSON, static
+// files): one place that sets the headers every one of them carries.
 #pragma once
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/message_generator.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <string>
@@ -13,5 +14,12 @@ boost::beast::http::message_generator respond(
     const boost::beast::http::request<boost::beast::http::string_body>& req,
     boost::beast::http::status status, std::string body,
     std::string_view content_type = "text/plain; charset=utf-8");
+
+// A 200 whose body is the opened file `body`, keeping the request's
+// keep-alive. Revalidated on every use (no-cache) rather than never stored:
+// the files are the web client and dashboard, which change with the server.
+boost::beast::http::message_generator respond_file(
+    const boost::beast::http::request<boost::beast::http::string_body>& req,
+    boost::beast::http::file_body::value_type body, std::string_view content_type);
 
 }  // namespace confab::net

@@ -46,14 +46,7 @@ http::message_generator route_http(const http::request<http::string_body>& req,
         res.keep_alive(req.keep_alive());
         return res;
     }
-    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
-                                        std::make_tuple(http::status::ok, req.version())};
-    res.set(http::field::server, "confab");
-    res.set(http::field::content_type, mime_type(*file));
-    res.set(http::field::cache_control, "no-cache");
-    res.content_length(size);
-    res.keep_alive(req.keep_alive());
-    return res;
+    return respond_file(req, std::move(body), mime_type(*file));
 }
 
 }  // namespace confab::net

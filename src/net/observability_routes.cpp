@@ -82,15 +82,7 @@ http::message_generator dashboard_page(const Request& req, ServerContext& contex
     beast::error_code ec;
     if (file) body.open(file->c_str(), beast::file_mode::scan, ec);
     if (!file || ec) return not_found(req);
-    const auto size = body.size();
-    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
-                                        std::make_tuple(http::status::ok, req.version())};
-    res.set(http::field::server, "confab");
-    res.set(http::field::content_type, "text/html; charset=utf-8");
-    res.set(http::field::cache_control, "no-cache");
-    res.content_length(size);
-    res.keep_alive(req.keep_alive());
-    return res;
+    return respond_file(req, std::move(body), "text/html; charset=utf-8");
 }
 
 }  // namespace

@@ -50,7 +50,6 @@ public:
     bool empty() const { return queue_.empty(); }
     std::size_t size() const { return queue_.size(); }
     std::size_t bytes() const { return bytes_; }
-    std::size_t max_bytes() const { return max_bytes_; }
     // True when what is left after shedding audio still exceeds the bound.
     bool over_limit() const { return bytes_ > max_bytes_; }
     std::optional<Clock::time_point> oldest_queued_at() const;

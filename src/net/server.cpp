@@ -7,15 +7,13 @@
 #include "net/http_connection.hpp"
 #include "net/server_metrics.hpp"
 #include "net/tls_context.hpp"
+#include "net/use_nothrow.hpp"
 #include "util/log.hpp"
+#include "util/log_exception.hpp"
 
 namespace confab::net {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-namespace {
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
-}  // namespace
 
 Server::Server(const Config& config)
     : config_(config),
@@ -78,15 +76,7 @@ int Server::run() {
         if (!ec) begin_shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
     });
     if (history_) asio::post(strand_, [this] { sample_metrics(); });
-    asio::co_spawn(strand_, accept_loop(), [](std::exception_ptr e) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                log::error("accept loop failed", {{"error", ex.what()}});
-            }
-        }
-    });
+    asio::co_spawn(strand_, accept_loop(), log_if_thrown("accept loop failed"));
 
     std::vector<std::thread> threads;
     for (int i = 1; i < config_.server.io_threads; ++i)
@@ -113,16 +103,9 @@ asio::awaitable<void> Server::accept_loop() {
         }
         socket.set_option(tcp::no_delay(true), ec);
         auto executor = socket.get_executor();
+        // The one catch boundary per connection: log it; other sessions go on.
         asio::co_spawn(executor, serve_connection(std::move(socket), *context_),
-                       [](std::exception_ptr e) {
-                           // The one catch boundary per connection: log it; other sessions go on.
-                           if (!e) return;
-                           try {
-                               std::rethrow_exception(e);
-                           } catch (const std::exception& ex) {
-                               log::error("connection failed", {{"error", ex.what()}});
-                           }
-                       });
+                       log_if_thrown("connection failed"));
     }
 }
 

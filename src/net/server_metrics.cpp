@@ -16,7 +16,7 @@ metrics::History::Pool stt_load(const pool::SttPool& p) {
 }
 metrics::History::Pool tts_load(const pool::TtsPool& p) {
     return {static_cast<double>(p.workers()), static_cast<double>(p.busy()),
-            static_cast<double>(p.queued())};
+            static_cast<double>(p.waiting())};
 }
 
 }  // namespace

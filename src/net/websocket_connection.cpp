@@ -13,6 +13,7 @@
 #include "net/admission_refusal.hpp"
 #include "net/close_reason.hpp"
 #include "net/outgoing_queue.hpp"
+#include "net/use_nothrow.hpp"
 #include "protocol/server_events.hpp"
 #include "session/realtime_session.hpp"
 #include "session/session_resumption.hpp"
@@ -27,8 +28,6 @@ namespace http = beast::http;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // Reads a query parameter: `model` (the OpenAI SDKs put it on the URL) or
 // `confab_resume` (a resume token, docs/protocol.md).

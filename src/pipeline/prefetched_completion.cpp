@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "util/errors.hpp"
+#include "util/log_exception.hpp"
 
 namespace confab::pipeline {
 namespace asio = boost::asio;
@@ -42,17 +43,13 @@ bool PrefetchedCompletion::answers(const engines::ChatRequest& request) const {
 
 void PrefetchedCompletion::begin() {
     asio::co_spawn(strand_, run(shared_from_this(), request_),
-                   asio::bind_cancellation_slot(backend_cancel_.slot(), [self = shared_from_this()](
-                                                                            std::exception_ptr e) {
-                       if (!e) return;
-                       try {
-                           std::rethrow_exception(e);
-                       } catch (const std::exception& ex) {
+                   asio::bind_cancellation_slot(
+                       backend_cancel_.slot(),
+                       on_exception([self = shared_from_this()](const std::exception& ex) {
                            self->on_backend_end(engines::ChatOutcome{
                                make_error_code(errc::backend_error),
                                std::string("the language model client failed: ") + ex.what(), ""});
-                       }
-                   }));
+                       })));
 }
 
 asio::awaitable<void> PrefetchedCompletion::run(std::shared_ptr<PrefetchedCompletion> self,

@@ -10,6 +10,7 @@
 #include "util/base64.hpp"
 #include "util/errors.hpp"
 #include "util/log.hpp"
+#include "util/log_exception.hpp"
 
 namespace confab::pipeline {
 namespace asio = boost::asio;
@@ -73,18 +74,13 @@ void Response::start(const std::optional<std::string>& previous_item_id) {
                                     {"prefetched", prefetched_ ? "true" : "false"}});
     // The coroutine holds the response alive; the signal's slot lets
     // cancel() reach into whatever network operation it is waiting on.
-    asio::co_spawn(strand_, run_llm(request_),
-                   asio::bind_cancellation_slot(
-                       llm_cancel_.slot(), [self = shared_from_this()](std::exception_ptr e) {
-                           if (!e) return;
-                           try {
-                               std::rethrow_exception(e);
-                           } catch (const std::exception& ex) {
-                               self->fail(
-                                   "llm_failed",
-                                   std::string("the language model client failed: ") + ex.what());
-                           }
-                       }));
+    asio::co_spawn(
+        strand_, run_llm(request_),
+        asio::bind_cancellation_slot(
+            llm_cancel_.slot(), on_exception([self = shared_from_this()](const std::exception& ex) {
+                self->fail("llm_failed",
+                           std::string("the language model client failed: ") + ex.what());
+            })));
 }
 
 asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
@@ -229,8 +225,8 @@ void Response::on_tts_done(std::error_code ec) {
 
 // Counted once per request, when its outcome is first known.
 void Response::note_llm_outcome(const char* outcome) {
-    if (!llm_outcome_.empty()) return;
-    llm_outcome_ = outcome;
+    if (llm_outcome_noted_) return;
+    llm_outcome_noted_ = true;
     // The backend's kind ("openai", "offline"), not its URL: labels must stay few.
     if (metrics_ != nullptr) {
         const std::string name = llm_.name();
@@ -254,13 +250,17 @@ void Response::cancel_llm() {
     });
 }
 
-void Response::cancel(const std::string& reason) {
-    if (finished_) return;
-    // Stop every producer first, then say so: nothing of this response can
-    // reach the client after its response.done.
+// Cancelling and failing both stop every producer first, then say so:
+// nothing of this response can reach the client after its response.done.
+void Response::stop_producers() {
     tts_cancelled_->store(true);
     if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
     cancel_llm();
+}
+
+void Response::cancel(const std::string& reason) {
+    if (finished_) return;
+    stop_producers();
     const auto dropped = sink_.drop_response(info_.id);
     if (metrics_ != nullptr && dropped > 0) metrics_->drops("stale_response_audio").inc(dropped);
     if (piece_started_ && audio_) {
@@ -275,9 +275,7 @@ void Response::cancel(const std::string& reason) {
 
 void Response::fail(const std::string& code, const std::string& message) {
     if (finished_) return;
-    tts_cancelled_->store(true);
-    if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
-    cancel_llm();
+    stop_producers();
     protocol::ProtocolError err{code, message, "", ""};
     err.type = "server_error";
     log::warn(
@@ -309,11 +307,7 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
     info_.output = {item_};
     sink_.send_event(events::response_done(info_));
 
-    auto timing = events::make_event("confab.response.timings");
-    timing["response_id"] = info_.id;
-    timing["status"] = status;
-    timing["timings"] = timings_.to_json();
-    sink_.send_event(std::move(timing));
+    sink_.send_event(events::response_timings(info_.id, status, timings_.to_json()));
     const auto e2a = timings_.speech_stopped_to_first_audio_ms();
     log::info("turn summary", {{"session", session_key_},
                                {"response", info_.id},

@@ -79,8 +79,6 @@ public:
     const std::string& status() const { return info_.status; }
     const protocol::ConversationItem& item() const { return item_; }
     const ResponseTimings& timings() const { return timings_; }
-    // How the language model request ended: ok, error, timeout, cancelled ("" while running).
-    const std::string& llm_outcome() const { return llm_outcome_; }
 
 private:
     boost::asio::awaitable<void> run_llm(engines::ChatRequest request);
@@ -92,6 +90,7 @@ private:
     void on_tts_done(std::error_code ec);
     void send_audio();  // sends the 24 kHz audio gathered so far as one delta
     void fail(const std::string& code, const std::string& message);
+    void stop_producers();  // synthesis (queued and running) and the LLM request
     void cancel_llm();
     void note_llm_outcome(const char* outcome);
     void finish(const std::string& status, std::optional<boost::json::object> details);
@@ -113,7 +112,9 @@ private:
     engines::ChatRequest request_;
     std::shared_ptr<PrefetchedCompletion> prefetched_;
     metrics::Metrics* metrics_;
-    std::string llm_outcome_;
+    // Set once the request's outcome was counted: the first outcome known is the one counted
+    // (a cancel can come before the stream's own end).
+    bool llm_outcome_noted_ = false;
 
     // Cancellation: one signal for the LLM coroutine, one flag for synthesis.
     boost::asio::cancellation_signal llm_cancel_;

@@ -36,7 +36,6 @@ SharedEngines::SharedEngines(const Config& config) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
     if (config.llm.base_url.empty()) {
-        offline_ = true;
         llm_ = std::make_unique<engines::OfflineModel>();
         log::warn(
             "OFFLINE MODE: no language model configured (--llm-base-url); replies repeat what was "

@@ -33,7 +33,6 @@ public:
 
     const pool::EngineRefs& engines() const { return engines_; }
     std::vector<std::string> voices() const;
-    bool offline() const { return offline_; }
     // Why new sessions should be refused now: an engine queue whose recent
     // wait exceeds `max_wait_ms` ("" if none does).
     std::string overload_reason(int max_wait_ms) const;
@@ -57,7 +56,6 @@ private:
     std::unique_ptr<SttPool> stt_;
     std::unique_ptr<TtsPool> tts_;
     pool::EngineRefs engines_;
-    bool offline_ = false;
 };
 
 }  // namespace confab::pool

@@ -80,6 +80,14 @@ void SttPool::end_urgent() {
     urgent_cv_.notify_all();
 }
 
+SttPool::UrgentScope::UrgentScope(SttPool& pool, bool urgent) : pool_(urgent ? &pool : nullptr) {
+    if (pool_ != nullptr) pool_->begin_urgent();
+}
+
+SttPool::UrgentScope::~UrgentScope() {
+    if (pool_ != nullptr) pool_->end_urgent();
+}
+
 void SttPool::defer_to_urgent() {
     std::unique_lock lock(urgent_mutex_);
     urgent_cv_.wait_for(lock, std::chrono::milliseconds(options_.max_deferral_ms),
@@ -102,14 +110,8 @@ void SttPool::decode(engines::SpeechRecognizer& decoder, SttStream& stream) {
             return;
         }
         const bool urgent = options_.urgent_first && (batch.finished || batch.partial_requested);
-        if (urgent) {
-            begin_urgent();
-        } else if (options_.urgent_first && !batch.audio.empty()) {
-            defer_to_urgent();
-        }
-        // Ends the urgent work on every path out of this batch.
-        const std::unique_ptr<SttPool, void (*)(SttPool*)> urgent_scope(
-            urgent ? this : nullptr, [](SttPool* pool) { pool->end_urgent(); });
+        const UrgentScope urgent_scope(*this, urgent);
+        if (!urgent && options_.urgent_first && !batch.audio.empty()) defer_to_urgent();
         if (!batch.audio.empty()) {
             if (auto ec = decoder.feed(batch.audio)) {
                 decoder.cancel();

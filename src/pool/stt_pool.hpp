@@ -82,6 +82,20 @@ private:
     void begin_urgent();
     void end_urgent();
     void defer_to_urgent();
+    // One batch's urgent work, begun when made and ended when destroyed.
+    // Why a scope: decode() leaves a batch by several returns (errors, the
+    // final result); an urgent count left raised would make every other
+    // worker wait max_deferral_ms before each of its batches from then on.
+    class UrgentScope {
+    public:
+        UrgentScope(SttPool& pool, bool urgent);
+        ~UrgentScope();
+        UrgentScope(const UrgentScope&) = delete;
+        UrgentScope& operator=(const UrgentScope&) = delete;
+
+    private:
+        SttPool* pool_;  // null: the batch is not urgent
+    };
 
     std::mutex urgent_mutex_;
     std::condition_variable urgent_cv_;

@@ -8,7 +8,6 @@
 // session's executor, so the session's callbacks run on its strand.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -22,7 +21,6 @@ namespace confab::pool {
 
 class SttStream : public std::enable_shared_from_this<SttStream> {
 public:
-    using Clock = std::chrono::steady_clock;
     struct Callbacks {
         std::function<void(const std::string& partial)> on_partial;
         // Answers request_partial(), always (on_partial only says what
@@ -65,14 +63,11 @@ public:
     void deliver_final(std::string text);
     void deliver_error(std::error_code ec, std::string message);
 
-    Clock::time_point created_at() const { return created_at_; }
-
 private:
     boost::asio::any_io_executor executor_;
     Callbacks callbacks_;
     const std::size_t max_pending_;
     const std::size_t min_batch_;
-    const Clock::time_point created_at_ = Clock::now();
 
     mutable std::mutex mutex_;
     std::condition_variable cv_;

@@ -45,7 +45,6 @@ public:
     std::size_t waiting() const { return queue_.size(); }
     // Longest queue wait of the last seconds, or of a job waiting now.
     std::chrono::steady_clock::duration recent_wait() const { return queue_.recent_wait(); }
-    std::size_t queued() const { return queue_.size(); }
     // Where to record how long each job waited for a worker (null: nowhere).
     // Set once at start-up, before the first submit().
     void observe_queue_wait(metrics::Histogram* histogram) { queue_wait_ = histogram; }

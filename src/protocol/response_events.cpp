@@ -125,6 +125,15 @@ json::object output_text_done(const PartRef& ref, const std::string& text) {
     return ev;
 }
 
+json::object response_timings(const std::string& response_id, const std::string& status,
+                              json::object timings) {
+    auto ev = make_event("confab.response.timings");
+    ev["response_id"] = response_id;
+    ev["status"] = status;
+    ev["timings"] = std::move(timings);
+    return ev;
+}
+
 json::object status_details(const std::string& type, const std::string& reason,
                             const std::optional<ProtocolError>& error) {
     json::object d{{"type", type}, {"reason", reason}};

@@ -47,6 +47,11 @@ boost::json::object output_audio_transcript_done(const PartRef& ref, const std::
 boost::json::object output_text_delta(const PartRef& ref, const std::string& delta);
 boost::json::object output_text_done(const PartRef& ref, const std::string& text);
 
+// Confab extension, after response.done: when each stage of the response
+// happened (`timings` is the pipeline's ResponseTimings as JSON).
+boost::json::object response_timings(const std::string& response_id, const std::string& status,
+                                     boost::json::object timings);
+
 boost::json::object status_details(const std::string& type, const std::string& reason,
                                    const std::optional<ProtocolError>& error = std::nullopt);
 

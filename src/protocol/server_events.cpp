@@ -1,5 +1,7 @@
 #include "protocol/server_events.hpp"
 
+#include <cstdint>
+
 #include "protocol/session_config_codec.hpp"
 #include "util/ids.hpp"
 
@@ -62,6 +64,19 @@ json::object session_created(const SessionConfig& config, const std::string& ses
 json::object session_updated(const SessionConfig& config, const std::string& session_id) {
     auto ev = make_event("session.updated");
     ev["session"] = session_to_json(config, session_id);
+    return ev;
+}
+
+json::object session_resumed(std::size_t item_count) {
+    auto ev = make_event("confab.session.resumed");
+    ev["item_count"] = static_cast<std::int64_t>(item_count);  // signed, like every count we send
+    return ev;
+}
+
+json::object session_resume_token(const std::string& token, std::chrono::milliseconds expires_in) {
+    auto ev = make_event("confab.session.resume_token");
+    ev["token"] = token;
+    ev["expires_in_ms"] = expires_in.count();
     return ev;
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -18,6 +20,12 @@ boost::json::object make_event(std::string_view type);
 boost::json::object error(const ProtocolError& e);
 boost::json::object session_created(const SessionConfig& config, const std::string& session_id);
 boost::json::object session_updated(const SessionConfig& config, const std::string& session_id);
+// Confab extensions of session resumption (docs/protocol.md): the parked
+// conversation was restored, with `item_count` items; the token to resume
+// this session with, valid `expires_in` after the connection drops.
+boost::json::object session_resumed(std::size_t item_count);
+boost::json::object session_resume_token(const std::string& token,
+                                         std::chrono::milliseconds expires_in);
 
 boost::json::object input_audio_buffer_committed(
     const std::string& item_id, const std::optional<std::string>& previous_item_id);

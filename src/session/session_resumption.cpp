@@ -1,7 +1,5 @@
 #include "session/session_resumption.hpp"
 
-#include <cstdint>
-
 #include "protocol/server_events.hpp"
 #include "util/log.hpp"
 
@@ -19,10 +17,7 @@ void SessionResumption::start(RealtimeSession& session, const std::string& reque
     if (resumed) {
         log::info("session resumed",
                   {{"session", session.id()}, {"items", std::to_string(item_count)}});
-        auto event = events::make_event("confab.session.resumed");
-        event["item_count"] = static_cast<std::int64_t>(
-            item_count);  // a signed JSON number, like every count we send
-        sink_.send_event(std::move(event));
+        sink_.send_event(events::session_resumed(item_count));
     } else if (!requested_token.empty()) {
         log::info("resume token invalid", {{"session", session.id()}});
         sink_.send_event(events::error(
@@ -33,10 +28,7 @@ void SessionResumption::start(RealtimeSession& session, const std::string& reque
     }
     if (!store_.enabled()) return;
     token_ = ResumeStore::new_token();
-    auto event = events::make_event("confab.session.resume_token");
-    event["token"] = token_;
-    event["expires_in_ms"] = store_.window().count();
-    sink_.send_event(std::move(event));
+    sink_.send_event(events::session_resume_token(token_, store_.window()));
 }
 
 void SessionResumption::park(RealtimeSession& session) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <cmath>
 
 #include "config/config.hpp"
@@ -15,6 +17,14 @@
 #include "session/realtime_session.hpp"
 
 namespace confab::test {
+
+// A user message of `text`, as a conversation.item.create's item.
+inline boost::json::object text_item(const std::string& text) {
+    return {{"type", "message"},
+            {"role", "user"},
+            {"content",
+             boost::json::array{boost::json::object{{"type", "input_text"}, {"text", text}}}}};
+}
 
 class PipelineHarness {
 public:

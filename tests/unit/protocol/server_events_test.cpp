@@ -15,6 +15,21 @@ TEST(ServerEvents, OutputAudioDroppedCarriesTheResponseAndWhatWasShed) {
     EXPECT_EQ(ev.at("dropped_bytes").to_number<std::size_t>(), 12000u);
 }
 
+TEST(ServerEvents, SessionResumedCountsTheRestoredItems) {
+    const auto ev = session_resumed(4);
+    EXPECT_EQ(ev.at("type").as_string(), "confab.session.resumed");
+    EXPECT_FALSE(ev.at("event_id").as_string().empty());
+    EXPECT_EQ(ev.at("item_count").as_int64(), 4);
+}
+
+TEST(ServerEvents, SessionResumeTokenCarriesTheTokenAndItsWindow) {
+    const auto ev = session_resume_token("tok_1", std::chrono::milliseconds(30000));
+    EXPECT_EQ(ev.at("type").as_string(), "confab.session.resume_token");
+    EXPECT_FALSE(ev.at("event_id").as_string().empty());
+    EXPECT_EQ(ev.at("token").as_string(), "tok_1");
+    EXPECT_EQ(ev.at("expires_in_ms").as_int64(), 30000);
+}
+
 TEST(ServerEvents, ErrorCodeOfReadsOnlyErrorEvents) {
     const auto err = error(ProtocolError{"rate_limit_exceeded", "slow down", "", ""});
     EXPECT_EQ(error_code_of(err), "rate_limit_exceeded");
