@@ -1,83 +1,10 @@
 // Every client event of the supported subset: the valid forms change the
 // session's state and produce the right server event; each kind of malformed
 // input produces the documented error and leaves the session usable.
-#include <gtest/gtest.h>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/json.hpp>
-
-#include "fakes/recording_sink.hpp"
-#include "session/realtime_session.hpp"
-#include "util/base64.hpp"
+#include "realtime_session_fixture.hpp"
 
 namespace confab::session {
 namespace {
-namespace json = boost::json;
-
-class RealtimeSessionTest : public ::testing::Test {
-protected:
-    RealtimeSessionTest() {
-        config.limits.max_input_audio_ms = 1000;
-        config.limits.max_conversation_items = 5;
-        constraints.voices = {"slt", "kal16"};
-        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints,
-                                                    engines, sink, "sess_test", "test-model");
-        session->start();
-    }
-
-    void send(const json::object& event) { session->handle_text(json::serialize(event)); }
-    void send_text(std::string_view text) { session->handle_text(text); }
-
-    // Asserts the last event is an error with `code`, `param` and `event_id`.
-    void expect_error(std::string_view code, std::string_view param = {},
-                      std::string_view event_id = {}) {
-        ASSERT_FALSE(sink.sent.empty());
-        const auto& ev = sink.last();
-        ASSERT_EQ(ev.at("type").as_string(), "error") << json::serialize(ev);
-        const auto& err = ev.at("error").as_object();
-        EXPECT_EQ(err.at("type").as_string(), "invalid_request_error");
-        EXPECT_EQ(err.at("code").as_string(), code) << json::serialize(ev);
-        EXPECT_FALSE(err.at("message").as_string().empty());
-        if (!param.empty()) {
-            EXPECT_EQ(err.at("param").as_string(), param) << json::serialize(ev);
-        }
-        if (event_id.empty()) {
-            EXPECT_TRUE(err.at("event_id").is_null());
-        } else {
-            EXPECT_EQ(err.at("event_id").as_string(), event_id);
-        }
-    }
-
-    // The session still answers a valid event after an error.
-    void expect_usable() {
-        sink.clear();
-        send({{"type", "input_audio_buffer.clear"}});
-        ASSERT_EQ(sink.types(), std::vector<std::string>{"input_audio_buffer.cleared"});
-    }
-
-    static std::string pcm_base64(std::size_t samples, std::int16_t value = 1000) {
-        std::vector<std::uint8_t> bytes;
-        for (std::size_t i = 0; i < samples; ++i) {
-            bytes.push_back(static_cast<std::uint8_t>(value & 0xFF));
-            bytes.push_back(static_cast<std::uint8_t>((value >> 8) & 0xFF));
-        }
-        return base64::encode(bytes);
-    }
-
-    json::object user_text_item(std::string text) {
-        return {{"type", "message"},
-                {"role", "user"},
-                {"content",
-                 json::array{json::object{{"type", "input_text"}, {"text", std::move(text)}}}}};
-    }
-
-    boost::asio::io_context ioc;
-    Config config;
-    protocol::SessionConstraints constraints;
-    pool::EngineRefs engines;  // none: the protocol alone
-    test::RecordingSink sink;
-    std::unique_ptr<RealtimeSession> session;
-};
 
 TEST_F(RealtimeSessionTest, StartSendsAFullSessionObject) {
     ASSERT_EQ(sink.types(), std::vector<std::string>{"session.created"});
@@ -402,68 +329,5 @@ TEST_F(RealtimeSessionTest, ShutdownNoticeIsAnError) {
 }
 
 // Rate limits, with the session's clock frozen so refills cannot interfere.
-class RealtimeSessionRateLimitTest : public ::testing::Test {
-protected:
-    RealtimeSessionRateLimitTest() {
-        config.limits.max_events_per_second = 3;
-        config.limits.input_audio_lead_ms = 200;
-        constraints.voices = {"slt"};
-        session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints,
-                                                    engines, sink, "sess_rl", "test-model");
-        const auto frozen = std::chrono::steady_clock::now();
-        session->set_clock([frozen] { return frozen; });
-        session->start();
-    }
-    void send(const json::object& event) { session->handle_text(json::serialize(event)); }
-
-    boost::asio::io_context ioc;
-    Config config;
-    protocol::SessionConstraints constraints;
-    pool::EngineRefs engines;
-    test::RecordingSink sink;
-    std::unique_ptr<RealtimeSession> session;
-};
-
-TEST_F(RealtimeSessionRateLimitTest, EventsBeyondThePerSecondLimitAreRefusedAndTheSessionSurvives) {
-    for (int i = 0; i < 3; ++i) send({{"type", "input_audio_buffer.clear"}});
-    sink.clear();
-    send({{"type", "input_audio_buffer.clear"}, {"event_id", "ev_4"}});
-    ASSERT_EQ(sink.types(), (std::vector<std::string>{"error", "rate_limits.updated"}));
-    const auto& err = sink.sent[0].event.at("error").as_object();
-    EXPECT_EQ(err.at("code").as_string(), "rate_limit_exceeded");
-    EXPECT_NE(std::string(err.at("message").as_string()).find("events_per_second"),
-              std::string::npos);
-    const auto& limits = sink.sent[1].event.at("rate_limits").as_array();
-    ASSERT_EQ(limits.size(), 3u);
-    EXPECT_EQ(limits[0].at("name").as_string(), "events_per_second");
-    EXPECT_EQ(limits[0].at("remaining").to_number<double>(), 0.0);
-    // Further refusals within the second are counted, not each reported.
-    sink.clear();
-    send({{"type", "input_audio_buffer.clear"}});
-    EXPECT_TRUE(sink.sent.empty());
-    // The session goes on: once time passes, events are handled again.
-    const auto later = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    session->set_clock([later] { return later; });
-    send({{"type", "input_audio_buffer.clear"}});
-    ASSERT_FALSE(sink.sent.empty());
-    EXPECT_EQ(sink.types().back(), "input_audio_buffer.cleared");
-}
-
-TEST_F(RealtimeSessionRateLimitTest, AudioFasterThanRealTimeBeyondTheLeadIsRefusedWithAnError) {
-    // 100 ms chunks (2400 samples of 24 kHz PCM16): two fit the 200 ms lead.
-    const std::string chunk = base64::encode(std::vector<std::uint8_t>(4800, 0));
-    send({{"type", "input_audio_buffer.append"}, {"audio", chunk}});
-    send({{"type", "input_audio_buffer.append"}, {"audio", chunk}});
-    EXPECT_EQ(session->input_audio().duration_ms(), 200);
-    sink.clear();
-    send({{"type", "input_audio_buffer.append"}, {"audio", chunk}, {"event_id", "ev_fast"}});
-    ASSERT_FALSE(sink.sent.empty());
-    const auto& err = sink.sent[0].event.at("error").as_object();
-    EXPECT_EQ(err.at("code").as_string(), "input_audio_too_fast");
-    EXPECT_EQ(err.at("param").as_string(), "audio");
-    EXPECT_EQ(err.at("event_id").as_string(), "ev_fast");
-    EXPECT_EQ(session->input_audio().duration_ms(), 200);  // refused, not half-taken
-}
-
 }  // namespace
 }  // namespace confab::session
