@@ -11,7 +11,7 @@
 
 #include "metrics/metrics.hpp"
 #include "net/admission_refusal.hpp"
-#include "net/close_reason.hpp"
+#include "net/close_cause.hpp"
 #include "net/outgoing_queue.hpp"
 #include "net/use_nothrow.hpp"
 #include "protocol/server_events.hpp"
@@ -65,7 +65,7 @@ public:
     void force_close() override {
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
             log::info("drain deadline passed: closing session", {{"session", self->id_}});
-            if (self->end_reason_.empty()) self->end_reason_ = "drain_deadline";
+            if (!self->cause_) self->cause_ = CloseCause::drain_deadline;
             beast::get_lowest_layer(self->ws_).close();
         });
     }
@@ -88,13 +88,6 @@ public:
     }
     std::size_t drop_response(const std::string& response_id) override {
         return outgoing_.drop_response(response_id);
-    }
-    void close(int code, const std::string& reason) override {
-        if (closing_) return;
-        closing_ = true;
-        if (end_reason_.empty()) end_reason_ = close_label_for_server(code, reason);
-        close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-        wake_writer_.cancel();
     }
 
     // SessionControl: the admin view, from any thread.
@@ -120,6 +113,16 @@ private:
         }
     }
 
+    // Flushes what is queued, then closes with the cause's code and `reason`
+    // as the close frame's text.
+    void close(CloseCause cause, const std::string& reason) {
+        if (closing_) return;
+        closing_ = true;
+        if (!cause_) cause_ = cause;
+        close_frame_ = websocket::close_reason(close_code_of(cause), reason);
+        wake_writer_.cancel();
+    }
+
     // A client that does not read loses what is queued and is closed with
     // 1008. Its in-flight write may never finish (the peer's window is
     // shut), so the socket is cut if the close frame cannot go out in time.
@@ -129,7 +132,7 @@ private:
         log::warn(
             "slow client: closing with 1008",
             {{"session", id_}, {"why", why}, {"discarded_events", std::to_string(discarded)}});
-        close(static_cast<int>(websocket::close_code::policy_error), "client too slow: " + why);
+        close(CloseCause::slow_client, "client too slow: " + why);
         auto cut =
             std::make_shared<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(2));
         cut->async_wait([self = this->shared_from_this(), cut](const boost::system::error_code&) {
@@ -141,8 +144,7 @@ private:
         if (!session_ || closing_) return;
         shutdown_requested_ = true;
         session_->notify_shutdown();
-        if (!session_->busy())
-            close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
+        if (!session_->busy()) close(CloseCause::shutdown, "server shutting down");
     }
 
     asio::awaitable<void> writer();
@@ -163,8 +165,8 @@ private:
     session::SessionResumption resumption_;
     std::string model_;  // set before admission, then read-only (admin snapshots)
     std::atomic<std::shared_ptr<const session::SessionStats>>
-        stats_;               // set once the session exists
-    std::string end_reason_;  // label of confab_sessions_closed_total, once known
+        stats_;                        // set once the session exists
+    std::optional<CloseCause> cause_;  // why the connection ends, once known
 
     OutgoingQueue outgoing_;
     bool writing_ = false;  // a write is in flight (its event is no longer in outgoing_)
@@ -174,7 +176,7 @@ private:
     asio::steady_timer lag_timer_;         // fires when the oldest unsent event may be too old
     bool closing_ = false;
     bool shutdown_requested_ = false;
-    websocket::close_reason close_reason_;
+    websocket::close_reason close_frame_;  // what the writer closes with, once closing_
 
     asio::steady_timer idle_timer_;
     std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
@@ -247,8 +249,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     stats_.store(session_->stats());
     // During shutdown a session closes as soon as its reply has finished.
     session_->on_idle([this] {
-        if (shutdown_requested_)
-            close(static_cast<int>(websocket::close_code::going_away), "server shutting down");
+        if (shutdown_requested_) close(CloseCause::shutdown, "server shutting down");
     });
     asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
     asio::co_spawn(ws_.get_executor(), idle_watchdog(), asio::detached);
@@ -256,18 +257,12 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     resumption_.start(*session_, query_param(request.target(), "confab_resume"));
 
     beast::flat_buffer buffer;
-    std::string close_cause = "client closed";
+    boost::system::error_code read_error;
     for (;;) {
         auto [ec, bytes] = co_await ws_.async_read(buffer, use_nothrow);
         if (ec) {
-            if (end_reason_.empty()) end_reason_ = close_label_for_read_error(ec);
-            if (ec == websocket::error::message_too_big) {
-                close_cause = "message too big (1009)";
-            } else if (ec == beast::error::timeout) {
-                close_cause = "peer unresponsive (ping timeout)";
-            } else if (ec != websocket::error::closed) {
-                close_cause = ec.message();
-            }
+            read_error = ec;
+            if (!cause_) cause_ = close_cause_of_read_error(ec);
             break;
         }
         last_activity_ = std::chrono::steady_clock::now();
@@ -293,10 +288,12 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     const std::size_t memory = session_->memory_bytes() + outgoing_.bytes();
     resumption_.park(*session_);
     session_.reset();
-    if (context_.metrics != nullptr) context_.metrics->sessions_closed(end_reason_).inc();
+    const auto reason = close_label(*cause_);
+    if (context_.metrics != nullptr) context_.metrics->sessions_closed(reason).inc();
+    const std::string read_error_text = read_error ? read_error.message() : "";
     log::info("session ended", {{"session", id_},
-                                {"cause", close_cause},
-                                {"reason", end_reason_},
+                                {"reason", reason},
+                                {"read_error", read_error_text},
                                 {"memory_bytes", std::to_string(memory)},
                                 {"outgoing_peak_bytes", std::to_string(outgoing_.peak_bytes())},
                                 {"audio_shed_chunks", std::to_string(outgoing_.shed_messages())},
@@ -327,8 +324,8 @@ asio::awaitable<void> WebSocketConnection<Stream>::writer() {
             co_return;
         }
     }
-    if (close_reason_.code != websocket::close_code::none && ws_.is_open()) {
-        co_await ws_.async_close(close_reason_, use_nothrow);
+    if (close_frame_.code != websocket::close_code::none && ws_.is_open()) {
+        co_await ws_.async_close(close_frame_, use_nothrow);
     }
 }
 
@@ -370,7 +367,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::idle_watchdog() {
                                " ms; the session is closed.",
                            "", ""}),
                        {});
-            close(static_cast<int>(websocket::close_code::normal), "idle timeout");
+            close(CloseCause::idle_timeout, "idle timeout");
             break;
         }
     }

@@ -16,8 +16,6 @@ public:
     virtual void send_event(boost::json::object event, const std::string& response_id = {}) = 0;
     // Drops every queued event tagged with `response_id` that was not yet written.
     virtual std::size_t drop_response(const std::string& response_id) = 0;
-    // Flushes what is queued, then closes the connection with `code`.
-    virtual void close(int code, const std::string& reason) = 0;
 };
 
 }  // namespace confab::pipeline

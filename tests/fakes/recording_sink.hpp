@@ -22,10 +22,6 @@ public:
         dropped_responses.push_back(response_id);
         return 0;
     }
-    void close(int code, const std::string& reason) override {
-        close_code = code;
-        close_reason = reason;
-    }
 
     std::vector<std::string> types() const {
         std::vector<std::string> out;
@@ -48,8 +44,6 @@ public:
 
     std::vector<Sent> sent;
     std::vector<std::string> dropped_responses;
-    int close_code = 0;
-    std::string close_reason;
 };
 
 }  // namespace confab::test

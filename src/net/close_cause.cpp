@@ -1,0 +1,54 @@
+#include "net/close_cause.hpp"
+
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+namespace confab::net {
+namespace websocket = boost::beast::websocket;
+
+std::string_view close_label(CloseCause cause) {
+    switch (cause) {
+        case CloseCause::client_closed:
+            return "client_closed";
+        case CloseCause::message_too_big:
+            return "message_too_big";
+        case CloseCause::ping_timeout:
+            return "ping_timeout";
+        case CloseCause::network_error:
+            return "network_error";
+        case CloseCause::idle_timeout:
+            return "idle_timeout";
+        case CloseCause::shutdown:
+            return "shutdown";
+        case CloseCause::slow_client:
+            return "slow_client";
+        case CloseCause::drain_deadline:
+            return "drain_deadline";
+    }
+    return "network_error";
+}
+
+websocket::close_code close_code_of(CloseCause cause) {
+    switch (cause) {
+        case CloseCause::shutdown:
+            return websocket::close_code::going_away;
+        case CloseCause::slow_client:
+            return websocket::close_code::policy_error;
+        case CloseCause::message_too_big:
+            return websocket::close_code::too_big;
+        case CloseCause::idle_timeout:
+        case CloseCause::client_closed:
+            return websocket::close_code::normal;
+        default:
+            return websocket::close_code::abnormal;  // no frame: the socket is cut
+    }
+}
+
+CloseCause close_cause_of_read_error(const boost::system::error_code& ec) {
+    if (!ec || ec == websocket::error::closed) return CloseCause::client_closed;
+    if (ec == websocket::error::message_too_big) return CloseCause::message_too_big;
+    if (ec == boost::beast::error::timeout) return CloseCause::ping_timeout;
+    return CloseCause::network_error;
+}
+
+}  // namespace confab::net
