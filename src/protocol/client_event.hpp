@@ -58,8 +58,15 @@ struct ResponseCancel {
     std::optional<std::string> response_id;
 };
 
-using ClientEvent =
-    std::variant<SessionUpdate, InputAudioAppend, InputAudioCommit, InputAudioClear, ItemCreate,
-                 ItemDelete, ItemTruncate, ItemRetrieve, ResponseCreate, ResponseCancel>;
+// confab.ping (our extension, docs/protocol.md): a round-trip probe,
+// answered at once by confab.pong.
+struct ConfabPing {
+    std::string event_id;
+    std::optional<long long> sent_at_ms;  // the client's clock, echoed back
+};
+
+using ClientEvent = std::variant<SessionUpdate, InputAudioAppend, InputAudioCommit, InputAudioClear,
+                                 ItemCreate, ItemDelete, ItemTruncate, ItemRetrieve, ResponseCreate,
+                                 ResponseCancel, ConfabPing>;
 
 }  // namespace confab::protocol

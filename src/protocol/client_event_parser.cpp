@@ -178,6 +178,11 @@ ParseResult parse_client_event(std::string_view text, const ParseLimits& limits)
         f.reject_unknown({"type", "event_id"});
         return finish(f, InputAudioClear{event_id});
     }
+    if (t == "confab.ping") {
+        f.reject_unknown({"type", "event_id", "sent_at_ms"});
+        const auto sent_at = f.integer("sent_at_ms", 0, 1LL << 53);  // a JSON-safe integer
+        return finish(f, ConfabPing{event_id, sent_at});
+    }
     if (t == "conversation.item.create") return parse_item_create(f, event_id, limits);
     if (t == "conversation.item.delete" || t == "conversation.item.retrieve") {
         f.reject_unknown({"type", "event_id", "item_id"});

@@ -67,6 +67,13 @@ json::object session_updated(const SessionConfig& config, const std::string& ses
     return ev;
 }
 
+json::object confab_pong(const std::string& ping_event_id, std::optional<long long> sent_at_ms) {
+    auto ev = make_event("confab.pong");
+    ev["ping_event_id"] = ping_event_id;
+    if (sent_at_ms) ev["sent_at_ms"] = *sent_at_ms;
+    return ev;
+}
+
 json::object session_resumed(std::size_t item_count) {
     auto ev = make_event("confab.session.resumed");
     ev["item_count"] = static_cast<std::int64_t>(item_count);  // signed, like every count we send

@@ -24,6 +24,9 @@ boost::json::object session_updated(const SessionConfig& config, const std::stri
 // conversation was restored, with `item_count` items; the token to resume
 // this session with, valid `expires_in` after the connection drops.
 boost::json::object session_resumed(std::size_t item_count);
+// confab.pong: answers the confab.ping `ping_event_id`, echoing its sent_at_ms.
+boost::json::object confab_pong(const std::string& ping_event_id,
+                                std::optional<long long> sent_at_ms);
 boost::json::object session_resume_token(const std::string& token,
                                          std::chrono::milliseconds expires_in);
 

@@ -71,21 +71,49 @@ ResumableSession RealtimeSession::suspend() {
     return {config_, {conversation_.items().begin(), conversation_.items().end()}};
 }
 
+namespace {
+// A confab.ping is charged to a budget of its own. Telling one apart needs a
+// parse, so only a frame this small that names the type is parsed before it
+// is charged; every other frame is charged first (a flood is refused at the
+// least cost).
+constexpr std::size_t kMaxPingFrameBytes = 256;
+bool may_be_ping(std::string_view frame) {
+    return frame.size() <= kMaxPingFrameBytes &&
+           frame.find("\"confab.ping\"") != std::string_view::npos;
+}
+}  // namespace
+
 void RealtimeSession::handle_text(std::string_view frame) {
-    // Charged before parsing: a flood is refused at the least cost.
-    if (auto refused = rate_limits_.admit_event(now_())) {
-        refuse(*refused, "", "");
-        return;
-    }
+    const bool maybe_ping = may_be_ping(frame);
+    if (!maybe_ping && !admit_event()) return;
     const protocol::ParseLimits limits{server_config_.limits.max_item_text_chars};
     auto parsed = protocol::parse_client_event(frame, limits);
+    auto* event = std::get_if<protocol::ClientEvent>(&parsed);
+    const bool ping = event != nullptr && std::holds_alternative<protocol::ConfabPing>(*event);
+    if (maybe_ping && !ping && !admit_event()) return;
     if (auto* err = std::get_if<protocol::ProtocolError>(&parsed)) {
         log::info("client event refused",
                   {{"session", id_}, {"code", err->code}, {"param", err->param}});
         sink_.send_event(events::error(*err));
         return;
     }
-    handle(std::move(std::get<protocol::ClientEvent>(parsed)));
+    handle(std::move(*event));
+}
+
+bool RealtimeSession::admit_event() {
+    if (auto refused = rate_limits_.admit_event(now_())) {
+        refuse(*refused, "", "");
+        return false;
+    }
+    return true;
+}
+
+void RealtimeSession::on(protocol::ConfabPing& ev) {
+    if (auto refused = rate_limits_.admit_ping(now_())) {
+        refuse(*refused, "", ev.event_id);
+        return;
+    }
+    sink_.send_event(events::confab_pong(ev.event_id, ev.sent_at_ms));
 }
 
 void RealtimeSession::handle(protocol::ClientEvent event) {

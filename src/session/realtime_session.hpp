@@ -80,6 +80,9 @@ private:
     void on(protocol::ItemRetrieve& ev);
     void on(protocol::ResponseCreate& ev);
     void on(protocol::ResponseCancel& ev);
+    void on(protocol::ConfabPing& ev);
+    // Charges one client event; false (the client told why) if refused.
+    bool admit_event();
 
     // SpeechInput::Listener (realtime_session_voice.cpp)
     void on_speech_started(pipeline::UserTurn& turn) override;

@@ -26,6 +26,8 @@ SessionRateLimits::SessionRateLimits(const SessionLimits& l, Clock::time_point n
       // Real time refills the lead: one millisecond of audio per millisecond.
       lead_{"input_audio_lead_ms", TokenBucket(l.input_audio_lead_ms, 1000.0, now),
             static_cast<double>(l.input_audio_lead_ms), 1.0},
+      pings_{"pings_per_second", TokenBucket(kPingsPerSecond, kPingsPerSecond, now),
+             kPingsPerSecond, 1.0},
       prefetches_(l.max_responses_per_minute, l.max_responses_per_minute / 60.0, now) {}
 
 std::optional<SessionRateLimits::Refusal> SessionRateLimits::refuse(Limit& limit, std::string code,
@@ -52,6 +54,14 @@ std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_event(Clock::
     return refuse(events_, "rate_limit_exceeded",
                   "Rate limit events_per_second (" + fmt(events_.limit) +
                       ") exceeded: this event was refused. Send fewer, larger events.",
+                  now);
+}
+
+std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_ping(Clock::time_point now) {
+    if (pings_.bucket.try_take(1, now)) return std::nullopt;
+    return refuse(pings_, "rate_limit_exceeded",
+                  "Rate limit pings_per_second (" + fmt(pings_.limit) +
+                      ") exceeded: this confab.ping was not answered.",
                   now);
 }
 

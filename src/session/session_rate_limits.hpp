@@ -39,6 +39,11 @@ public:
     // make more language model requests than a client may ask for replies.
     // Never an error: without budget the reply is simply not prefetched.
     bool admit_prefetch(Clock::time_point now) { return prefetches_.try_take(1, now); }
+    // confab.ping probes draw on a budget of their own (kPingsPerSecond), not
+    // the events' one: measuring the round trip must not cost the client
+    // events it needs. Beyond it a probe is refused like any event.
+    static constexpr double kPingsPerSecond = 4;
+    std::optional<Refusal> admit_ping(Clock::time_point now);
 
     // The `rate_limits` array of the Realtime `rate_limits.updated` event.
     boost::json::array snapshot(Clock::time_point now);
@@ -59,6 +64,7 @@ private:
     Limit audio_;
     Limit responses_;
     Limit lead_;
+    Limit pings_;
     TokenBucket prefetches_;
 };
 

@@ -76,5 +76,40 @@ TEST_F(RealtimeSessionRateLimitTest, AudioFasterThanRealTimeBeyondTheLeadIsRefus
     EXPECT_EQ(session->input_audio().duration_ms(), 200);  // refused, not half-taken
 }
 
+// The round-trip probe (confab.ping) has a budget of its own: a client at
+// its event limit can still measure the round trip, and an event that only
+// mentions "confab.ping" is charged like any other.
+TEST_F(RealtimeSessionRateLimitTest, PingsAreAnsweredOutsideTheEventBudget) {
+    for (int i = 0; i < 3; ++i) send({{"type", "input_audio_buffer.clear"}});
+    sink.clear();
+    send({{"type", "confab.ping"}, {"event_id", "confab_ping_1"}, {"sent_at_ms", 1234}});
+    ASSERT_EQ(sink.types(), std::vector<std::string>{"confab.pong"});
+    const auto& pong = sink.last();
+    EXPECT_EQ(pong.at("ping_event_id").as_string(), "confab_ping_1");
+    EXPECT_EQ(pong.at("sent_at_ms").to_number<long long>(), 1234);
+    EXPECT_TRUE(pong.at("event_id").is_string());
+    // An item mentioning the ping's name is an ordinary event: refused here.
+    sink.clear();
+    send({{"type", "conversation.item.delete"}, {"item_id", "\"confab.ping\""}});
+    ASSERT_FALSE(sink.sent.empty());
+    EXPECT_EQ(sink.sent[0].event.at("error").at("code").as_string(), "rate_limit_exceeded");
+    // The ping budget (4 per second) runs out too, with an error naming it.
+    sink.clear();
+    for (int i = 2; i <= 5; ++i)
+        send({{"type", "confab.ping"}, {"event_id", "p" + std::to_string(i)}});
+    EXPECT_EQ(sink.count("confab.pong"), 3u);
+    ASSERT_EQ(sink.count("error"), 1u);
+    const auto& err = sink.last_of("error").at("error");
+    EXPECT_EQ(err.at("code").as_string(), "rate_limit_exceeded");
+    EXPECT_NE(std::string(err.at("message").as_string()).find("pings_per_second"),
+              std::string::npos);
+}
+
+TEST_F(RealtimeSessionRateLimitTest, AMalformedPingGetsAnError) {
+    send({{"type", "confab.ping"}, {"sent_at_ms", "soon"}});
+    EXPECT_EQ(sink.types().back(), "error");
+    EXPECT_EQ(sink.last().at("error").at("code").as_string(), "invalid_type");
+}
+
 }  // namespace
 }  // namespace confab::session
