@@ -2,8 +2,10 @@
 // events by type, reconnects with backoff and jitter when the connection
 // drops, and resumes the same conversation with the token the server gave
 // (`confab.session.resume_token`, docs/protocol.md). It also probes the
-// round trip every few seconds to show the connection's quality.
+// round trip every few seconds to show the connection's quality, with a
+// `confab.ping` answered by a `confab.pong` that names it (RttProbe).
 import { Backoff } from './backoff.js';
+import { RttProbe } from './rtt_probe.js';
 
 const PROBE_EVERY_MS = 5000;
 
@@ -18,8 +20,7 @@ export class RealtimeClient extends EventTarget {
     this.wantOpen = false;
     this.everConnected = false;
     this.rttMs = null;
-    this.lastItemId = null;
-    this.probe = null;
+    this.probe = new RttProbe();
     this.sent = 0;
   }
 
@@ -80,7 +81,7 @@ export class RealtimeClient extends EventTarget {
     switch (event.type) {
       case 'session.created':
         // The first estimate of the round trip: the WebSocket handshake plus
-        // the server's first event (probes refine it once there is an item).
+        // the server's first event (pings refine it).
         if (this.openedAt !== undefined) this.rttMs = performance.now() - this.openedAt;
         this.openedAt = undefined;
         // Spent (or refused) by the server now; a refusal before admission
@@ -95,21 +96,19 @@ export class RealtimeClient extends EventTarget {
         this.resumeToken = event.token;
         this.resumeWindowMs = event.expires_in_ms;
         break;
-      case 'conversation.item.added':
-        if (event.item && event.item.id) this.lastItemId = event.item.id;
-        break;
-      case 'conversation.item.retrieved':
-        if (this.onProbeAnswer()) return;
-        break;
-      case 'conversation.item.deleted':
-        if (event.item_id === this.lastItemId) this.lastItemId = null;
-        break;
-      case 'error':
-        if (event.error && String(event.error.event_id || '').startsWith('confab_probe_')) {
-          this.lastItemId = null; // gone (a new session after a failed resume)
-          if (this.onProbeAnswer()) return;
+      case 'confab.pong':
+      case 'error': {
+        const answer = this.probe.answer(event, performance.now());
+        if (answer === null) break; // not about our ping
+        if (answer.rttMs !== null) this.rttMs = answer.rttMs;
+        if (answer.unsupported) {
+          // A server without confab.ping: no round trip to show, and no more pings.
+          clearInterval(this.probeTimer);
+          this.rttMs = null;
         }
-        break;
+        this.emit('rtt', { rttMs: this.rttMs });
+        return; // the page never sees our pings' answers
+      }
     }
     this.emit('event', event);
     this.emit(event.type, event);
@@ -118,7 +117,7 @@ export class RealtimeClient extends EventTarget {
   onClose(ws, e) {
     if (ws !== this.ws) return;
     clearInterval(this.probeTimer);
-    this.probe = null;
+    this.probe.reset();
     this.ws = null;
     // The server keeps the conversation for the window from now on (a
     // token not yet spent, this.resume, stays as it is).
@@ -132,29 +131,19 @@ export class RealtimeClient extends EventTarget {
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
-  // Round trip: a read-only request whose answer comes straight back
-  // (retrieving the latest item; none is sent before there is one).
+  // Round trip: a confab.ping now and every PROBE_EVERY_MS; its pong (and
+  // only its pong) answers it.
   startProbing() {
     clearInterval(this.probeTimer);
+    this.probe.reset();
     this.probeTimer = setInterval(() => this.sendProbe(), PROBE_EVERY_MS);
     this.sendProbe();
     this.emit('rtt', { rttMs: this.rttMs });
   }
 
   sendProbe() {
-    if (this.probe) return; // still waiting: the answer is late, keep the first start time
-    if (!this.lastItemId) return;
-    const id = 'confab_probe_' + Date.now();
-    if (this.send({ type: 'conversation.item.retrieve', event_id: id, item_id: this.lastItemId })) {
-      this.probe = { started: performance.now() };
-    }
-  }
-
-  onProbeAnswer() {
-    if (!this.probe) return false;
-    this.rttMs = performance.now() - this.probe.started;
-    this.probe = null;
-    this.emit('rtt', { rttMs: this.rttMs });
-    return true;
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const ping = this.probe.ping(performance.now()); // null while one is still unanswered
+    if (ping) this.send(ping);
   }
 }
