@@ -14,6 +14,7 @@ const PLAIN = {
   tts_failed: 'The voice could not be synthesised for this reply.',
   tts_queue_full: 'The server is too busy to speak right now. Try again in a moment.',
   transcription_failed: 'Your speech could not be transcribed.',
+  input_audio_dropped: 'The server fell behind: part of what you just said was not heard.',
   input_audio_buffer_full: 'You spoke for too long in one go; the rest was not heard.',
   input_audio_buffer_commit_empty: 'Nothing was recorded: hold the button while you speak.',
   conversation_already_has_active_response: 'Wait for the current reply to finish.',

@@ -8,8 +8,8 @@
 // given up (its answer, should it come, matches nothing). Pure; unit-tested
 // in tests/web/rtt_probe.test.mjs.
 //
-// Wire format (the server's side is to match; it must not count pings
-// against the per-session client-event rate limit):
+// Wire format (docs/protocol.md; the server charges pings to a budget of
+// their own, not the per-session client-event limit):
 //   client: {"type":"confab.ping","event_id":"confab_ping_7","sent_at_ms":123456}
 //   server: {"type":"confab.pong","event_id":"event_…","ping_event_id":"confab_ping_7","sent_at_ms":123456}
 // `sent_at_ms` is the client's monotonic clock (an integer), echoed as is;
