@@ -28,6 +28,28 @@ std::string_view close_label(CloseCause cause) {
     return "network_error";
 }
 
+std::string_view close_description(CloseCause cause) {
+    switch (cause) {
+        case CloseCause::client_closed:
+            return "client closed";
+        case CloseCause::message_too_big:
+            return "message too big (1009)";
+        case CloseCause::ping_timeout:
+            return "peer unresponsive (ping timeout)";
+        case CloseCause::network_error:
+            return "network error";
+        case CloseCause::idle_timeout:
+            return "idle timeout";
+        case CloseCause::shutdown:
+            return "server shutting down";
+        case CloseCause::slow_client:
+            return "client too slow to read";
+        case CloseCause::drain_deadline:
+            return "drain deadline passed";
+    }
+    return "network error";
+}
+
 websocket::close_code close_code_of(CloseCause cause) {
     switch (cause) {
         case CloseCause::shutdown:

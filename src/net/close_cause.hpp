@@ -23,6 +23,8 @@ enum class CloseCause {
 };
 
 std::string_view close_label(CloseCause cause);
+// The same in words, for the "session ended" log line.
+std::string_view close_description(CloseCause cause);
 // The close code the server sends for a cause it closes for.
 boost::beast::websocket::close_code close_code_of(CloseCause cause);
 CloseCause close_cause_of_read_error(const boost::system::error_code& ec);

@@ -292,6 +292,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     if (context_.metrics != nullptr) context_.metrics->sessions_closed(reason).inc();
     const std::string read_error_text = read_error ? read_error.message() : "";
     log::info("session ended", {{"session", id_},
+                                {"cause", close_description(*cause_)},
                                 {"reason", reason},
                                 {"read_error", read_error_text},
                                 {"memory_bytes", std::to_string(memory)},

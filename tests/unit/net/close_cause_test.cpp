@@ -23,6 +23,12 @@ TEST(CloseCause, EachCauseHasItsDocumentedLabel) {
     EXPECT_EQ(close_label(CloseCause::drain_deadline), "drain_deadline");
 }
 
+TEST(CloseCause, EachCauseIsDescribedInWords) {
+    EXPECT_EQ(close_description(CloseCause::ping_timeout), "peer unresponsive (ping timeout)");
+    EXPECT_EQ(close_description(CloseCause::message_too_big), "message too big (1009)");
+    EXPECT_EQ(close_description(CloseCause::client_closed), "client closed");
+}
+
 TEST(CloseCause, TheServersClosesUseTheDocumentedCodes) {
     EXPECT_EQ(close_code_of(CloseCause::shutdown), websocket::close_code::going_away);
     EXPECT_EQ(close_code_of(CloseCause::slow_client), websocket::close_code::policy_error);
