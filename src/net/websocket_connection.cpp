@@ -7,13 +7,12 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
-#include <set>
 
 #include "metrics/metrics.hpp"
 #include "net/admission_refusal.hpp"
 #include "net/close_cause.hpp"
-#include "net/outgoing_queue.hpp"
 #include "net/use_nothrow.hpp"
+#include "net/websocket_writer.hpp"
 #include "protocol/server_events.hpp"
 #include "session/realtime_session.hpp"
 #include "session/session_resumption.hpp"
@@ -50,9 +49,10 @@ public:
           context_(context),
           limits_(context.config.limits),
           resumption_(context.resume_store, *this),
-          outgoing_(limits_.max_outgoing_bytes),
-          wake_writer_(ws_.get_executor()),
-          lag_timer_(ws_.get_executor()),
+          writer_(
+              ws_,
+              {limits_.max_outgoing_bytes, std::chrono::milliseconds(limits_.max_outgoing_lag_ms)},
+              id_, context.metrics, [this](const std::string& why) { close_slow_client(why); }),
           idle_timer_(ws_.get_executor()) {}
 
     asio::awaitable<void> run(http::request<http::string_body> request);
@@ -72,22 +72,12 @@ public:
 
     // EventSink: called on the strand by the session.
     void send_event(boost::json::object event, const std::string& response_id) override {
-        if (closing_) return;
+        if (writer_.closing()) return;
         if (context_.metrics != nullptr) count_if_error(event);
-        const bool was_idle = outgoing_.empty() && !writing_;
-        auto dropped = outgoing_.push(
-            {boost::json::serialize(event), response_id, std::chrono::steady_clock::now()});
-        if (!dropped.empty()) report_shed(dropped);
-        if (outgoing_.over_limit()) {
-            close_slow_client("its outgoing backlog exceeded " +
-                              std::to_string(limits_.max_outgoing_bytes) + " bytes");
-            return;
-        }
-        wake_writer_.cancel();
-        if (was_idle) lag_timer_.cancel();  // the lag watchdog arms for the new oldest event
+        writer_.push(boost::json::serialize(event), response_id);
     }
     std::size_t drop_response(const std::string& response_id) override {
-        return outgoing_.drop_response(response_id);
+        return writer_.drop_response(response_id);
     }
 
     // SessionControl: the admin view, from any thread.
@@ -98,37 +88,20 @@ public:
     }
 
 private:
-    // Tells the client (once per response) and the log what was shed.
-    void report_shed(const std::vector<OutgoingQueue::Dropped>& dropped) {
-        for (const auto& d : dropped) {
-            if (context_.metrics != nullptr) context_.metrics->drops("slow_reader").inc(d.messages);
-            log::warn("slow client: reply audio shed", {{"session", id_},
-                                                        {"response", d.response_id},
-                                                        {"chunks", std::to_string(d.messages)},
-                                                        {"bytes", std::to_string(d.bytes)}});
-            if (!shed_notified_.insert(d.response_id).second) continue;
-            const auto notice =
-                protocol::events::output_audio_dropped(d.response_id, d.messages, d.bytes);
-            outgoing_.push({boost::json::serialize(notice), "", std::chrono::steady_clock::now()});
-        }
-    }
-
     // Flushes what is queued, then closes with the cause's code and `reason`
     // as the close frame's text.
     void close(CloseCause cause, const std::string& reason) {
-        if (closing_) return;
-        closing_ = true;
+        if (writer_.closing()) return;
         if (!cause_) cause_ = cause;
-        close_frame_ = websocket::close_reason(close_code_of(cause), reason);
-        wake_writer_.cancel();
+        writer_.close(websocket::close_reason(close_code_of(cause), reason));
     }
 
     // A client that does not read loses what is queued and is closed with
     // 1008. Its in-flight write may never finish (the peer's window is
     // shut), so the socket is cut if the close frame cannot go out in time.
     void close_slow_client(const std::string& why) {
-        if (closing_) return;
-        const std::size_t discarded = outgoing_.clear();
+        if (writer_.closing()) return;
+        const std::size_t discarded = writer_.discard();
         log::warn(
             "slow client: closing with 1008",
             {{"session", id_}, {"why", why}, {"discarded_events", std::to_string(discarded)}});
@@ -141,7 +114,7 @@ private:
     }
 
     void on_shutdown_requested() {
-        if (!session_ || closing_) return;
+        if (!session_ || writer_.closing()) return;
         shutdown_requested_ = true;
         session_->notify_shutdown();
         if (!session_->busy()) close(CloseCause::shutdown, "server shutting down");
@@ -168,15 +141,8 @@ private:
         stats_;                        // set once the session exists
     std::optional<CloseCause> cause_;  // why the connection ends, once known
 
-    OutgoingQueue outgoing_;
-    bool writing_ = false;  // a write is in flight (its event is no longer in outgoing_)
-    std::chrono::steady_clock::time_point write_started_{};
-    std::set<std::string> shed_notified_;  // responses whose client was told of shed audio
-    asio::steady_timer wake_writer_;       // cancelled to wake the writer: an event, not a poll
-    asio::steady_timer lag_timer_;         // fires when the oldest unsent event may be too old
-    bool closing_ = false;
+    WebSocketWriter<websocket::stream<Stream>> writer_;
     bool shutdown_requested_ = false;
-    websocket::close_reason close_frame_;  // what the writer closes with, once closing_
 
     asio::steady_timer idle_timer_;
     std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
@@ -281,11 +247,9 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     }
 
     // Stop the helpers; the session's destructor cancels whatever it owns.
-    closing_ = true;
-    wake_writer_.cancel();
+    writer_.stop();
     idle_timer_.cancel();
-    lag_timer_.cancel();
-    const std::size_t memory = session_->memory_bytes() + outgoing_.bytes();
+    const std::size_t memory = session_->memory_bytes() + writer_.bytes();
     resumption_.park(*session_);
     session_.reset();
     const auto reason = close_label(*cause_);
@@ -296,70 +260,33 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
                                 {"reason", reason},
                                 {"read_error", read_error_text},
                                 {"memory_bytes", std::to_string(memory)},
-                                {"outgoing_peak_bytes", std::to_string(outgoing_.peak_bytes())},
-                                {"audio_shed_chunks", std::to_string(outgoing_.shed_messages())},
-                                {"audio_shed_bytes", std::to_string(outgoing_.shed_bytes())}});
+                                {"outgoing_peak_bytes", std::to_string(writer_.peak_bytes())},
+                                {"audio_shed_chunks", std::to_string(writer_.shed_messages())},
+                                {"audio_shed_bytes", std::to_string(writer_.shed_bytes())}});
     membership_.reset();
 }
 
+// The writer's coroutines keep the connection (and so the writer) alive.
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::writer() {
     auto self = this->shared_from_this();
-    for (;;) {
-        if (outgoing_.empty()) {
-            if (closing_) break;
-            wake_writer_.expires_at(asio::steady_timer::time_point::max());
-            co_await wake_writer_.async_wait(use_nothrow);
-            continue;
-        }
-        auto next = outgoing_.pop();
-        writing_ = true;
-        write_started_ = next->queued_at;
-        ws_.text(true);
-        auto [ec, n] = co_await ws_.async_write(asio::buffer(next->text), use_nothrow);
-        writing_ = false;
-        if (ec) {
-            closing_ = true;
-            outgoing_.clear();
-            lag_timer_.cancel();
-            co_return;
-        }
-    }
-    if (close_frame_.code != websocket::close_code::none && ws_.is_open()) {
-        co_await ws_.async_close(close_frame_, use_nothrow);
-    }
+    co_await writer_.run();
 }
 
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::lag_watchdog() {
     auto self = this->shared_from_this();
-    const auto max_lag = std::chrono::milliseconds(limits_.max_outgoing_lag_ms);
-    while (!closing_) {
-        // The oldest event not yet written: the one in flight, else the queue's head.
-        std::optional<std::chrono::steady_clock::time_point> oldest;
-        if (writing_)
-            oldest = write_started_;
-        else
-            oldest = outgoing_.oldest_queued_at();
-        if (oldest && std::chrono::steady_clock::now() >= *oldest + max_lag) {
-            close_slow_client("it has not read for " + std::to_string(limits_.max_outgoing_lag_ms) +
-                              " ms");
-            break;
-        }
-        // Nothing queued: sleep until send_event wakes us; else until that event would be late.
-        lag_timer_.expires_at(oldest ? *oldest + max_lag : asio::steady_timer::time_point::max());
-        co_await lag_timer_.async_wait(use_nothrow);
-    }
+    co_await writer_.watch_lag();
 }
 
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::idle_watchdog() {
     auto self = this->shared_from_this();
     const auto idle = std::chrono::milliseconds(limits_.idle_timeout_ms);
-    while (!closing_) {
+    while (!writer_.closing()) {
         idle_timer_.expires_at(last_activity_ + idle);
         co_await idle_timer_.async_wait(use_nothrow);  // woken early only by cancel
-        if (closing_) break;
+        if (writer_.closing()) break;
         if (std::chrono::steady_clock::now() >= last_activity_ + idle) {
             log::info("session idle: closing", {{"session", id_}});
             send_event(protocol::events::error(protocol::ProtocolError{
