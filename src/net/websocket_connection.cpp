@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
@@ -120,9 +121,8 @@ private:
         if (!session_->busy()) close(CloseCause::shutdown, "server shutting down");
     }
 
-    asio::awaitable<void> writer();
+    asio::awaitable<void> read_until_closed();
     asio::awaitable<void> idle_watchdog();
-    asio::awaitable<void> lag_watchdog();
     asio::awaitable<void> refuse(AdmissionRefusal refusal);
     void count_if_error(const boost::json::object& event) {
         if (const auto code = protocol::events::error_code_of(event))
@@ -140,6 +140,8 @@ private:
     std::atomic<std::shared_ptr<const session::SessionStats>>
         stats_;                        // set once the session exists
     std::optional<CloseCause> cause_;  // why the connection ends, once known
+    std::string read_error_;           // the read error that ended it, if any
+    std::size_t memory_at_end_ = 0;    // what the session held when it ended
 
     WebSocketWriter<websocket::stream<Stream>> writer_;
     bool shutdown_requested_ = false;
@@ -217,17 +219,37 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     session_->on_idle([this] {
         if (shutdown_requested_) close(CloseCause::shutdown, "server shutting down");
     });
-    asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
-    asio::co_spawn(ws_.get_executor(), idle_watchdog(), asio::detached);
-    asio::co_spawn(ws_.get_executor(), lag_watchdog(), asio::detached);
     resumption_.start(*session_, query_param(request.target(), "confab_resume"));
 
+    // The connection's lifetime, in one expression: it lasts until its
+    // reader, its writer and both watchdogs have ended. The reader ends when
+    // the client's side does (a close, an error, the socket cut by a
+    // watchdog or the drain deadline) and then stops the other three; a
+    // close the server decides is written by the writer, after what is
+    // queued, and ends the reader in turn.
+    using namespace asio::experimental::awaitable_operators;
+    co_await (read_until_closed() && writer_.run() && writer_.watch_lag() && idle_watchdog());
+
+    const auto reason = close_label(*cause_);
+    if (context_.metrics != nullptr) context_.metrics->sessions_closed(reason).inc();
+    log::info("session ended", {{"session", id_},
+                                {"cause", close_description(*cause_)},
+                                {"reason", reason},
+                                {"read_error", read_error_},
+                                {"memory_bytes", std::to_string(memory_at_end_)},
+                                {"outgoing_peak_bytes", std::to_string(writer_.peak_bytes())},
+                                {"audio_shed_chunks", std::to_string(writer_.shed_messages())},
+                                {"audio_shed_bytes", std::to_string(writer_.shed_bytes())}});
+    membership_.reset();
+}
+
+template <class Stream>
+asio::awaitable<void> WebSocketConnection<Stream>::read_until_closed() {
     beast::flat_buffer buffer;
-    boost::system::error_code read_error;
     for (;;) {
         auto [ec, bytes] = co_await ws_.async_read(buffer, use_nothrow);
         if (ec) {
-            read_error = ec;
+            if (ec != websocket::error::closed) read_error_ = ec.message();
             if (!cause_) cause_ = close_cause_of_read_error(ec);
             break;
         }
@@ -246,42 +268,17 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
         buffer.consume(buffer.size());
     }
 
-    // Stop the helpers; the session's destructor cancels whatever it owns.
+    // Stop the others. The session is parked at once (a client that
+    // reconnects finds it) and destroyed, which cancels whatever it owns.
     writer_.stop();
     idle_timer_.cancel();
-    const std::size_t memory = session_->memory_bytes() + writer_.bytes();
+    memory_at_end_ = session_->memory_bytes() + writer_.bytes();
     resumption_.park(*session_);
     session_.reset();
-    const auto reason = close_label(*cause_);
-    if (context_.metrics != nullptr) context_.metrics->sessions_closed(reason).inc();
-    const std::string read_error_text = read_error ? read_error.message() : "";
-    log::info("session ended", {{"session", id_},
-                                {"cause", close_description(*cause_)},
-                                {"reason", reason},
-                                {"read_error", read_error_text},
-                                {"memory_bytes", std::to_string(memory)},
-                                {"outgoing_peak_bytes", std::to_string(writer_.peak_bytes())},
-                                {"audio_shed_chunks", std::to_string(writer_.shed_messages())},
-                                {"audio_shed_bytes", std::to_string(writer_.shed_bytes())}});
-    membership_.reset();
-}
-
-// The writer's coroutines keep the connection (and so the writer) alive.
-template <class Stream>
-asio::awaitable<void> WebSocketConnection<Stream>::writer() {
-    auto self = this->shared_from_this();
-    co_await writer_.run();
-}
-
-template <class Stream>
-asio::awaitable<void> WebSocketConnection<Stream>::lag_watchdog() {
-    auto self = this->shared_from_this();
-    co_await writer_.watch_lag();
 }
 
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::idle_watchdog() {
-    auto self = this->shared_from_this();
     const auto idle = std::chrono::milliseconds(limits_.idle_timeout_ms);
     while (!writer_.closing()) {
         idle_timer_.expires_at(last_activity_ + idle);
