@@ -121,6 +121,8 @@ private:
         if (!session_->busy()) close(CloseCause::shutdown, "server shutting down");
     }
 
+    void configure_socket();
+    asio::awaitable<bool> admit();
     asio::awaitable<void> read_until_closed();
     asio::awaitable<void> idle_watchdog();
     asio::awaitable<void> refuse(AdmissionRefusal refusal);
@@ -165,12 +167,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::refuse(AdmissionRefusal refus
 }
 
 template <class Stream>
-asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::string_body> request) {
-    auto self = this->shared_from_this();
-    const std::string model_param = query_param(request.target(), "model");
-    const std::string model = model_param.empty() ? "confab" : model_param;
-    const bool has_bearer = request[http::field::authorization].starts_with("Bearer ");
-
+void WebSocketConnection<Stream>::configure_socket() {
     // Beast pings after half the idle period without traffic and tears the
     // connection down after the whole period: this reaps dead peers.
     // The HTTP layer's read deadline must not apply to a long-lived socket.
@@ -184,29 +181,42 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
         [](websocket::response_type& res) { res.set(http::field::server, "confab"); }));
     // A bigger frame fails the read and Beast closes with 1009 (too big).
     ws_.read_message_max(limits_.max_message_bytes);
-
     if (limits_.socket_send_buffer_bytes > 0) {
         boost::system::error_code ignored;
         beast::get_lowest_layer(ws_).socket().set_option(
             asio::socket_base::send_buffer_size(limits_.socket_send_buffer_bytes), ignored);
     }
+}
 
+// Admission by the registry; a refusal is told to the client (AdmissionRefusal's table).
+template <class Stream>
+asio::awaitable<bool> WebSocketConnection<Stream>::admit() {
+    session::SessionRegistry::Refusal why{};
+    membership_ = context_.registry.try_admit(id_, model_, this->shared_from_this(), why);
+    if (membership_) co_return true;
+    auto refusal = admission_refusal(why, context_.registry);
+    if (context_.metrics != nullptr) context_.metrics->sessions_refused(refusal.label).inc();
+    log::warn("session refused", {{"session", id_}, {"reason", refusal.label}});
+    co_await refuse(std::move(refusal));
+    co_return false;
+}
+
+template <class Stream>
+asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::string_body> request) {
+    auto self = this->shared_from_this();
+    const std::string model_param = query_param(request.target(), "model");
+    const std::string model = model_param.empty() ? "confab" : model_param;
+    const bool has_bearer = request[http::field::authorization].starts_with("Bearer ");
+
+    configure_socket();
     auto [accept_ec] = co_await ws_.async_accept(request, use_nothrow);
     if (accept_ec) {
         log::info("websocket handshake failed", {{"error", accept_ec.message()}});
         co_return;
     }
 
-    session::SessionRegistry::Refusal why{};
     model_ = model;
-    membership_ = context_.registry.try_admit(id_, model, self, why);
-    if (!membership_) {
-        auto refusal = admission_refusal(why, context_.registry);
-        if (context_.metrics != nullptr) context_.metrics->sessions_refused(refusal.label).inc();
-        log::warn("session refused", {{"session", id_}, {"reason", refusal.label}});
-        co_await refuse(std::move(refusal));
-        co_return;
-    }
+    if (!co_await admit()) co_return;
     if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
     log::info("session started",
               {{"session", id_}, {"model", model}, {"auth", has_bearer ? "bearer" : "none"}});
