@@ -6,48 +6,41 @@
 namespace confab::net {
 namespace websocket = boost::beast::websocket;
 
-std::string_view close_label(CloseCause cause) {
+namespace {
+struct Names {
+    std::string_view label;
+    std::string_view description;
+};
+
+Names names_of(CloseCause cause) {
     switch (cause) {
         case CloseCause::client_closed:
-            return "client_closed";
+            return {"client_closed", "client closed"};
         case CloseCause::message_too_big:
-            return "message_too_big";
+            return {"message_too_big", "message too big (1009)"};
         case CloseCause::ping_timeout:
-            return "ping_timeout";
+            return {"ping_timeout", "peer unresponsive (ping timeout)"};
         case CloseCause::network_error:
-            return "network_error";
+            return {"network_error", "network error"};
         case CloseCause::idle_timeout:
-            return "idle_timeout";
+            return {"idle_timeout", "idle timeout"};
         case CloseCause::shutdown:
-            return "shutdown";
+            return {"shutdown", "server shutting down"};
         case CloseCause::slow_client:
-            return "slow_client";
+            return {"slow_client", "client too slow to read"};
         case CloseCause::drain_deadline:
-            return "drain_deadline";
+            return {"drain_deadline", "drain deadline passed"};
     }
-    return "network_error";
+    return {"network_error", "network error"};
+}
+}  // namespace
+
+std::string_view close_label(CloseCause cause) {
+    return names_of(cause).label;
 }
 
 std::string_view close_description(CloseCause cause) {
-    switch (cause) {
-        case CloseCause::client_closed:
-            return "client closed";
-        case CloseCause::message_too_big:
-            return "message too big (1009)";
-        case CloseCause::ping_timeout:
-            return "peer unresponsive (ping timeout)";
-        case CloseCause::network_error:
-            return "network error";
-        case CloseCause::idle_timeout:
-            return "idle timeout";
-        case CloseCause::shutdown:
-            return "server shutting down";
-        case CloseCause::slow_client:
-            return "client too slow to read";
-        case CloseCause::drain_deadline:
-            return "drain deadline passed";
-    }
-    return "network error";
+    return names_of(cause).description;
 }
 
 websocket::close_code close_code_of(CloseCause cause) {

@@ -49,20 +49,22 @@ std::optional<SessionRateLimits::Refusal> SessionRateLimits::refuse(Limit& limit
     return r;
 }
 
-std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_event(Clock::time_point now) {
-    if (events_.bucket.try_take(1, now)) return std::nullopt;
-    return refuse(events_, "rate_limit_exceeded",
-                  "Rate limit events_per_second (" + fmt(events_.limit) +
-                      ") exceeded: this event was refused. Send fewer, larger events.",
+std::optional<SessionRateLimits::Refusal> SessionRateLimits::take_one(Limit& limit,
+                                                                      std::string_view outcome,
+                                                                      Clock::time_point now) {
+    if (limit.bucket.try_take(1, now)) return std::nullopt;
+    return refuse(limit, "rate_limit_exceeded",
+                  "Rate limit " + limit.name + " (" + fmt(limit.limit) +
+                      ") exceeded: " + std::string(outcome),
                   now);
 }
 
+std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_event(Clock::time_point now) {
+    return take_one(events_, "this event was refused. Send fewer, larger events.", now);
+}
+
 std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_ping(Clock::time_point now) {
-    if (pings_.bucket.try_take(1, now)) return std::nullopt;
-    return refuse(pings_, "rate_limit_exceeded",
-                  "Rate limit pings_per_second (" + fmt(pings_.limit) +
-                      ") exceeded: this confab.ping was not answered.",
-                  now);
+    return take_one(pings_, "this confab.ping was not answered.", now);
 }
 
 std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_audio(int audio_ms,

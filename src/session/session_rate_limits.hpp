@@ -12,6 +12,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/config.hpp"
 #include "util/token_bucket.hpp"
@@ -59,6 +60,8 @@ private:
     };
     std::optional<Refusal> refuse(Limit& limit, std::string code, std::string message,
                                   Clock::time_point now);
+    // Takes one unit of `limit`, or refuses with "Rate limit <name> (<n>) exceeded: <outcome>".
+    std::optional<Refusal> take_one(Limit& limit, std::string_view outcome, Clock::time_point now);
 
     Limit events_;
     Limit audio_;
