@@ -114,10 +114,23 @@ void SpeechInput::start_turn(int frame_start_ms) {
 }
 
 void SpeechInput::end_turn(int frame_start_ms) {
+    const int end = detector_->speech_end_ms();
+    finish_turn(end, frame_start_ms + kFrameMs - end);
+}
+
+bool SpeechInput::end_turn_now() {
+    if (!turn_) return false;
+    // The voice may go on: it begins a new turn once the onset is confirmed again.
+    detector_->reset();
+    finish_turn(static_cast<int>(frames_ * kFrameMs), 0);
+    return true;
+}
+
+void SpeechInput::finish_turn(int audio_end_ms, int end_of_turn_ms) {
     auto turn = std::move(turn_);
     turn_.reset();
-    turn->audio_end_ms = detector_->speech_end_ms();
-    turn->end_of_turn_ms = frame_start_ms + kFrameMs - detector_->speech_end_ms();
+    turn->audio_end_ms = audio_end_ms;
+    turn->end_of_turn_ms = end_of_turn_ms;
     turn->timings.speech_stopped = std::chrono::steady_clock::now();
     turn->timings.speech_ended =
         *turn->timings.speech_stopped - std::chrono::milliseconds(turn->end_of_turn_ms);
@@ -219,6 +232,16 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::shared_ptr<
         stream->finish();
     }
     return stream;
+}
+
+void SpeechInput::transcribe_history(const std::shared_ptr<UserTurn>& turn, int ms) {
+    const auto want = static_cast<std::size_t>(ms) * static_cast<std::size_t>(rate_) / 1000;
+    const std::size_t n = std::min(want, recent_.size());
+    const std::vector<std::int16_t> audio(recent_.end() - static_cast<std::ptrdiff_t>(n),
+                                          recent_.end());
+    turn->set_stream(open_stream(turn));
+    turn->stream()->feed(audio);
+    turn->stream()->finish();
 }
 
 void SpeechInput::transcribe(const std::shared_ptr<UserTurn>& turn,

@@ -75,6 +75,14 @@ public:
     // Transcribes a committed buffer as one turn (manual turns); the turn's
     // events come through the listener as for a spoken one.
     void transcribe(const std::shared_ptr<UserTurn>& turn, std::span<const std::int16_t> pcm24k);
+    // The client committed the buffer while server VAD detects turns. A
+    // turn in progress ends here (its stream is the one copy of its audio;
+    // the usual on_speech_stopped follows) and true is returned; with none,
+    // false: the caller transcribes the history (transcribe_history).
+    bool end_turn_now();
+    // Transcribes the last `ms` of the audio kept before any turn (at most
+    // TurnDetector::history_ms of the prefix padding) as `turn`.
+    void transcribe_history(const std::shared_ptr<UserTurn>& turn, int ms);
     // Abandons the turn in progress (input_audio_buffer.clear).
     void clear();
 
@@ -82,6 +90,8 @@ private:
     void on_frame(std::span<const std::int16_t> frame);
     void start_turn(int frame_start_ms);
     void end_turn(int frame_start_ms);
+    // Hands the turn to the listener (its stream finishes).
+    void finish_turn(int audio_end_ms, int end_of_turn_ms);
     // Applies parameters stored by configure() during a turn.
     void apply(TurnDetector::Params params);
     std::shared_ptr<pool::SttStream> open_stream(const std::shared_ptr<UserTurn>& turn);

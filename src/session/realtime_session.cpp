@@ -47,6 +47,7 @@ void RealtimeSession::apply_turn_detection() {
     if (!speech_) return;
     if (!config_.turn_detection) {
         speech_->configure(std::nullopt);
+        input_audio_.keep(InputAudioBuffer::Keeps::samples);
         return;
     }
     pipeline::TurnDetector::Params p;
@@ -54,6 +55,9 @@ void RealtimeSession::apply_turn_detection() {
     p.prefix_padding_ms = config_.turn_detection->prefix_padding_ms;
     p.silence_duration_ms = config_.turn_detection->silence_duration_ms;
     speech_->configure(p);
+    // Speech input streams every turn to the recognizer: the buffer needs
+    // only the audio's length (InputAudioBuffer says why).
+    if (speech_->detecting()) input_audio_.keep(InputAudioBuffer::Keeps::duration);
 }
 
 void RealtimeSession::start() {
@@ -128,7 +132,7 @@ void RealtimeSession::notify_shutdown() {
 std::size_t RealtimeSession::memory_bytes() const {
     constexpr std::size_t kPerItem = 256;  // ids, roles, part headers
     std::size_t bytes = conversation_.chars() + conversation_.items().size() * kPerItem;
-    bytes += input_audio_.size() * sizeof(std::int16_t);
+    bytes += input_audio_.held_bytes();
     for (const auto& turn : transcribing_) bytes += turn->partial().size();
     if (speech_ && speech_->turn_in_progress() != nullptr)
         bytes += speech_->turn_in_progress()->partial().size();
@@ -198,6 +202,18 @@ void RealtimeSession::on(protocol::InputAudioCommit& ev) {
                    "buffer only has " +
                        std::to_string(input_audio_.duration_ms()) + "ms of audio.",
                    "", ev.event_id);
+        return;
+    }
+    if (input_audio_.keeps() == InputAudioBuffer::Keeps::duration) {
+        // Server VAD: a turn in progress ends here (on_speech_stopped commits
+        // it, from its stream); with none, the audio before any turn is in
+        // speech input's history.
+        if (speech_->end_turn_now()) return;
+        auto turn = std::make_shared<pipeline::UserTurn>(make_id("item"));
+        const int audio_ms = input_audio_.duration_ms();
+        input_audio_.clear();
+        if (commit_turn(turn, audio_ms, ev.event_id, ReplyScheduler::Reply::none))
+            speech_->transcribe_history(turn, audio_ms);
         return;
     }
     auto turn = std::make_shared<pipeline::UserTurn>(make_id("item"));
