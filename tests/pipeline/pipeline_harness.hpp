@@ -70,16 +70,23 @@ public:
     // Sends `ms` of 24 kHz audio in 20 ms appends: a tone (speech) or zeros.
     void send_audio(int ms, bool speech) {
         for (int t = 0; t < ms; t += 20) {
-            std::vector<std::int16_t> chunk(480);
-            if (speech)
-                for (std::size_t i = 0; i < chunk.size(); ++i)
-                    chunk[i] = static_cast<std::int16_t>(
-                        6000 * std::sin(2 * M_PI * 220.0 * static_cast<double>(sent_ + i) / 24000));
+            auto chunk = chunk_20ms(speech, sent_);
             sent_ += chunk.size();
             session->handle(protocol::InputAudioAppend{"", std::move(chunk)});
             ioc.restart();
             ioc.poll();
         }
+    }
+
+    // 20 ms of 24 kHz audio starting `offset` samples into the stream: a
+    // 220 Hz tone (speech to the fake VAD) or zeros.
+    static std::vector<std::int16_t> chunk_20ms(bool speech, std::size_t offset) {
+        std::vector<std::int16_t> chunk(480);
+        if (speech)
+            for (std::size_t i = 0; i < chunk.size(); ++i)
+                chunk[i] = static_cast<std::int16_t>(
+                    6000 * std::sin(2 * M_PI * 220.0 * static_cast<double>(offset + i) / 24000));
+        return chunk;
     }
 
     bool saw(std::string_view type) const { return sink.count(type) > 0; }

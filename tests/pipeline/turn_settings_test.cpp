@@ -112,12 +112,8 @@ protected:
     // 20 ms pushes of 24 kHz audio: a tone (speech) or zeros.
     void push(int ms, bool speech) {
         for (int t = 0; t < ms; t += 20) {
-            std::vector<std::int16_t> chunk(480);
-            if (speech)
-                for (std::size_t i = 0; i < chunk.size(); ++i)
-                    chunk[i] = static_cast<std::int16_t>(
-                        6000 * std::sin(2 * M_PI * 220.0 * static_cast<double>(i) / 24000));
-            input->push(chunk);
+            input->push(chunk_20ms(speech, pushed));
+            pushed += 480;
         }
     }
 
@@ -135,6 +131,7 @@ protected:
     metrics::Metrics metrics;
     std::vector<std::shared_ptr<pool::SttStream>> busy;
     std::unique_ptr<pipeline::SpeechInput> input;
+    std::size_t pushed = 0;  // samples pushed so far
     int started = 0;
     std::vector<std::shared_ptr<pipeline::UserTurn>> ended;
     std::vector<std::pair<std::string, int>> dropped;
