@@ -105,12 +105,7 @@ void SpeechInput::start_turn(int frame_start_ms) {
     turn_->set_stream(open_stream(turn_));
     // Feed the prefix padding and the onset frames the VAD needed to be sure.
     const int from_ms = std::max(0, start - detector_->params().prefix_padding_ms);
-    const auto want = static_cast<std::size_t>(frame_start_ms + kFrameMs - from_ms) *
-                      static_cast<std::size_t>(rate_) / 1000;
-    const std::size_t n = std::min(want, recent_.size());
-    const std::vector<std::int16_t> prefix(recent_.end() - static_cast<std::ptrdiff_t>(n),
-                                           recent_.end());
-    feed(prefix);
+    feed(recent_tail(frame_start_ms + kFrameMs - from_ms));
 }
 
 void SpeechInput::end_turn(int frame_start_ms) {
@@ -127,8 +122,7 @@ bool SpeechInput::end_turn_now() {
 }
 
 void SpeechInput::finish_turn(int audio_end_ms, int end_of_turn_ms) {
-    auto turn = std::move(turn_);
-    turn_.reset();
+    auto turn = std::move(turn_);  // leaves turn_ empty
     turn->audio_end_ms = audio_end_ms;
     turn->end_of_turn_ms = end_of_turn_ms;
     turn->timings.speech_stopped = std::chrono::steady_clock::now();
@@ -234,13 +228,20 @@ std::shared_ptr<pool::SttStream> SpeechInput::open_stream(const std::shared_ptr<
     return stream;
 }
 
-void SpeechInput::transcribe_history(const std::shared_ptr<UserTurn>& turn, int ms) {
+std::vector<std::int16_t> SpeechInput::recent_tail(int ms) const {
     const auto want = static_cast<std::size_t>(ms) * static_cast<std::size_t>(rate_) / 1000;
     const std::size_t n = std::min(want, recent_.size());
-    const std::vector<std::int16_t> audio(recent_.end() - static_cast<std::ptrdiff_t>(n),
-                                          recent_.end());
+    return {recent_.end() - static_cast<std::ptrdiff_t>(n), recent_.end()};
+}
+
+void SpeechInput::transcribe_history(const std::shared_ptr<UserTurn>& turn, int ms) {
+    transcribe_engine_rate(turn, recent_tail(ms));
+}
+
+void SpeechInput::transcribe_engine_rate(const std::shared_ptr<UserTurn>& turn,
+                                         std::span<const std::int16_t> pcm) {
     turn->set_stream(open_stream(turn));
-    turn->stream()->feed(audio);
+    turn->stream()->feed(pcm);
     turn->stream()->finish();
 }
 
@@ -250,9 +251,7 @@ void SpeechInput::transcribe(const std::shared_ptr<UserTurn>& turn,
     std::vector<std::int16_t> converted;
     resampler.process(pcm24k, converted);
     resampler.flush(converted);
-    turn->set_stream(open_stream(turn));
-    turn->stream()->feed(converted);
-    turn->stream()->finish();
+    transcribe_engine_rate(turn, converted);
 }
 
 }  // namespace confab::pipeline

@@ -98,6 +98,11 @@ private:
     // Feeds a frame of the current turn to its decoder, or holds it back
     // while it lies deep in a pause (see kPauseFedMs).
     void feed_turn(std::span<const std::int16_t> frame, int frame_start_ms);
+    // The last `ms` of the history kept before a turn (engine rate).
+    std::vector<std::int16_t> recent_tail(int ms) const;
+    // Transcribes engine-rate audio as one finished stream of `turn`.
+    void transcribe_engine_rate(const std::shared_ptr<UserTurn>& turn,
+                                std::span<const std::int16_t> pcm);
     // Feeds the turn's stream; audio it refuses is reported as dropped.
     void feed(std::span<const std::int16_t> pcm);
 

@@ -204,23 +204,20 @@ void RealtimeSession::on(protocol::InputAudioCommit& ev) {
                    "", ev.event_id);
         return;
     }
-    if (input_audio_.keeps() == InputAudioBuffer::Keeps::duration) {
-        // Server VAD: a turn in progress ends here (on_speech_stopped commits
-        // it, from its stream); with none, the audio before any turn is in
-        // speech input's history.
-        if (speech_->end_turn_now()) return;
-        auto turn = std::make_shared<pipeline::UserTurn>(make_id("item"));
-        const int audio_ms = input_audio_.duration_ms();
-        input_audio_.clear();
-        if (commit_turn(turn, audio_ms, ev.event_id, ReplyScheduler::Reply::none))
-            speech_->transcribe_history(turn, audio_ms);
-        return;
-    }
+    // Server VAD: a turn in progress ends here (on_speech_stopped commits it,
+    // from its stream); with none, the audio before any turn is in speech
+    // input's history, the buffer holding only its length.
+    const bool server_vad = input_audio_.keeps() == InputAudioBuffer::Keeps::duration;
+    if (server_vad && speech_->end_turn_now()) return;
     auto turn = std::make_shared<pipeline::UserTurn>(make_id("item"));
     const int audio_ms = input_audio_.duration_ms();
-    const auto audio = input_audio_.take();
-    if (commit_turn(turn, audio_ms, ev.event_id, ReplyScheduler::Reply::none))
+    const auto audio = input_audio_.take();  // no samples with server VAD
+    if (!commit_turn(turn, audio_ms, ev.event_id, ReplyScheduler::Reply::none)) return;
+    if (server_vad) {
+        speech_->transcribe_history(turn, audio_ms);
+    } else {
         speech_->transcribe(turn, audio);
+    }
 }
 
 bool RealtimeSession::commit_turn(const std::shared_ptr<pipeline::UserTurn>& turn, int audio_ms,
