@@ -34,6 +34,10 @@ struct SessionLimits {
     std::size_t max_conversation_chars = 200000;
     std::size_t max_instructions_chars = 20000;
     std::size_t max_item_text_chars = 20000;
+    // Function tools a session or response may declare (sent with every model request).
+    std::size_t max_tools = 128;
+    std::size_t max_tool_description_chars = 1024;
+    std::size_t max_tool_parameters_bytes = 16384;
     // Backpressure towards a client that does not read (see net/outgoing_queue.hpp).
     std::size_t max_outgoing_bytes = 2u << 20;  // queued for one client; audio shed beyond
     int max_outgoing_lag_ms = 10000;            // oldest unsent event older: closed with 1008

@@ -62,6 +62,12 @@ std::vector<ConfigOption> build_table() {
          .help = "Longest session instructions accepted, in characters."},
         {CONFAB_OPTION(limits, max_item_text_chars), .min = 1, .max = 1'000'000,
          .help = "Longest text of one conversation item, in characters."},
+        {CONFAB_OPTION(limits, max_tools), .min = 0, .max = 1024,
+         .help = "Most function tools a session or response may declare."},
+        {CONFAB_OPTION(limits, max_tool_description_chars), .min = 1, .max = 100'000,
+         .help = "Longest description of one tool, in characters."},
+        {CONFAB_OPTION(limits, max_tool_parameters_bytes), .min = 2, .max = 1'000'000,
+         .help = "Largest JSON Schema of one tool's parameters, in bytes (serialised)."},
         {CONFAB_OPTION(limits, max_outgoing_bytes), .min = 64 << 10, .max = 1 << 30,
          .help = "Most bytes queued for one client; beyond it reply audio is shed, stale replies "
                  "first."},

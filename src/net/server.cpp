@@ -42,6 +42,9 @@ Server::Server(const Config& config)
     protocol::SessionConstraints constraints;
     constraints.voices = pools_->voices();
     constraints.max_instructions_chars = config.limits.max_instructions_chars;
+    constraints.tools =
+        protocol::ToolLimits{config.limits.max_tools, config.limits.max_tool_description_chars,
+                             config.limits.max_tool_parameters_bytes};
     context_ = std::make_unique<ServerContext>(
         ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
                       metrics_.get(), history_.get()});

@@ -72,4 +72,21 @@ std::size_t Conversation::chars() const {
     return n;
 }
 
+Conversation::CallCheck Conversation::check_call(const protocol::ConversationItem& item) const {
+    using Type = protocol::ConversationItem::Type;
+    if (item.type == Type::message) return CallCheck::ok;
+    const protocol::ConversationItem* call = nullptr;
+    for (const auto& other : items_) {
+        if (other.call_id != item.call_id) continue;
+        if (other.type == item.type)
+            return item.type == Type::function_call ? CallCheck::duplicate_call
+                                                    : CallCheck::already_answered;
+        if (other.type == Type::function_call) call = &other;
+    }
+    if (item.type == Type::function_call) return CallCheck::ok;
+    if (call == nullptr) return CallCheck::unknown_call;
+    if (call->status != "completed") return CallCheck::call_incomplete;
+    return CallCheck::ok;
+}
+
 }  // namespace confab::pipeline

@@ -33,6 +33,11 @@ public:
     // Re-applies the bounds after an item grew (a reply being written).
     std::vector<std::string> enforce_bounds(const std::string& keep_id);
 
+    // Whether a function_call or function_call_output item may join: an
+    // output must answer a complete call, once; a call id is used once.
+    enum class CallCheck { ok, unknown_call, call_incomplete, already_answered, duplicate_call };
+    CallCheck check_call(const protocol::ConversationItem& item) const;
+
     bool remove(const std::string& id);
     protocol::ConversationItem* find(const std::string& id);
     std::optional<std::string> last_id() const;

@@ -30,15 +30,7 @@ PrefetchedCompletion::PrefetchedCompletion(asio::any_io_executor strand,
 PrefetchedCompletion::~PrefetchedCompletion() = default;
 
 bool PrefetchedCompletion::answers(const engines::ChatRequest& request) const {
-    if (request.max_tokens != request_.max_tokens || request.temperature != request_.temperature)
-        return false;
-    if (request.messages.size() != request_.messages.size()) return false;
-    for (std::size_t i = 0; i < request.messages.size(); ++i) {
-        const auto& a = request.messages[i];
-        const auto& b = request_.messages[i];
-        if (a.role != b.role || a.content != b.content) return false;
-    }
-    return true;
+    return request.asks_same_as(request_);
 }
 
 void PrefetchedCompletion::begin() {
@@ -54,15 +46,26 @@ void PrefetchedCompletion::begin() {
 
 asio::awaitable<void> PrefetchedCompletion::run(std::shared_ptr<PrefetchedCompletion> self,
                                                 engines::ChatRequest request) {
-    auto on_delta = [raw = self.get()](std::string_view text) { raw->on_backend_delta(text); };
-    auto outcome = co_await self->backend_.stream(std::move(request), std::move(on_delta));
+    auto* raw = self.get();
+    StreamSinks sinks{
+        [raw](std::string_view text) { raw->on_backend_delta(text); },
+        [raw](const engines::ToolCallDelta& delta) { raw->on_backend_tool_call(delta); }};
+    auto outcome = co_await self->backend_.stream(std::move(request), std::move(sinks));
     self->on_backend_end(std::move(outcome));
 }
 
 void PrefetchedCompletion::on_backend_delta(std::string_view text) {
     if (cancelled_ || text.empty()) return;
-    text_ += text;
-    if (adopter_) adopter_(text);
+    // Consecutive text is kept as one piece: the adopter gets it in one delta.
+    if (pieces_.empty() || pieces_.back().tool_call) pieces_.push_back(Piece{});
+    pieces_.back().text += text;
+    if (adopter_.on_text) adopter_.on_text(text);
+}
+
+void PrefetchedCompletion::on_backend_tool_call(const engines::ToolCallDelta& delta) {
+    if (cancelled_) return;
+    pieces_.push_back(Piece{"", delta});
+    if (adopter_.on_tool_call) adopter_.on_tool_call(delta);
 }
 
 void PrefetchedCompletion::on_backend_end(engines::ChatOutcome outcome) {
@@ -77,7 +80,7 @@ void PrefetchedCompletion::on_backend_end(engines::ChatOutcome outcome) {
 void PrefetchedCompletion::cancel() {
     if (cancelled_) return;
     cancelled_ = true;
-    adopter_ = nullptr;
+    adopter_ = StreamSinks{};
     if (outcome_) return;
     ended_.cancel();  // an adopter waiting for more completes now, cancelled
     asio::post(strand_, [self = shared_from_this()] {
@@ -86,13 +89,22 @@ void PrefetchedCompletion::cancel() {
 }
 
 asio::awaitable<engines::ChatOutcome> PrefetchedCompletion::stream(engines::ChatRequest,
-                                                                   DeltaSink on_delta) {
+                                                                   StreamSinks sinks) {
     auto self = shared_from_this();
     if (adopted_ || cancelled_) co_return cancelled_outcome();
     adopted_ = true;
-    if (!text_.empty()) on_delta(text_);
+    if (!sinks.on_text) sinks.on_text = [](std::string_view) {};
+    if (!sinks.on_tool_call) sinks.on_tool_call = [](const engines::ToolCallDelta&) {};
+    for (const Piece& piece : pieces_) {
+        if (piece.tool_call) {
+            sinks.on_tool_call(*piece.tool_call);
+        } else {
+            sinks.on_text(piece.text);
+        }
+        if (cancelled_) co_return cancelled_outcome();  // the adopter cancelled while replayed to
+    }
     if (!outcome_) {
-        adopter_ = std::move(on_delta);
+        adopter_ = std::move(sinks);
         // Ends when the backend request does (on_backend_end cancels the
         // timer) or when our own awaiter is cancelled (the response was).
         boost::system::error_code ec;
@@ -101,7 +113,7 @@ asio::awaitable<engines::ChatOutcome> PrefetchedCompletion::stream(engines::Chat
         } catch (const boost::system::system_error&) {
             // Cancelled before the wait began: handled below like a cancelled wait.
         }
-        adopter_ = nullptr;
+        adopter_ = StreamSinks{};
         if (!outcome_) {
             cancel();
             co_return cancelled_outcome();

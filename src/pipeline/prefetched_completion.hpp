@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engines/llm/language_model.hpp"
 
@@ -41,22 +42,26 @@ public:
     // completes with errc::cancelled. Idempotent.
     void cancel();
 
-    // The same conversation and limits (the session key is not compared).
+    // The same conversation, tools and limits (the session key is not compared).
     bool answers(const engines::ChatRequest& request) const;
     // Ended with an error before being adopted: not worth adopting.
     bool failed() const { return outcome_ && outcome_->error; }
     bool adopted() const { return adopted_; }
 
-    // LanguageModel: adopts the completion (once): replays the text so far,
-    // then streams the rest. `request` is the adopter's; it must answer().
+    // LanguageModel: adopts the completion (once): replays what was streamed
+    // so far, in order, then streams the rest. `request` is the adopter's; it
+    // must answer(). The tool calls are only passed on: a prefetch never runs
+    // a tool (the client does, once the reply is adopted and sent).
     std::string name() const override { return backend_name_; }
     boost::asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest request,
-                                                        DeltaSink on_delta) override;
+                                                        StreamSinks sinks) override;
+    using LanguageModel::stream;
 
 private:
     static boost::asio::awaitable<void> run(std::shared_ptr<PrefetchedCompletion> self,
                                             engines::ChatRequest request);
     void on_backend_delta(std::string_view text);
+    void on_backend_tool_call(const engines::ToolCallDelta& delta);
     void on_backend_end(engines::ChatOutcome outcome);
 
     boost::asio::any_io_executor strand_;
@@ -66,9 +71,14 @@ private:
 
     boost::asio::cancellation_signal backend_cancel_;
     boost::asio::steady_timer ended_;  // never expires: cancelled when the backend request ends
-    std::string text_;                 // every delta so far
+    // Everything streamed so far, in order: text, or a tool-call delta.
+    struct Piece {
+        std::string text;
+        std::optional<engines::ToolCallDelta> tool_call;
+    };
+    std::vector<Piece> pieces_;
     std::optional<engines::ChatOutcome> outcome_;
-    DeltaSink adopter_;  // set while a response streams from us
+    StreamSinks adopter_;  // set while a response streams from us
     bool adopted_ = false;
     bool cancelled_ = false;
 };

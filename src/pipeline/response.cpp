@@ -46,7 +46,8 @@ Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink,
       audio_(tts != nullptr && info_.output_modalities == std::vector<std::string>{"audio"}),
       request_(std::move(setup.request)),
       prefetched_(std::move(setup.prefetched)),
-      metrics_(setup.metrics) {
+      metrics_(setup.metrics),
+      calls_(sink, info_.id) {
     item_.id = std::move(setup.item_id);
     item_.role = "assistant";
     item_.status = "in_progress";
@@ -58,16 +59,43 @@ Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink,
 Response::~Response() = default;
 
 events::PartRef Response::ref() const {
-    return events::PartRef{info_.id, item_.id, 0, 0};
+    return events::PartRef{info_.id, item_.id, message_index_, 0};
 }
 
-void Response::start(const std::optional<std::string>& previous_item_id) {
+std::vector<protocol::ConversationItem> Response::output() const {
+    std::vector<protocol::ConversationItem> out;
+    std::size_t next_call = 0;
+    const auto& calls = calls_.calls();
+    for (int index = 0; index < next_output_index_; ++index) {
+        if (index == message_index_) {
+            out.push_back(item_);
+        } else if (next_call < calls.size()) {
+            out.push_back(calls[next_call++].item);  // calls open in output order
+        }
+    }
+    return out;
+}
+
+int Response::open_item(const protocol::ConversationItem& item) {
+    const int index = next_output_index_++;
+    sink_.send_event(events::output_item_added(info_.id, index, item));
+    if (!info_.out_of_band) {
+        std::optional<std::string> previous;
+        if (listener_ != nullptr) previous = listener_->on_output_item(item);
+        sink_.send_event(events::conversation_item_added(item, previous));
+    }
+    return index;
+}
+
+void Response::open_message() {
+    if (message_open()) return;
+    message_index_ = open_item(item_);
+    sink_.send_event(events::content_part_added(ref(), part()));
+}
+
+void Response::start() {
     timings_.created = Clock::now();
     sink_.send_event(events::response_created(info_));
-    sink_.send_event(events::output_item_added(info_.id, item_));
-    if (!info_.out_of_band)
-        sink_.send_event(events::conversation_item_added(item_, previous_item_id));
-    sink_.send_event(events::content_part_added(ref(), part()));
     log::debug("response started", {{"session", session_key_},
                                     {"response", info_.id},
                                     {"llm", llm_.name()},
@@ -88,14 +116,17 @@ asio::awaitable<void> Response::run_llm(engines::ChatRequest request) {
     // A busy backend serves waiting sessions in turn.
     request.session_key = session_key_;
     engines::LanguageModel& model = prefetched_ ? *prefetched_ : llm_;
-    auto outcome = co_await model.stream(std::move(request),
-                                         [this](std::string_view text) { on_delta(text); });
+    engines::LanguageModel::StreamSinks sinks{
+        [this](std::string_view text) { on_delta(text); },
+        [this](const engines::ToolCallDelta& delta) { on_tool_call(delta); }};
+    auto outcome = co_await model.stream(std::move(request), std::move(sinks));
     on_llm_end(outcome);
 }
 
 void Response::on_delta(std::string_view text) {
     if (finished_ || text.empty()) return;
     if (!timings_.llm_first_token) timings_.llm_first_token = Clock::now();
+    open_message();
     text_ += text;
     if (!audio_) {
         part().text += text;
@@ -103,6 +134,13 @@ void Response::on_delta(std::string_view text) {
         return;
     }
     for (auto& piece : segmenter_.push(text)) queue_piece(std::move(piece));
+}
+
+void Response::on_tool_call(const engines::ToolCallDelta& delta) {
+    if (finished_) return;
+    if (!timings_.llm_first_token) timings_.llm_first_token = Clock::now();
+    calls_.on_delta(delta,
+                    [this](const protocol::ConversationItem& item) { return open_item(item); });
 }
 
 void Response::on_llm_end(const engines::ChatOutcome& outcome) {
@@ -292,19 +330,26 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
     info_.status = status;
     info_.status_details = std::move(details);
     item_.status = status == "completed" ? "completed" : "incomplete";
-    if (audio_) {
-        if (status == "completed") {
-            sink_.send_event(events::output_audio_done(ref()));
+    // A completed reply always says something: one that had neither text nor
+    // calls still gets its (empty) message, as before items opened lazily.
+    if (status == "completed" && calls_.empty()) open_message();
+    if (message_open()) {
+        if (audio_) {
+            if (status == "completed") {
+                sink_.send_event(events::output_audio_done(ref()));
+            }
+            sink_.send_event(
+                events::output_audio_transcript_done(ref(), part().transcript.value_or("")));
+        } else {
+            sink_.send_event(events::output_text_done(ref(), part().text));
         }
-        sink_.send_event(
-            events::output_audio_transcript_done(ref(), part().transcript.value_or("")));
-    } else {
-        sink_.send_event(events::output_text_done(ref(), part().text));
+        sink_.send_event(events::content_part_done(ref(), part()));
+        sink_.send_event(events::output_item_done(info_.id, message_index_, item_));
+        if (!info_.out_of_band)
+            sink_.send_event(events::conversation_item_done(item_, std::nullopt));
     }
-    sink_.send_event(events::content_part_done(ref(), part()));
-    sink_.send_event(events::output_item_done(info_.id, item_));
-    if (!info_.out_of_band) sink_.send_event(events::conversation_item_done(item_, std::nullopt));
-    info_.output = {item_};
+    calls_.finish(status == "completed", !info_.out_of_band);
+    info_.output = output();
     sink_.send_event(events::response_done(info_));
 
     sink_.send_event(events::response_timings(info_.id, status, timings_.to_json()));

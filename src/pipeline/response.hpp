@@ -2,7 +2,10 @@
 //
 // It streams a chat completion, cuts the text into speakable pieces, has
 // them synthesised one after another on the TTS pool, and sends the audio
-// and transcript as Realtime events. cancel() is the one way to stop it: it
+// and transcript as Realtime events. Its output items open as the model
+// produces them: the message when the first text arrives, a function_call
+// item per tool call (FunctionCalls); a reply that is only a tool call has
+// no message. cancel() is the one way to stop it: it
 // emits the LLM request's cancellation signal (closing the HTTP stream),
 // flags its synthesis (queued jobs are erased, the running one stops at its
 // next chunk), drops its audio still queued for the socket, and sends
@@ -23,6 +26,7 @@
 #include "engines/llm/language_model.hpp"
 #include "engines/tts/speech_synthesizer.hpp"
 #include "pipeline/event_sink.hpp"
+#include "pipeline/function_calls.hpp"
 #include "pipeline/prefetched_completion.hpp"
 #include "pipeline/response_timings.hpp"
 #include "pipeline/text_segmenter.hpp"
@@ -42,10 +46,14 @@ namespace confab::pipeline {
 
 class Response : public std::enable_shared_from_this<Response> {
 public:
-    // Told once, when the response has finished in any way.
     class Listener {
     public:
         virtual ~Listener() = default;
+        // A new output item, to be added to the conversation (not asked of
+        // out-of-band responses); returns the id of the item it follows.
+        virtual std::optional<std::string> on_output_item(
+            const protocol::ConversationItem& item) = 0;
+        // Told once, when the response has finished in any way.
         virtual void on_response_done(Response& response) = 0;
     };
 
@@ -66,8 +74,8 @@ public:
              engines::LanguageModel& llm, pool::TtsPool* tts, Listener* listener, Setup setup);
     ~Response();
 
-    // Sends the opening events (created, output_item.added, ...) and starts the LLM.
-    void start(const std::optional<std::string>& previous_item_id);
+    // Sends response.created and starts the LLM.
+    void start();
     // Cancels everything in flight; `reason` is "turn_detected" or "client_cancelled".
     void cancel(const std::string& reason);
     // Stops telling the listener (the session is being destroyed).
@@ -77,12 +85,18 @@ public:
     bool finished() const { return finished_; }
     bool audio() const { return audio_; }
     const std::string& status() const { return info_.status; }
+    // The message item (never opened if the model said nothing).
     const protocol::ConversationItem& item() const { return item_; }
+    // Every item the response produced, in output order.
+    std::vector<protocol::ConversationItem> output() const;
     const ResponseTimings& timings() const { return timings_; }
 
 private:
     boost::asio::awaitable<void> run_llm(engines::ChatRequest request);
     void on_delta(std::string_view text);
+    void on_tool_call(const engines::ToolCallDelta& delta);
+    int open_item(const protocol::ConversationItem& item);
+    void open_message();
     void on_llm_end(const engines::ChatOutcome& outcome);
     void queue_piece(std::string text);
     void pump_tts();
@@ -95,6 +109,7 @@ private:
     void note_llm_outcome(const char* outcome);
     void finish(const std::string& status, std::optional<boost::json::object> details);
     protocol::events::PartRef ref() const;
+    bool message_open() const { return message_index_ >= 0; }
     protocol::ContentPart& part() { return item_.content.front(); }
 
     boost::asio::any_io_executor strand_;
@@ -120,6 +135,10 @@ private:
     boost::asio::cancellation_signal llm_cancel_;
     std::shared_ptr<std::atomic<bool>> tts_cancelled_ = std::make_shared<std::atomic<bool>>(false);
     bool finished_ = false;
+
+    int next_output_index_ = 0;
+    int message_index_ = -1;  // the message's output_index once opened
+    FunctionCalls calls_;
 
     TextSegmenter segmenter_;
     std::string text_;  // everything the model said

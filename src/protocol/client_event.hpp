@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "protocol/conversation_item.hpp"
+#include "protocol/function_tools.hpp"
 
 namespace confab::protocol {
 
@@ -52,6 +53,9 @@ struct ResponseCreate {
     std::optional<int> max_output_tokens;
     bool out_of_band = false;  // conversation: "none"
     boost::json::object metadata;
+    // This response's tools and choice, instead of the session's.
+    std::optional<std::vector<FunctionTool>> tools;
+    std::optional<ToolChoice> tool_choice;
 };
 struct ResponseCancel {
     std::string event_id;

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "audio/pcm.hpp"
+#include "protocol/item_create_parser.hpp"
 #include "protocol/json_fields.hpp"
 #include "util/base64.hpp"
 
@@ -39,61 +40,7 @@ ParseResult parse_append(JsonFields& f, std::string event_id) {
     return ClientEvent{std::move(ev)};
 }
 
-ParseResult parse_item_create(JsonFields& f, std::string event_id, const ParseLimits& limits) {
-    f.reject_unknown({"type", "event_id", "previous_item_id", "item"});
-    ItemCreate ev{event_id, f.string("previous_item_id"), {}};
-    const auto* item = f.child_object("item", true);
-    if (item == nullptr) return *f.error();
-    JsonFields it(*item, "item", event_id);
-    it.reject_unknown({"id", "type", "object", "role", "content", "status"});
-    ev.item.id = it.string("id").value_or("");
-    if (ev.item.id.size() > 64)
-        it.fail("invalid_value", "item.id is longer than 64 characters.", "id");
-    const auto type = it.string("type", true);
-    if (type && *type != "message")
-        it.fail("invalid_value",
-                "Unsupported item type '" + *type + "': Confab supports 'message' items only.",
-                "type");
-    const auto role = it.string("role", true);
-    if (role && *role != "user" && *role != "system" && *role != "assistant")
-        it.fail("invalid_value", "item.role must be 'user', 'assistant' or 'system'.", "role");
-    const auto* content = it.child_array("content", true);
-    if (!it.ok()) return *it.error();
-    ev.item.role = *role;
-    // A user or system message carries input_text; an assistant message
-    // (history seeded by the client) carries output_text.
-    const std::string want = *role == "assistant" ? "output_text" : "input_text";
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < content->size(); ++i) {
-        const std::string param = "item.content[" + std::to_string(i) + "]";
-        if (!(*content)[i].is_object())
-            return error("invalid_type", "Invalid type for '" + param + "': expected an object.",
-                         param, event_id);
-        JsonFields part((*content)[i].get_object(), param, event_id);
-        part.reject_unknown({"type", "text"});
-        const auto ptype = part.string("type", true);
-        if (ptype && *ptype != want)
-            part.fail("invalid_value",
-                      "Unsupported content type '" + *ptype + "' for a " + *role +
-                          " message: use '" + want + "'.",
-                      "type");
-        const auto text = part.string("text", true);
-        if (!part.ok()) return *part.error();
-        total += text->size();
-        ev.item.content.push_back(ContentPart{*ptype, *text, std::nullopt, 0});
-    }
-    if (ev.item.content.empty())
-        return error("invalid_value", "item.content must hold at least one part.", "item.content",
-                     event_id);
-    if (total > limits.max_item_text_chars)
-        return error("invalid_value",
-                     "item text is " + std::to_string(total) + " characters; the limit is " +
-                         std::to_string(limits.max_item_text_chars) + ".",
-                     "item.content", event_id);
-    return finish(f, std::move(ev));
-}
-
-ParseResult parse_response_create(JsonFields& f, std::string event_id) {
+ParseResult parse_response_create(JsonFields& f, std::string event_id, const ParseLimits& limits) {
     f.reject_unknown({"type", "event_id", "response"});
     ResponseCreate ev{event_id, {}, {}, {}, false, {}};
     if (const auto* r = f.child_object("response")) {
@@ -127,9 +74,23 @@ ParseResult parse_response_create(JsonFields& f, std::string event_id) {
             }
         }
         if (const auto* md = rf.child_object("metadata")) ev.metadata = *md;
-        if (const auto* tools = rf.child_array("tools"); tools != nullptr && !tools->empty())
-            rf.fail("invalid_value", "Confab does not support tools; 'tools' must be empty.",
-                    "tools");
+        if (rf.ok() && r->contains("tools")) {
+            std::vector<FunctionTool> tools;
+            if (auto err = parse_function_tools(r->at("tools"), "response.tools", limits.tools,
+                                                event_id, tools))
+                return *err;
+            ev.tools = std::move(tools);
+        }
+        if (rf.ok() && r->contains("tool_choice")) {
+            // Without its own tools a response chooses among the session's,
+            // which the session checks (ReplyScheduler::request).
+            ToolChoice choice;
+            if (auto err = parse_tool_choice(r->at("tool_choice"), "response.tool_choice",
+                                             ev.tools.value_or(std::vector<FunctionTool>{}),
+                                             event_id, choice, ev.tools.has_value()))
+                return *err;
+            ev.tool_choice = choice;
+        }
         if (rf.has("input"))
             rf.fail("unsupported_parameter",
                     "response.input is not supported; the conversation is the input.", "input");
@@ -199,7 +160,7 @@ ParseResult parse_client_event(std::string_view text, const ParseLimits& limits)
             static_cast<int>(f.integer("audio_end_ms", 0, 24 * 3600 * 1000, true).value_or(0));
         return finish(f, std::move(ev));
     }
-    if (t == "response.create") return parse_response_create(f, event_id);
+    if (t == "response.create") return parse_response_create(f, event_id, limits);
     if (t == "response.cancel") {
         f.reject_unknown({"type", "event_id", "response_id"});
         ResponseCancel ev{event_id, f.string("response_id")};

@@ -5,12 +5,14 @@
 #include <variant>
 
 #include "protocol/client_event.hpp"
+#include "protocol/function_tools.hpp"
 #include "protocol/protocol_error.hpp"
 
 namespace confab::protocol {
 
 struct ParseLimits {
     std::size_t max_item_text_chars = 20000;
+    ToolLimits tools;
 };
 
 using ParseResult = std::variant<ClientEvent, ProtocolError>;

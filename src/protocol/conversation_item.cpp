@@ -15,7 +15,7 @@ std::string ConversationItem::text() const {
 }
 
 std::size_t ConversationItem::char_count() const {
-    std::size_t n = 0;
+    std::size_t n = call_id.size() + name.size() + arguments.size() + output.size();
     for (const auto& part : content)
         n += part.text.size() + (part.transcript ? part.transcript->size() : 0);
     return n;
@@ -55,7 +55,31 @@ void truncate_audio_part(ContentPart& part, int audio_end_ms) {
     part.audio_ms = audio_end_ms;
 }
 
+const char* item_type_name(ConversationItem::Type type) {
+    switch (type) {
+        case ConversationItem::Type::function_call:
+            return "function_call";
+        case ConversationItem::Type::function_call_output:
+            return "function_call_output";
+        case ConversationItem::Type::message:
+            break;
+    }
+    return "message";
+}
+
 json::object item_to_json(const ConversationItem& item) {
+    if (item.type == ConversationItem::Type::function_call)
+        return {{"id", item.id},
+                {"object", "realtime.item"},
+                {"type", "function_call"},
+                {"status", item.status},
+                {"call_id", item.call_id},
+                {"name", item.name},
+                {"arguments", item.arguments}};
+    if (item.type == ConversationItem::Type::function_call_output)
+        return {
+            {"id", item.id},         {"object", "realtime.item"}, {"type", "function_call_output"},
+            {"status", item.status}, {"call_id", item.call_id},   {"output", item.output}};
     json::array content;
     for (const auto& part : item.content) {
         json::object p{{"type", part.type}};

@@ -1,4 +1,5 @@
-// One item of a conversation (a message), as the Realtime API shows it.
+// One item of a conversation, as the Realtime API shows it: a message, a
+// function call the model made, or the output the client gave for a call.
 #pragma once
 #include <boost/json/object.hpp>
 #include <optional>
@@ -27,15 +28,27 @@ struct ContentPart {
 void truncate_audio_part(ContentPart& part, int audio_end_ms);
 
 struct ConversationItem {
-    std::string id;
-    std::string role;                  // user | assistant | system
-    std::string status = "completed";  // in_progress | completed | incomplete
-    std::vector<ContentPart> content;
+    enum class Type { message, function_call, function_call_output };
 
-    // Text the language model should see for this item.
+    std::string id;
+    std::string role;                  // messages: user | assistant | system
+    std::string status = "completed";  // in_progress | completed | incomplete
+    std::vector<ContentPart> content;  // messages only
+    Type type = Type::message;
+    // Function calls and their outputs.
+    std::string call_id;
+    std::string name;       // function_call: the tool called
+    std::string arguments;  // function_call: JSON text, as the model wrote it
+    std::string output;     // function_call_output: what the client's tool returned
+
+    bool is_message() const { return type == Type::message; }
+    // Text the language model should see for a message item ("" otherwise).
     std::string text() const;
+    // What the item costs in the history bounds: text, arguments and output.
     std::size_t char_count() const;
 };
+
+const char* item_type_name(ConversationItem::Type type);
 
 boost::json::object item_to_json(const ConversationItem& item);
 

@@ -63,18 +63,20 @@ json::object response_done(const ResponseInfo& r) {
     return ev;
 }
 
-json::object output_item_added(const std::string& response_id, const ConversationItem& item) {
+json::object output_item_added(const std::string& response_id, int output_index,
+                               const ConversationItem& item) {
     auto ev = make_event("response.output_item.added");
     ev["response_id"] = response_id;
-    ev["output_index"] = 0;
+    ev["output_index"] = output_index;
     ev["item"] = item_to_json(item);
     return ev;
 }
 
-json::object output_item_done(const std::string& response_id, const ConversationItem& item) {
+json::object output_item_done(const std::string& response_id, int output_index,
+                              const ConversationItem& item) {
     auto ev = make_event("response.output_item.done");
     ev["response_id"] = response_id;
-    ev["output_index"] = 0;
+    ev["output_index"] = output_index;
     ev["item"] = item_to_json(item);
     return ev;
 }
@@ -122,6 +124,35 @@ json::object output_text_delta(const PartRef& ref, const std::string& delta) {
 json::object output_text_done(const PartRef& ref, const std::string& text) {
     auto ev = with_ref("response.output_text.done", ref);
     ev["text"] = text;
+    return ev;
+}
+
+namespace {
+json::object function_call_event(std::string_view type, const std::string& response_id,
+                                 int output_index, const ConversationItem& item) {
+    auto ev = make_event(type);
+    ev["response_id"] = response_id;
+    ev["item_id"] = item.id;
+    ev["output_index"] = output_index;
+    ev["call_id"] = item.call_id;
+    return ev;
+}
+}  // namespace
+
+json::object function_call_arguments_delta(const std::string& response_id, int output_index,
+                                           const ConversationItem& item, const std::string& delta) {
+    auto ev = function_call_event("response.function_call_arguments.delta", response_id,
+                                  output_index, item);
+    ev["delta"] = delta;
+    return ev;
+}
+
+json::object function_call_arguments_done(const std::string& response_id, int output_index,
+                                          const ConversationItem& item) {
+    auto ev = function_call_event("response.function_call_arguments.done", response_id,
+                                  output_index, item);
+    ev["name"] = item.name;
+    ev["arguments"] = item.arguments;
     return ev;
 }
 

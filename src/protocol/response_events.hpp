@@ -36,8 +36,10 @@ struct PartRef {
     int content_index = 0;
 };
 
-boost::json::object output_item_added(const std::string& response_id, const ConversationItem& item);
-boost::json::object output_item_done(const std::string& response_id, const ConversationItem& item);
+boost::json::object output_item_added(const std::string& response_id, int output_index,
+                                      const ConversationItem& item);
+boost::json::object output_item_done(const std::string& response_id, int output_index,
+                                     const ConversationItem& item);
 boost::json::object content_part_added(const PartRef& ref, const ContentPart& part);
 boost::json::object content_part_done(const PartRef& ref, const ContentPart& part);
 boost::json::object output_audio_delta(const PartRef& ref, std::string base64_audio);
@@ -46,6 +48,14 @@ boost::json::object output_audio_transcript_delta(const PartRef& ref, const std:
 boost::json::object output_audio_transcript_done(const PartRef& ref, const std::string& transcript);
 boost::json::object output_text_delta(const PartRef& ref, const std::string& delta);
 boost::json::object output_text_done(const PartRef& ref, const std::string& text);
+
+// A function call's arguments as the model writes them (`item` is the
+// function_call item; `.done` carries its name and whole arguments).
+boost::json::object function_call_arguments_delta(const std::string& response_id, int output_index,
+                                                  const ConversationItem& item,
+                                                  const std::string& delta);
+boost::json::object function_call_arguments_done(const std::string& response_id, int output_index,
+                                                 const ConversationItem& item);
 
 // Confab extension, after response.done: when each stage of the response
 // happened (`timings` is the pipeline's ResponseTimings as JSON).

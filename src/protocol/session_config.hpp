@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "protocol/function_tools.hpp"
+
 namespace confab::protocol {
 
 struct TurnDetection {
@@ -28,6 +30,8 @@ struct SessionConfig {
     std::optional<std::string> transcription_model;  // nullopt: no transcription events
     std::optional<std::string> noise_reduction;      // "near_field"|"far_field"
     std::optional<int> max_output_tokens;            // nullopt: "inf"
+    std::vector<FunctionTool> tools;                 // functions the model may call
+    ToolChoice tool_choice;
 };
 
 // What session.update may choose from; fixed by the server's engines.
@@ -35,6 +39,7 @@ struct SessionConstraints {
     std::vector<std::string> voices;
     std::vector<std::string> transcription_models{"pocketsphinx"};
     std::size_t max_instructions_chars = 20000;
+    ToolLimits tools;
 };
 
 bool is_audio_output(const SessionConfig& config);

@@ -163,8 +163,8 @@ json::object session_to_json(const SessionConfig& config, const std::string& ses
         {"model", config.model},
         {"output_modalities", std::move(modalities)},
         {"instructions", config.instructions},
-        {"tools", json::array{}},
-        {"tool_choice", "auto"},
+        {"tools", tools_to_json(config.tools)},
+        {"tool_choice", tool_choice_to_json(config.tool_choice)},
         {"tracing", nullptr},
         {"include", nullptr},
         {"audio", json::object{{"input", std::move(input)}, {"output", std::move(output)}}}};
@@ -178,8 +178,8 @@ std::optional<ProtocolError> apply_session_update(const json::object& session,
                                                   const std::string& event_id,
                                                   SessionConfig& config) {
     JsonFields f(session, "session", event_id);
-    // tools/tool_choice/tracing/include/prompt are accepted so that existing
-    // clients work; Confab has no tools, so `tools` must be empty.
+    // tracing/include/prompt/truncation are accepted so that existing clients
+    // work, and ignored (docs/protocol.md, compatibility).
     f.reject_unknown({"type", "model", "instructions", "output_modalities", "audio",
                       "max_output_tokens", "tools", "tool_choice", "tracing", "include", "prompt",
                       "truncation", "id", "object", "expires_at"});
@@ -224,8 +224,21 @@ std::optional<ProtocolError> apply_session_update(const json::object& session,
             next.max_output_tokens = static_cast<int>(*n);
         }
     }
-    if (const auto* tools = f.child_array("tools"); tools != nullptr && !tools->empty())
-        f.fail("invalid_value", "Confab does not support tools; 'tools' must be empty.", "tools");
+    if (f.ok() && session.contains("tools")) {
+        if (auto err = parse_function_tools(session.at("tools"), "session.tools", constraints.tools,
+                                            event_id, next.tools))
+            return err;
+    }
+    if (f.ok() && session.contains("tool_choice")) {
+        if (auto err = parse_tool_choice(session.at("tool_choice"), "session.tool_choice",
+                                         next.tools, event_id, next.tool_choice))
+            return err;
+    } else if (f.ok()) {
+        // The tools changed under the choice made before.
+        if (auto err =
+                check_tool_choice(next.tool_choice, next.tools, "session.tool_choice", event_id))
+            return err;
+    }
     if (!f.ok()) {
         auto err = *f.error();
         err.event_id = event_id;

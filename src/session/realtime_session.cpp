@@ -1,5 +1,7 @@
 #include "session/realtime_session.hpp"
 
+#include "session/call_item_error.hpp"
+
 #include <boost/asio/post.hpp>
 
 #include "metrics/metrics.hpp"
@@ -7,6 +9,7 @@
 #include "protocol/client_event_parser.hpp"
 #include "protocol/server_events.hpp"
 #include "protocol/session_config_codec.hpp"
+#include "session/call_item_error.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
 
@@ -90,7 +93,8 @@ bool may_be_ping(std::string_view frame) {
 void RealtimeSession::handle_text(std::string_view frame) {
     const bool maybe_ping = may_be_ping(frame);
     if (!maybe_ping && !admit_event()) return;
-    const protocol::ParseLimits limits{server_config_.limits.max_item_text_chars};
+    const protocol::ParseLimits limits{server_config_.limits.max_item_text_chars,
+                                       constraints_.tools};
     auto parsed = protocol::parse_client_event(frame, limits);
     auto* event = std::get_if<protocol::ClientEvent>(&parsed);
     const bool ping = event != nullptr && std::holds_alternative<protocol::ConfabPing>(*event);
@@ -277,6 +281,10 @@ void RealtimeSession::add_item(protocol::ConversationItem item,
 
 void RealtimeSession::on(protocol::ItemCreate& ev) {
     if (ev.item.id.empty()) ev.item.id = make_id("item");
+    if (auto err = call_item_error(conversation_.check_call(ev.item), ev.item, ev.event_id)) {
+        send_error(err->code, err->message, err->param, ev.event_id);
+        return;
+    }
     add_item(std::move(ev.item), ev.previous_item_id, ev.event_id);
 }
 

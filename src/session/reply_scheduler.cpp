@@ -28,6 +28,14 @@ void ReplyScheduler::send_error(std::string code, std::string message, std::stri
 }
 
 void ReplyScheduler::request(protocol::ResponseCreate params) {
+    if (params.tool_choice) {
+        const auto& tools = params.tools ? *params.tools : ctx_.session_config.tools;
+        if (auto err = protocol::check_tool_choice(*params.tool_choice, tools,
+                                                   "response.tool_choice", params.event_id)) {
+            send_error(err->code, err->message, params.event_id);
+            return;
+        }
+    }
     defer_or_start(Deferred{std::move(params), {}, nullptr});
 }
 
@@ -149,9 +157,12 @@ engines::ChatRequest ReplyScheduler::chat_request(const protocol::ResponseCreate
     const auto& server = ctx_.server_config;
     const pipeline::HistoryLimits limits{server.llm.max_history_turns,
                                          server.llm.max_history_chars};
-    return pipeline::build_chat_request(
+    auto request = pipeline::build_chat_request(
         ctx_.conversation, params.instructions.value_or(config.instructions), limits,
         max_output_tokens(params, config).value_or(server.llm.max_tokens), unsaid_user_text);
+    request.tools = params.tools.value_or(config.tools);
+    request.tool_choice = params.tool_choice.value_or(config.tool_choice);
+    return request;
 }
 
 void ReplyScheduler::discard_prefetch(pipeline::UserTurn& turn, const char* reason) {
@@ -208,24 +219,26 @@ void ReplyScheduler::start(Deferred reply) {
     setup.timings = reply.timings;
     setup.metrics = ctx_.engines.metrics;
 
-    std::optional<std::string> previous;
-    if (!params.out_of_band) {
-        protocol::ConversationItem placeholder{setup.item_id, "assistant", "in_progress", {}};
-        auto inserted = ctx_.conversation.insert(placeholder, std::nullopt);
-        pipeline::announce_evictions(ctx_.sink, inserted.evicted, ctx_.session_id);
-        previous = inserted.previous_item_id;
-    }
     response_ = std::make_shared<pipeline::Response>(ctx_.strand, ctx_.sink, *ctx_.engines.llm,
                                                      ctx_.engines.tts, this, std::move(setup));
-    response_->start(previous);
+    response_->start();
     ctx_.listener.reply_started();
 }
 
+std::optional<std::string> ReplyScheduler::on_output_item(const protocol::ConversationItem& item) {
+    auto inserted = ctx_.conversation.insert(item, std::nullopt);
+    pipeline::announce_evictions(ctx_.sink, inserted.evicted, ctx_.session_id);
+    return inserted.previous_item_id;
+}
+
 void ReplyScheduler::on_response_done(pipeline::Response& response) {
-    if (auto* item = ctx_.conversation.find(response.item().id)) {
-        *item = response.item();
-        pipeline::announce_evictions(ctx_.sink, ctx_.conversation.enforce_bounds(item->id),
-                                     ctx_.session_id);
+    // The items as they ended (text, transcript, arguments, status).
+    for (auto& done : response.output()) {
+        if (auto* item = ctx_.conversation.find(done.id)) {
+            *item = std::move(done);
+            pipeline::announce_evictions(ctx_.sink, ctx_.conversation.enforce_bounds(item->id),
+                                         ctx_.session_id);
+        }
     }
     if (response_.get() == &response) {
         // Released after this handler returns: the response may still be on the stack.

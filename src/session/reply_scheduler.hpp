@@ -111,6 +111,7 @@ private:
         pipeline::UserTurn* turn, const engines::ChatRequest& request);
     void discard_prefetch(pipeline::UserTurn& turn, const char* reason);
     void count_prefetch(const char* outcome);
+    std::optional<std::string> on_output_item(const protocol::ConversationItem& item) override;
     void on_response_done(pipeline::Response& response) override;
     void send_error(std::string code, std::string message, std::string event_id);
 

@@ -126,7 +126,7 @@ std::optional<std::chrono::steady_clock::time_point> FakeLanguageModel::last_can
 }
 
 asio::awaitable<engines::ChatOutcome> FakeLanguageModel::stream(engines::ChatRequest request,
-                                                                DeltaSink on_delta) {
+                                                                StreamSinks sinks) {
     Script script;
     {
         const std::lock_guard lock(mutex_);
@@ -136,9 +136,21 @@ asio::awaitable<engines::ChatOutcome> FakeLanguageModel::stream(engines::ChatReq
             scripts_.pop_front();
         }
     }
+    // The stream in order: text deltas, with the tool calls after `calls_after` of them.
+    struct Step {
+        const std::string* text = nullptr;
+        const engines::ToolCallDelta* call = nullptr;
+    };
+    std::vector<Step> steps;
+    const std::size_t calls_at = std::min(script.calls_after, script.deltas.size());
+    for (std::size_t i = 0; i <= script.deltas.size(); ++i) {
+        if (i == calls_at)
+            for (const auto& call : script.tool_calls) steps.push_back(Step{nullptr, &call});
+        if (i < script.deltas.size()) steps.push_back(Step{&script.deltas[i], nullptr});
+    }
     asio::steady_timer timer(co_await asio::this_coro::executor);
     bool first = true;
-    for (const auto& delta : script.deltas) {
+    for (const Step& step : steps) {
         timer.expires_after(first ? script.first_delay : script.between);
         first = false;
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -148,11 +160,20 @@ asio::awaitable<engines::ChatOutcome> FakeLanguageModel::stream(engines::ChatReq
             last_cancel_ = std::chrono::steady_clock::now();
             co_return engines::ChatOutcome{make_error_code(errc::cancelled), "cancelled", ""};
         }
-        on_delta(delta);
+        if (step.text != nullptr && sinks.on_text) sinks.on_text(*step.text);
+        if (step.call != nullptr && sinks.on_tool_call) sinks.on_tool_call(*step.call);
     }
     if (script.fail_with)
         co_return engines::ChatOutcome{make_error_code(script.fail_code), *script.fail_with, ""};
-    co_return engines::ChatOutcome{{}, "", "stop"};
+    engines::ChatOutcome outcome{{}, "", script.tool_calls.empty() ? "stop" : "tool_calls"};
+    for (const auto& delta : script.tool_calls) {
+        if (delta.first()) {
+            outcome.tool_calls.push_back(engines::ToolCall{delta.call_id, delta.name, ""});
+        }
+        if (delta.index < outcome.tool_calls.size())
+            outcome.tool_calls[delta.index].arguments += delta.arguments;
+    }
+    co_return outcome;
 }
 
 }  // namespace confab::test

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -82,11 +83,16 @@ public:
         std::chrono::milliseconds between{2};
         std::optional<std::string> fail_with;  // error message: the stream fails after the deltas
         errc fail_code = errc::backend_error;  // ...with this error
+        // Tool-call deltas, streamed after the first `calls_after` text deltas
+        // (all of them by default); the outcome then lists the calls whole.
+        std::vector<engines::ToolCallDelta> tool_calls;
+        std::size_t calls_after = SIZE_MAX;
     };
 
     std::string name() const override { return "fake-llm"; }
     boost::asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest request,
-                                                        DeltaSink on_delta) override;
+                                                        StreamSinks sinks) override;
+    using LanguageModel::stream;
 
     void script(Script s);
     std::vector<engines::ChatRequest> requests() const;

@@ -69,8 +69,8 @@ std::string OfflineModel::reply_for(const ChatRequest& request) {
     return reply;
 }
 
-asio::awaitable<ChatOutcome> OfflineModel::stream(ChatRequest request, DeltaSink on_delta) {
-    co_return co_await cancellation_as_error(run(std::move(request), std::move(on_delta)));
+asio::awaitable<ChatOutcome> OfflineModel::stream(ChatRequest request, StreamSinks sinks) {
+    co_return co_await cancellation_as_error(run(std::move(request), std::move(sinks.on_text)));
 }
 
 asio::awaitable<ChatOutcome> OfflineModel::run(ChatRequest request, DeltaSink on_delta) {

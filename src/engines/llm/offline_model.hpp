@@ -28,7 +28,9 @@ public:
     explicit OfflineModel(Pacing pacing);
 
     std::string name() const override { return "offline"; }
-    boost::asio::awaitable<ChatOutcome> stream(ChatRequest request, DeltaSink on_delta) override;
+    // Tools are accepted and never called: the reply is text only.
+    boost::asio::awaitable<ChatOutcome> stream(ChatRequest request, StreamSinks sinks) override;
+    using LanguageModel::stream;
 
     // The whole reply to `request`, as stream() delivers it.
     static std::string reply_for(const ChatRequest& request);

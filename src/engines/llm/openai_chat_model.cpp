@@ -183,12 +183,47 @@ std::string OpenAiChatModel::name() const {
 std::string OpenAiChatModel::request_body(const ChatRequest& request) const {
     json::array messages;
     for (const ChatMessage& message : request.messages) {
-        messages.push_back(json::object{{"role", message.role}, {"content", message.content}});
+        json::object m{{"role", message.role}, {"content", message.content}};
+        if (!message.tool_calls.empty()) {
+            json::array calls;
+            for (const ToolCall& call : message.tool_calls) {
+                calls.push_back(json::object{
+                    {"id", call.id},
+                    {"type", "function"},
+                    {"function",
+                     json::object{{"name", call.name}, {"arguments", call.arguments}}}});
+            }
+            m["tool_calls"] = std::move(calls);
+            // An assistant turn that only calls tools has no text: null, as OpenAI sends it.
+            if (message.content.empty()) m["content"] = nullptr;
+        }
+        if (message.role == "tool") m["tool_call_id"] = message.tool_call_id;
+        messages.push_back(std::move(m));
     }
     json::object body{
         {"model", config_.model}, {"messages", std::move(messages)}, {"stream", true}};
     body["max_tokens"] = request.max_tokens.value_or(config_.max_tokens);
     if (request.temperature) body["temperature"] = *request.temperature;
+    if (!request.tools.empty()) {
+        json::array tools;
+        for (const protocol::FunctionTool& tool : request.tools) {
+            json::object function{{"name", tool.name}};
+            if (!tool.description.empty()) function["description"] = tool.description;
+            function["parameters"] =
+                tool.parameters.empty()
+                    ? json::object{{"type", "object"}, {"properties", json::object{}}}
+                    : tool.parameters;
+            tools.push_back(json::object{{"type", "function"}, {"function", std::move(function)}});
+        }
+        body["tools"] = std::move(tools);
+        if (request.tool_choice.mode == protocol::ToolChoice::Mode::function) {
+            body["tool_choice"] = json::object{
+                {"type", "function"},
+                {"function", json::object{{"name", request.tool_choice.function_name}}}};
+        } else {
+            body["tool_choice"] = protocol::tool_choice_to_json(request.tool_choice);
+        }
+    }
     return json::serialize(body);
 }
 
@@ -209,15 +244,16 @@ LlmPoolStats OpenAiChatModel::pool_stats() const {
     return backend_ ? backend_->stats() : LlmPoolStats{};
 }
 
-asio::awaitable<ChatOutcome> OpenAiChatModel::stream(ChatRequest request, DeltaSink on_delta) {
-    ChatOutcome outcome =
-        co_await cancellation_as_error(run(std::move(request), std::move(on_delta)));
+asio::awaitable<ChatOutcome> OpenAiChatModel::stream(ChatRequest request, StreamSinks sinks) {
+    ChatOutcome outcome = co_await cancellation_as_error(run(std::move(request), std::move(sinks)));
     if (backend_) backend_->record_outcome(outcome.error);
     co_return outcome;
 }
 
-asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink on_delta) {
-    if (!on_delta) on_delta = [](std::string_view) {};  // a caller that only wants the outcome
+asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, StreamSinks sinks) {
+    // A caller may want only the outcome, or only the text.
+    if (!sinks.on_text) sinks.on_text = [](std::string_view) {};
+    if (!sinks.on_tool_call) sinks.on_tool_call = [](const ToolCallDelta&) {};
     if (!config_error_.empty()) co_return failure(errc::invalid_argument, config_error_);
     const Deadlines deadlines(Clock::now(), config_);
     const std::string peer = endpoint_.host + ":" + endpoint_.port;
@@ -261,18 +297,22 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink
     SseParser sse;
     OpenAiStreamDecoder decoder;
     std::error_code stream_error;
-    std::string delta;
+    OpenAiStreamDecoder::Decoded decoded;
     const auto on_event = [&](const SseEvent& event) {
-        // After the end, an error, or a cancellation raised by on_delta itself,
+        // After the end, an error, or a cancellation raised by a sink itself,
         // the rest of this chunk is not for the caller.
         if (stream_error || decoder.done() || cancelled(state)) return;
-        stream_error = decoder.decode(event, delta);
-        if (stream_error || delta.empty()) return;
+        stream_error = decoder.decode(event, decoded);
+        if (stream_error || decoded.empty()) return;
         if (phase == Phase::awaiting_first_token) {
             phase = Phase::streaming;
             connection.set_deadline(deadlines.for_phase(phase));
         }
-        on_delta(delta);
+        if (!decoded.text.empty()) sinks.on_text(decoded.text);
+        for (const ToolCallDelta& delta : decoded.tool_calls) {
+            if (cancelled(state)) return;
+            sinks.on_tool_call(delta);
+        }
     };
     while (!decoder.done() && !stream_error && !connection.body_done()) {
         if (cancelled(state)) co_return failure(errc::cancelled, "cancelled");
@@ -303,8 +343,10 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, DeltaSink
     // A failed stream leaves the body half-read: the lease then closes it.
     if (!stream_error) lease.finish();
 
+    if (!stream_error) stream_error = decoder.finish();
     ChatOutcome outcome;
     outcome.finish_reason = decoder.finish_reason();
+    outcome.tool_calls = decoder.tool_calls();
     if (stream_error) {
         outcome.error = stream_error;
         outcome.message = decoder.error_message();

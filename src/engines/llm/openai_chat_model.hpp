@@ -43,7 +43,8 @@ public:
 
     // "openai:<base_url> <model>"
     std::string name() const override;
-    boost::asio::awaitable<ChatOutcome> stream(ChatRequest request, DeltaSink on_delta) override;
+    boost::asio::awaitable<ChatOutcome> stream(ChatRequest request, StreamSinks sinks) override;
+    using LanguageModel::stream;
 
     // Why the configuration cannot be used (bad base_url, unreadable CA file),
     // or empty. stream() then fails at once with errc::invalid_argument.
@@ -54,7 +55,7 @@ public:
 
 private:
     // stream() without the cancellation-exception guard (see cancellation_as_error.hpp).
-    boost::asio::awaitable<ChatOutcome> run(ChatRequest request, DeltaSink on_delta);
+    boost::asio::awaitable<ChatOutcome> run(ChatRequest request, StreamSinks sinks);
     std::string request_body(const ChatRequest& request) const;
     HttpRequest http_request(const ChatRequest& request) const;
 

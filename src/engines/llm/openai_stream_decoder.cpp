@@ -32,8 +32,9 @@ std::string error_object_message(const json::object& root) {
 
 }  // namespace
 
-std::error_code OpenAiStreamDecoder::decode(const SseEvent& event, std::string& delta) {
-    delta.clear();
+std::error_code OpenAiStreamDecoder::decode(const SseEvent& event, Decoded& out) {
+    out.text.clear();
+    out.tool_calls.clear();
     if (event.data == "[DONE]") {
         done_ = true;
         return {};
@@ -64,9 +65,27 @@ std::error_code OpenAiStreamDecoder::decode(const SseEvent& event, std::string& 
         if (const json::object* delta_object = delta_value->if_object()) {
             // `content` is null in role and tool-call chunks.
             if (const json::value* content = delta_object->if_contains("content")) {
-                if (const json::string* text = content->if_string()) delta.assign(*text);
+                if (const json::string* text = content->if_string()) out.text.assign(*text);
+            }
+            if (const json::value* calls = delta_object->if_contains("tool_calls")) {
+                std::string why;
+                const json::array* fragments = calls->if_array();
+                if (fragments != nullptr && !tool_calls_.add(*fragments, out.tool_calls, why)) {
+                    error_message_ =
+                        "malformed tool call in stream (" + why + "): " + excerpt(event.data);
+                    return errc::bad_response;
+                }
             }
         }
+    }
+    return {};
+}
+
+std::error_code OpenAiStreamDecoder::finish() {
+    if (const std::string* arguments = tool_calls_.unnamed()) {
+        error_message_ = "the stream ended with a tool call that has no name (arguments: " +
+                         excerpt(*arguments) + ")";
+        return errc::bad_response;
     }
     return {};
 }

@@ -177,7 +177,7 @@ std::size_t options_in(std::string_view section) {
 TEST(ConfigOptions, TableCoversEveryField) {
     [[maybe_unused]] auto [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10] = ServerConfig{};
     [[maybe_unused]] auto [l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15, l16,
-                           l17, l18] = SessionLimits{};
+                           l17, l18, l19, l20, l21] = SessionLimits{};
     [[maybe_unused]] auto [m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15] =
         LlmConfig{};
     [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7, r8] = SttConfig{};
@@ -185,7 +185,7 @@ TEST(ConfigOptions, TableCoversEveryField) {
     [[maybe_unused]] auto [g1, g2] = LogConfig{};
     [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6] = Config{};
     EXPECT_EQ(options_in("server"), 10u);
-    EXPECT_EQ(options_in("limits"), 18u);
+    EXPECT_EQ(options_in("limits"), 21u);
     EXPECT_EQ(options_in("llm"), 15u);
     EXPECT_EQ(options_in("stt"), 8u);
     EXPECT_EQ(options_in("tts"), 4u);

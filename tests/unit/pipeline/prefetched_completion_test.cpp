@@ -20,8 +20,8 @@ class GatedModel final : public engines::LanguageModel {
 public:
     explicit GatedModel(asio::io_context& io) : gate_(io, asio::steady_timer::time_point::max()) {}
     std::string name() const override { return "gated"; }
-    asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest,
-                                                 DeltaSink on_delta) override {
+    asio::awaitable<engines::ChatOutcome> stream(engines::ChatRequest, StreamSinks sinks) override {
+        auto& on_delta = sinks.on_text;
         ++requests;
         on_delta("before ");
         co_await gate_.async_wait(asio::as_tuple(asio::use_awaitable));  // opened or cancelled

@@ -200,9 +200,13 @@ TEST_F(RealtimeSessionTest, ItemCreateValidatesTheItem) {
     send({{"type", "conversation.item.create"}, {"item", bad_part}});
     expect_error("unknown_parameter", "item.content[0].audio");
     auto fn = user_text_item("x");
-    fn["type"] = "function_call";
+    fn["type"] = "mcp_call";
     send({{"type", "conversation.item.create"}, {"item", fn}});
     expect_error("invalid_value", "item.type");
+    // A function call takes call fields, not a message's.
+    fn["type"] = "function_call";
+    send({{"type", "conversation.item.create"}, {"item", fn}});
+    expect_error("unknown_parameter", "item.role");
     send({{"type", "conversation.item.create"}, {"item", user_text_item(std::string(30000, 'a'))}});
     expect_error("invalid_value", "item.content");
     EXPECT_TRUE(session->conversation().items().empty());

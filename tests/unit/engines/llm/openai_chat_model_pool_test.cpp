@@ -34,7 +34,8 @@ std::vector<ChatOutcome> stream_in_sequence(OpenAiChatModel& model, asio::io_con
     auto calls = [&]() -> asio::awaitable<std::vector<ChatOutcome>> {
         std::vector<ChatOutcome> outcomes;
         for (int i = 0; i < count; ++i) {
-            ChatOutcome outcome = co_await model.stream(conversation(), {});
+            ChatOutcome outcome =
+                co_await model.stream(conversation(), LanguageModel::StreamSinks{});
             outcomes.push_back(std::move(outcome));
         }
         co_return outcomes;

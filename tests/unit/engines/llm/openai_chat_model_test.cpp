@@ -68,6 +68,42 @@ TEST(OpenAiChatModel, SendsModelMessagesStreamFlagAndBearer) {
     }
 }
 
+TEST(OpenAiChatModel, SendsToolsToolChoiceAndToolMessages) {
+    FakeLlmServer server;
+    OpenAiChatModel model(config_for(server.url()));
+    ChatRequest request = conversation();
+    request.tools = {protocol::FunctionTool{"get_weather", "The weather.",
+                                            boost::json::object{{"type", "object"}}}};
+    request.tool_choice = protocol::ToolChoice{protocol::ToolChoice::Mode::function, "get_weather"};
+    request.messages.push_back(ChatMessage{
+        "assistant", "", {ToolCall{"call_1", "get_weather", "{\"city\":\"Oslo\"}"}}, ""});
+    request.messages.push_back(ChatMessage{"tool", "snow", {}, "call_1"});
+    ASSERT_FALSE(stream_once(model, request).outcome.error);
+
+    const test::FakeLlmRequest sent = server.request(0);
+    const auto& body = sent.json.as_object();
+    const auto& tool = body.at("tools").at(0).as_object();
+    EXPECT_EQ(tool.at("type"), "function");
+    EXPECT_EQ(tool.at("function").at("name"), "get_weather");
+    EXPECT_EQ(tool.at("function").at("description"), "The weather.");
+    EXPECT_EQ(tool.at("function").at("parameters").at("type"), "object");
+    EXPECT_EQ(body.at("tool_choice").at("function").at("name"), "get_weather");
+    const auto& messages = body.at("messages").as_array();
+    const auto& asked = messages[messages.size() - 2].as_object();
+    EXPECT_TRUE(asked.at("content").is_null()) << "a call without text has null content";
+    EXPECT_EQ(asked.at("tool_calls").at(0).at("id"), "call_1");
+    EXPECT_EQ(asked.at("tool_calls").at(0).at("function").at("arguments"), "{\"city\":\"Oslo\"}");
+    EXPECT_EQ(messages.back().at("role"), "tool");
+    EXPECT_EQ(messages.back().at("tool_call_id"), "call_1");
+    EXPECT_EQ(messages.back().at("content"), "snow");
+
+    // Without tools, neither field is sent.
+    ASSERT_FALSE(stream_once(model).outcome.error);
+    const test::FakeLlmRequest plain = server.request(1);
+    EXPECT_FALSE(plain.json.as_object().contains("tools"));
+    EXPECT_FALSE(plain.json.as_object().contains("tool_choice"));
+}
+
 TEST(OpenAiChatModel, DefaultsMaxTokensAndOmitsTemperatureAndKey) {
     FakeLlmServer server;
     LlmConfig config = config_for(server.url() + "/");  // a trailing slash is harmless

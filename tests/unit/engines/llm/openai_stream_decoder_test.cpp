@@ -13,12 +13,12 @@ SseEvent data(std::string text) {
 
 TEST(OpenAiStreamDecoder, TakesContentAndFinishReason) {
     OpenAiStreamDecoder decoder;
-    std::string delta;
+    OpenAiStreamDecoder::Decoded delta;
     EXPECT_FALSE(decoder.decode(
         data(R"({"choices":[{"delta":{"role":"assistant","content":null}}]})"), delta));
-    EXPECT_EQ(delta, "");
+    EXPECT_EQ(delta.text, "");
     EXPECT_FALSE(decoder.decode(data(R"({"choices":[{"delta":{"content":"Hi \u00e9"}}]})"), delta));
-    EXPECT_EQ(delta, "Hi \xC3\xA9");
+    EXPECT_EQ(delta.text, "Hi \xC3\xA9");
     EXPECT_FALSE(decoder.decode(data(R"({"choices":[],"usage":{"total_tokens":3}})"), delta));
     EXPECT_FALSE(
         decoder.decode(data(R"({"choices":[{"delta":{},"finish_reason":"length"}]})"), delta));
@@ -30,7 +30,7 @@ TEST(OpenAiStreamDecoder, TakesContentAndFinishReason) {
 
 TEST(OpenAiStreamDecoder, MalformedChunkIsBadResponse) {
     OpenAiStreamDecoder decoder;
-    std::string delta;
+    OpenAiStreamDecoder::Decoded delta;
     EXPECT_EQ(decoder.decode(data("{\"choices\": ["), delta), errc::bad_response);
     EXPECT_NE(decoder.error_message().find("malformed"), std::string::npos);
     EXPECT_EQ(decoder.decode(data("[1,2]"), delta), errc::bad_response);
@@ -38,7 +38,7 @@ TEST(OpenAiStreamDecoder, MalformedChunkIsBadResponse) {
 
 TEST(OpenAiStreamDecoder, ErrorObjectIsBackendError) {
     OpenAiStreamDecoder decoder;
-    std::string delta;
+    OpenAiStreamDecoder::Decoded delta;
     EXPECT_EQ(
         decoder.decode(data(R"({"error":{"message":"overloaded","type":"server_error"}})"), delta),
         errc::backend_error);
