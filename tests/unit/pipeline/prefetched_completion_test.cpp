@@ -147,6 +147,13 @@ TEST_F(PrefetchedCompletionTest, AnswersTheSameConversationAndLimitsWhoeverAsks)
     auto more = request_for("hi");
     more.messages.insert(more.messages.begin() + 1, engines::ChatMessage{"assistant", "hello"});
     EXPECT_FALSE(prefetch_->answers(more));
+    // Tools are part of the question: another list or choice is another request.
+    auto tools = request_for("hi");
+    tools.tools = {protocol::FunctionTool{"lookup", "", {}}};
+    EXPECT_FALSE(prefetch_->answers(tools));
+    auto choice = request_for("hi");
+    choice.tool_choice.mode = protocol::ToolChoice::Mode::none;
+    EXPECT_FALSE(prefetch_->answers(choice));
 }
 
 }  // namespace

@@ -42,6 +42,24 @@ TEST(OfflineModel, SaysNoModelIsConfiguredAndRepeatsTheUser) {
     EXPECT_EQ(deltas.front(), "No language model ");
 }
 
+TEST(OfflineModel, AcceptsToolsAndNeverCallsThem) {
+    OfflineModel model(OfflineModel::Pacing{50, 1ms});
+    asio::io_context io;
+    ChatRequest request = said("book a table");
+    request.tools = {protocol::FunctionTool{"book_table", "Books a table.", {}}};
+    request.tool_choice.mode = protocol::ToolChoice::Mode::required;
+    std::string text;
+    int calls = 0;
+    const ChatOutcome outcome = test::run_coroutine(
+        io, model.stream(std::move(request),
+                         LanguageModel::StreamSinks{[&](std::string_view delta) { text += delta; },
+                                                    [&](const ToolCallDelta&) { ++calls; }}));
+    EXPECT_FALSE(outcome.error);
+    EXPECT_EQ(calls, 0);
+    EXPECT_TRUE(outcome.tool_calls.empty());
+    EXPECT_NE(text.find("You said: book a table."), std::string::npos) << text;
+}
+
 TEST(OfflineModel, SaysSoWhenItHeardNothing) {
     EXPECT_EQ(OfflineModel::reply_for(said(" \n")),
               "No language model is configured, so I can only repeat what I heard. "
