@@ -1,6 +1,8 @@
 #include "net/http_response.hpp"
 
 #include <boost/beast/http.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 namespace confab::net {
 namespace http = boost::beast::http;
@@ -28,6 +30,21 @@ http::message_generator respond_file(const http::request<http::string_body>& req
     res.set(http::field::cache_control, "no-cache");
     res.content_length(size);
     res.keep_alive(req.keep_alive());
+    return res;
+}
+
+http::message_generator respond_refused_upgrade(const http::request<http::string_body>& req,
+                                                http::status status, std::string_view code,
+                                                std::string_view message) {
+    const boost::json::value body = {
+        {"error", {{"type", "invalid_request_error"}, {"code", code}, {"message", message}}}};
+    http::response<http::string_body> res{status, req.version()};
+    res.set(http::field::server, "confab");
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(false);
+    res.body() = boost::json::serialize(body);
+    res.prepare_payload();
     return res;
 }
 

@@ -22,4 +22,11 @@ boost::beast::http::message_generator respond_file(
     const boost::beast::http::request<boost::beast::http::string_body>& req,
     boost::beast::http::file_body::value_type body, std::string_view content_type);
 
+// An upgrade refused before the WebSocket exists: `status` with a Realtime
+// error body (`{"error":{"type":"invalid_request_error","code","message"}}`),
+// then the connection closes.
+boost::beast::http::message_generator respond_refused_upgrade(
+    const boost::beast::http::request<boost::beast::http::string_body>& req,
+    boost::beast::http::status status, std::string_view code, std::string_view message);
+
 }  // namespace confab::net

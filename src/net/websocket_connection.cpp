@@ -11,7 +11,10 @@
 
 #include "metrics/metrics.hpp"
 #include "net/admission_refusal.hpp"
+#include "net/client_credential.hpp"
 #include "net/close_cause.hpp"
+#include "net/http_response.hpp"
+#include "net/subprotocol_offer.hpp"
 #include "net/use_nothrow.hpp"
 #include "net/websocket_writer.hpp"
 #include "protocol/server_events.hpp"
@@ -121,7 +124,8 @@ private:
         if (!session_->busy()) close(CloseCause::shutdown, "server shutting down");
     }
 
-    void configure_socket();
+    void configure_socket(std::optional<std::string_view> subprotocol);
+    asio::awaitable<void> refuse_upgrade(const http::request<http::string_body>& request);
     asio::awaitable<bool> admit();
     asio::awaitable<void> read_until_closed();
     asio::awaitable<void> idle_watchdog();
@@ -139,6 +143,8 @@ private:
     std::unique_ptr<session::RealtimeSession> session_;
     session::SessionResumption resumption_;
     std::string model_;  // set before admission, then read-only (admin snapshots)
+    // Who the client says it is; not checked yet (issue 15). Never logged.
+    ClientCredential credential_;
     std::atomic<std::shared_ptr<const session::SessionStats>>
         stats_;                        // set once the session exists
     std::optional<CloseCause> cause_;  // why the connection ends, once known
@@ -166,8 +172,23 @@ asio::awaitable<void> WebSocketConnection<Stream>::refuse(AdmissionRefusal refus
     co_await ws_.async_close(frame, use_nothrow);
 }
 
+// An offer of subprotocols without `realtime` gets a 400 before the upgrade
+// (SubprotocolOffer::acceptable). The body does not repeat the offer: it may
+// hold a key.
 template <class Stream>
-void WebSocketConnection<Stream>::configure_socket() {
+asio::awaitable<void> WebSocketConnection<Stream>::refuse_upgrade(
+    const http::request<http::string_body>& request) {
+    log::info("websocket upgrade refused", {{"reason", "no supported subprotocol offered"}});
+    auto response = respond_refused_upgrade(
+        request, http::status::bad_request, "unsupported_subprotocol",
+        "None of the offered WebSocket subprotocols is supported: offer \"realtime\" (a key may "
+        "be given as \"openai-insecure-api-key.<key>\"), or offer none.");
+    // The HTTP layer's read deadline still bounds this write.
+    co_await beast::async_write(ws_.next_layer(), std::move(response), use_nothrow);
+}
+
+template <class Stream>
+void WebSocketConnection<Stream>::configure_socket(std::optional<std::string_view> subprotocol) {
     // Beast pings after half the idle period without traffic and tears the
     // connection down after the whole period: this reaps dead peers.
     // The HTTP layer's read deadline must not apply to a long-lived socket.
@@ -177,8 +198,14 @@ void WebSocketConnection<Stream>::configure_socket() {
     timeouts.idle_timeout = std::chrono::milliseconds(2 * limits_.ping_interval_ms);
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
+    // Beast's own refusals (400, 426) pass through the decorator too; only
+    // the 101 names the protocol.
     ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "confab"); }));
+        [protocol = std::string(subprotocol.value_or(""))](websocket::response_type& res) {
+            res.set(http::field::server, "confab");
+            if (!protocol.empty() && res.result() == http::status::switching_protocols)
+                res.set(http::field::sec_websocket_protocol, protocol);
+        }));
     // A bigger frame fails the read and Beast closes with 1009 (too big).
     ws_.read_message_max(limits_.max_message_bytes);
     if (limits_.socket_send_buffer_bytes > 0) {
@@ -206,9 +233,14 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     auto self = this->shared_from_this();
     const std::string model_param = query_param(request.target(), "model");
     const std::string model = model_param.empty() ? "confab" : model_param;
-    const bool has_bearer = request[http::field::authorization].starts_with("Bearer ");
+    const auto offer = SubprotocolOffer::parse(request);
+    if (!offer.acceptable()) {
+        co_await refuse_upgrade(request);
+        co_return;
+    }
+    credential_ = ClientCredential::from(request, offer);
 
-    configure_socket();
+    configure_socket(offer.selected());
     auto [accept_ec] = co_await ws_.async_accept(request, use_nothrow);
     if (accept_ec) {
         log::info("websocket handshake failed", {{"error", accept_ec.message()}});
@@ -218,8 +250,11 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     model_ = model;
     if (!co_await admit()) co_return;
     if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
-    log::info("session started",
-              {{"session", id_}, {"model", model}, {"auth", has_bearer ? "bearer" : "none"}});
+    const auto subprotocol = offer.selected().value_or("none");
+    log::info("session started", {{"session", id_},
+                                  {"model", model},
+                                  {"auth", credential_.source_name()},
+                                  {"subprotocol", subprotocol}});
 
     session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config,
                                                           context_.constraints, context_.engines,

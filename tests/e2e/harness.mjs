@@ -153,7 +153,8 @@ export function makeMicWav(file, parts) {
 
 // ---- the browser ----
 
-export async function launchBrowser(dir, micWav) {
+// `extraArgs`: more Chromium switches (e.g. a certificate to trust).
+export async function launchBrowser(dir, micWav, { extraArgs = [] } = {}) {
   const args = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
@@ -161,6 +162,7 @@ export async function launchBrowser(dir, micWav) {
     '--autoplay-policy=no-user-gesture-required',
     '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${micWav}%noloop`,
+    ...extraArgs,
   ];
   const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: process.env.CONFAB_CHROMIUM || '/usr/bin/chromium',

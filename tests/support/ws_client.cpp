@@ -15,6 +15,10 @@ WsClient::~WsClient() {
     beast::get_lowest_layer(ws_).socket().close(ec);
 }
 
+void WsClient::add_header(std::string_view name, std::string_view value) {
+    headers_.emplace_back(std::string(name), std::string(value));
+}
+
 bool WsClient::connect(std::chrono::milliseconds timeout) {
     beast::error_code result = asio::error::timed_out;
     bool done = false;
@@ -24,13 +28,16 @@ bool WsClient::connect(std::chrono::milliseconds timeout) {
         socket.open(ep.protocol());
         socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_));
     }
+    ws_.set_option(websocket::stream_base::decorator([this](websocket::request_type& req) {
+        for (const auto& [name, value] : headers_) req.insert(name, value);
+    }));
     beast::get_lowest_layer(ws_).async_connect(ep, [&](beast::error_code ec) {
         if (ec) {
             result = ec;
             done = true;
             return;
         }
-        ws_.async_handshake("127.0.0.1:" + std::to_string(port_), target_,
+        ws_.async_handshake(response_, "127.0.0.1:" + std::to_string(port_), target_,
                             [&](beast::error_code hec) {
                                 result = hec;
                                 done = true;

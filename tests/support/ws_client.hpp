@@ -8,6 +8,9 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace confab::test {
 
@@ -21,6 +24,12 @@ public:
     // Before connect(): a small fixed kernel receive buffer, so that a test
     // that stops reading fills the server's queue quickly.
     void set_receive_buffer(int bytes) { receive_buffer_ = bytes; }
+    // Before connect(): one more header line of the upgrade request
+    // (`Sec-WebSocket-Protocol`, `Authorization`); a name may repeat.
+    // (Out of line: inlined, g++ 12 -O2 raises a false -Warray-bounds.)
+    void add_header(std::string_view name, std::string_view value);
+    // After connect(), even a refused one: the server's answer to the upgrade.
+    const boost::beast::websocket::response_type& handshake_response() const { return response_; }
     void send(const boost::json::object& event);
     void send_text(const std::string& text);
     void send_binary(const std::string& bytes);
@@ -49,6 +58,8 @@ private:
     bool closed_ = false;
     int close_code_ = -1;
     int receive_buffer_ = 0;
+    std::vector<std::pair<std::string, std::string>> headers_;
+    boost::beast::websocket::response_type response_;
     std::string error_;
 };
 
