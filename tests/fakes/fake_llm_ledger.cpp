@@ -15,8 +15,11 @@ std::string FakeLlmRequest::header(std::string_view name) const {
     return {};
 }
 
-FakeLlmLedger::FakeLlmLedger(FakeLlmScript default_script, ReplyGenerator reply_generator)
-    : reply_generator_(std::move(reply_generator)), default_script_(std::move(default_script)) {}
+FakeLlmLedger::FakeLlmLedger(FakeLlmScript default_script, ReplyGenerator reply_generator,
+                             ScriptAdapter script_adapter)
+    : reply_generator_(std::move(reply_generator)),
+      script_adapter_(std::move(script_adapter)),
+      default_script_(std::move(default_script)) {}
 
 void FakeLlmLedger::push_script(FakeLlmScript script) {
     const std::lock_guard lock(mutex_);
@@ -32,6 +35,9 @@ std::pair<std::size_t, FakeLlmScript> FakeLlmLedger::record(FakeLlmRequest reque
     std::size_t index = 0;
     FakeLlmScript script;
     bool generate = false;
+    bool adapt = false;
+    // The adapter runs outside the lock, on a copy of the body.
+    const boost::json::value body = script_adapter_ ? request.json : boost::json::value();
     {
         const std::lock_guard lock(mutex_);
         index = requests_.size();
@@ -43,6 +49,7 @@ std::pair<std::size_t, FakeLlmScript> FakeLlmLedger::record(FakeLlmRequest reque
         } else if (scripts_.empty()) {
             script = default_script_;
             generate = static_cast<bool>(reply_generator_);
+            adapt = static_cast<bool>(script_adapter_);
         } else {
             script = std::move(scripts_.front());
             scripts_.pop_front();
@@ -51,6 +58,7 @@ std::pair<std::size_t, FakeLlmScript> FakeLlmLedger::record(FakeLlmRequest reque
     }
     changed_.notify_all();
     if (generate) script.reply = reply_generator_(index);
+    if (adapt) script_adapter_(body, script);
     return {index, std::move(script)};
 }
 

@@ -20,6 +20,15 @@
 
 namespace confab::test {
 
+// One function call the model streams as chat-completions `tool_calls`.
+struct FakeToolCall {
+    std::string id;  // "call_…"
+    std::string name;
+    // The arguments as the stream splits them (mid-token, as real servers
+    // do); joined, they are the call's JSON arguments.
+    std::vector<std::string> argument_fragments;
+};
+
 struct FakeLlmScript {
     enum class Mode {
         normal,                   // tokens, a finish_reason chunk, then [DONE]
@@ -40,6 +49,14 @@ struct FakeLlmScript {
     // Closes the connection after the reply although it announced keep-alive,
     // as a backend whose keep-alive timeout passed does.
     bool close_after_reply = false;
+    // Calls streamed after the reply's text (text before a call, like "let
+    // me check", is what models say); with any, finish_reason is
+    // "tool_calls". Parallel calls get their position as `index`.
+    std::vector<FakeToolCall> tool_calls;
+    // Sends the calls' fragments in turn (call 0, call 1, call 0, ...)
+    // rather than one call after the other, so a client has to assemble
+    // them by `index`.
+    bool interleave_tool_calls = false;
 };
 
 struct FakeLlmRequest {
@@ -63,15 +80,21 @@ class FakeLlmLedger {
 public:
     using Clock = std::chrono::steady_clock;
     using ReplyGenerator = std::function<std::string(std::size_t index)>;
+    // Rewrites the default script for one request from its parsed body
+    // (e.g. a scripted tool call when the request offers tools).
+    using ScriptAdapter =
+        std::function<void(const boost::json::value& body, FakeLlmScript& script)>;
 
-    FakeLlmLedger(FakeLlmScript default_script, ReplyGenerator reply_generator);
+    FakeLlmLedger(FakeLlmScript default_script, ReplyGenerator reply_generator,
+                  ScriptAdapter script_adapter = {});
 
     void push_script(FakeLlmScript script);
     void set_default_script(FakeLlmScript script);
 
     // Records a request and returns its index and the script that answers
     // it: the next queued one, else the default (with a generated reply if
-    // there is a generator); a 404 script for paths other than chat
+    // there is a generator, then adapted to the request if there is an
+    // adapter); a 404 script for paths other than chat
     // completions, which leave the queue alone.
     std::pair<std::size_t, FakeLlmScript> record(FakeLlmRequest request);
     void mark_completed(std::size_t index);
@@ -99,6 +122,7 @@ public:
 
 private:
     const ReplyGenerator reply_generator_;
+    const ScriptAdapter script_adapter_;
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     FakeLlmScript default_script_;          // guarded by mutex_

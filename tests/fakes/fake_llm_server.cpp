@@ -26,7 +26,7 @@ using namespace fake_llm_wire;
 struct FakeLlmServer::Impl {
     explicit Impl(Options opts)
         : options(std::move(opts)),
-          ledger(options.default_script, options.reply_generator),
+          ledger(options.default_script, options.reply_generator, options.script_adapter),
           acceptor(io) {
         const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), options.port);
         acceptor.open(endpoint.protocol());
@@ -153,8 +153,11 @@ struct FakeLlmServer::Impl {
         };
         // Every event is built in a named local before its co_await: g++ 12
         // miscompiles temporaries inside co_await expressions (docs/engines.md).
-        std::string event =
-            chunk_event(model, json::object{{"role", "assistant"}, {"content", ""}}, "");
+        // A reply that is only calls opens with `content: null`, as OpenAI's does.
+        const bool calls_only = script.reply.empty() && !script.tool_calls.empty();
+        json::object opening{{"role", "assistant"}, {"content", ""}};
+        if (calls_only) opening["content"] = nullptr;
+        std::string event = chunk_event(model, std::move(opening), "");
         co_await send(event);
 
         const std::vector<std::string> tokens = word_tokens(script.reply);
@@ -162,13 +165,20 @@ struct FakeLlmServer::Impl {
                              ? std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::duration<double>(1.0 / script.tokens_per_second))
                              : std::chrono::nanoseconds(0);
-        for (std::size_t i = 0; i < tokens.size(); ++i) {
+        // The text's tokens, then the calls' deltas, one chunk each.
+        std::vector<json::object> deltas;
+        for (const std::string& token : tokens) deltas.push_back({{"content", token}});
+        const std::size_t text_chunks = deltas.size();
+        for (auto& delta : tool_call_deltas(script.tool_calls, script.interleave_tool_calls))
+            deltas.push_back(std::move(delta));
+        for (std::size_t i = 0; i < deltas.size(); ++i) {
             if (i > 0 && gap.count() > 0) {
                 timer.expires_after(gap);
                 co_await timer.async_wait(asio::use_awaitable);
             }
-            event = chunk_event(model, json::object{{"content", tokens[i]}}, "");
+            event = chunk_event(model, std::move(deltas[i]), "");
             co_await send(event);
+            if (i >= text_chunks) continue;
             if (script.mode == FakeLlmScript::Mode::malformed) {
                 event = sse("{\"choices\": [{\"delta\": {\"content\": \"oops");
                 co_await send(event);
@@ -182,7 +192,9 @@ struct FakeLlmServer::Impl {
         }
         if (script.mode == FakeLlmScript::Mode::normal) {
             response_record.end();
-            event = chunk_event(model, json::object{}, script.finish_reason);
+            const std::string finish =
+                script.tool_calls.empty() ? script.finish_reason : std::string("tool_calls");
+            event = chunk_event(model, json::object{}, finish);
             co_await send(event);
             event = sse("[DONE]");
             co_await send(event);

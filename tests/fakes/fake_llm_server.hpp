@@ -2,7 +2,8 @@
 // tests, benchmarks and browser tests (tests/fixtures/fake_llm_main.cpp).
 //
 // It serves POST .../chat/completions on 127.0.0.1 with scripted behaviour:
-// reply text streamed as word tokens at a given pace, an HTTP error status,
+// reply text streamed as word tokens at a given pace, then optionally
+// function calls streamed as `tool_calls` deltas, an HTTP error status,
 // a malformed stream, a stream that stops without [DONE], an error inside the
 // stream, or a hang before the first token; other paths get a 404 and leave
 // the scripts alone. Connections are kept alive between requests (unless a
@@ -42,6 +43,9 @@ public:
         FakeLlmScript default_script;
         // If set, the reply text of requests served by the default script.
         std::function<std::string(std::size_t index)> reply_generator;
+        // If set, rewrites the default script for each request from its body
+        // (after reply_generator); see fake_llm_tool_script.hpp.
+        FakeLlmLedger::ScriptAdapter script_adapter;
         Hook on_request;     // after a request is recorded
         Hook on_disconnect;  // after a mid-stream disconnect is recorded
     };

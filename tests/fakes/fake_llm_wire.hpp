@@ -4,9 +4,12 @@
 #pragma once
 #include <boost/beast/http/status.hpp>
 #include <boost/json.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "fakes/fake_llm_ledger.hpp"
 
 namespace confab::test::fake_llm_wire {
 namespace http = boost::beast::http;
@@ -41,6 +44,50 @@ inline std::string chunk_event(const std::string& model, json::object delta,
                             {"model", model},
                             {"choices", json::array{std::move(choice)}}};
     return sse(json::serialize(root));
+}
+
+// The `delta` objects that stream `calls` the way OpenAI, vLLM and Ollama
+// do: a call's first delta carries its `index`, `id`, `type: "function"`,
+// `function.name` and empty `arguments`; each later one only the `index` and
+// one `function.arguments` fragment. Calls follow one another, or take turns
+// fragment by fragment when `interleave` is set.
+inline std::vector<json::object> tool_call_deltas(const std::vector<FakeToolCall>& calls,
+                                                  bool interleave) {
+    const auto delta = [](json::object call) {
+        return json::object{{"tool_calls", json::array{std::move(call)}}};
+    };
+    const auto opening = [&](std::size_t index) {
+        const FakeToolCall& call = calls[index];
+        return delta({{"index", static_cast<std::int64_t>(index)},
+                      {"id", call.id},
+                      {"type", "function"},
+                      {"function", json::object{{"name", call.name}, {"arguments", ""}}}});
+    };
+    const auto fragment = [&](std::size_t index, std::size_t part) {
+        const std::string& text = calls[index].argument_fragments[part];
+        return delta({{"index", static_cast<std::int64_t>(index)},
+                      {"function", json::object{{"arguments", text}}}});
+    };
+    std::vector<json::object> deltas;
+    if (!interleave) {
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            deltas.push_back(opening(i));
+            for (std::size_t p = 0; p < calls[i].argument_fragments.size(); ++p)
+                deltas.push_back(fragment(i, p));
+        }
+        return deltas;
+    }
+    for (std::size_t i = 0; i < calls.size(); ++i) deltas.push_back(opening(i));
+    for (std::size_t p = 0;; ++p) {
+        bool any = false;
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            if (p >= calls[i].argument_fragments.size()) continue;
+            deltas.push_back(fragment(i, p));
+            any = true;
+        }
+        if (!any) break;
+    }
+    return deltas;
 }
 
 inline std::string error_json(const std::string& message, const char* type) {
