@@ -38,11 +38,12 @@ function readLine(stream, prefix, timeoutMs) {
   });
 }
 
-// confab-fake-llm with a request ledger (JSON lines) in `dir`.
-export async function startFakeLlm(dir, { reply, ttftMs = 100, tokensPerSecond = 40, seed = 1 } = {}) {
+// confab-fake-llm with a request ledger (JSON lines) in `dir`; `args` are
+// further flags (e.g. ['--tools-script', 'weather']).
+export async function startFakeLlm(dir, { reply, ttftMs = 100, tokensPerSecond = 40, seed = 1, args: extra = [] } = {}) {
   const ledger = path.join(dir, 'llm-requests.jsonl');
   const args = ['--port', '0', '--ttft-ms', String(ttftMs), '--tokens-per-second', String(tokensPerSecond),
-    '--log-requests', ledger];
+    '--log-requests', ledger, ...extra];
   if (reply) args.push('--reply', reply);
   else args.push('--seed', String(seed));
   const child = spawn(fakeLlmBinary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
