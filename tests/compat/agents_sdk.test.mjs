@@ -269,11 +269,12 @@ async function assertSpoken(seen, word) {
   assert.ok(pcm.length > 2 * 24000 * 0.5, `reply audio: ${pcm.length} bytes`);
   const heard = await transcribe(pcm);
   assert.match(heard, new RegExp(`\\b${word}\\b`), `the reply's audio decodes to "${heard}"`);
+  return heard;
 }
 
 // ---- the tests ----
 
-test('without tools, the SDK connects, its session.update is accepted and a typed turn gets a spoken reply', async () => {
+test('without tools, the SDK connects, its session.update is accepted and a typed turn gets a spoken reply', async (t) => {
   const { session, seen } = await openSession({ tools: [] });
   try {
     await seen.waitFor(() => seen.events.some((e) => e.type === 'session.updated' &&
@@ -286,13 +287,13 @@ test('without tools, the SDK connects, its session.update is accepted and a type
     assert.equal(tail[1].role, 'assistant');
     assert.equal(transcriptOf(tail[1]), PLAIN_REPLY);
     assert.deepEqual(seen.errors, []);
-    await assertSpoken(seen, WEATHER);
+    t.diagnostic(`the reply's audio decodes to "${await assertSpoken(seen, WEATHER)}"`);
   } finally {
     session.close();
   }
 });
 
-test('(a) a typed turn: the model calls the tool, the SDK runs it and the spoken reply uses its output', async () => {
+test('(a) a typed turn: the model calls the tool, the SDK runs it and the spoken reply uses its output', async (t) => {
   const before = llm.requests().length;
   const calls = [];
   const { session, seen } = await openSession({ tools: [weatherTool(calls)] });
@@ -303,13 +304,13 @@ test('(a) a typed turn: the model calls the tool, the SDK runs it and the spoken
     assertToolRoundTrip(requestsSince(before), QUESTION);
     assertHistoryTail(session.history, (m) => m.content[0]?.text === QUESTION);
     assert.deepEqual(seen.errors, []);
-    await assertSpoken(seen, WEATHER);
+    t.diagnostic(`the reply's audio decodes to "${await assertSpoken(seen, WEATHER)}"`);
   } finally {
     session.close();
   }
 });
 
-test('(b) a spoken turn: the same from a recording sent with sendAudio and ended by server VAD', async () => {
+test('(b) a spoken turn: the same from a recording sent with sendAudio and ended by server VAD', async (t) => {
   const before = llm.requests().length;
   const calls = [];
   const { session, seen } = await openSession({ tools: [weatherTool(calls)] });
@@ -319,12 +320,13 @@ test('(b) a spoken turn: the same from a recording sent with sendAudio and ended
     await seen.waitFor(spokenReply(seen, { afterTool: true }), 'the reply after the tool call');
     const transcribed = seen.events.find((e) => e.type === 'conversation.item.input_audio_transcription.completed');
     assert.ok(transcribed?.transcript, 'the recording was transcribed');
+    t.diagnostic(`${RECORDING} was transcribed as "${transcribed.transcript}"`);
     assert.deepEqual(calls, [{ city: 'Paris' }]);
     assertToolRoundTrip(requestsSince(before), transcribed.transcript);
     assertHistoryTail(session.history, (m) => m.content[0]?.type === 'input_audio' &&
       m.content[0].transcript === transcribed.transcript);
     assert.deepEqual(seen.errors, []);
-    await assertSpoken(seen, WEATHER);
+    t.diagnostic(`the reply's audio decodes to "${await assertSpoken(seen, WEATHER)}"`);
   } finally {
     session.close();
   }
