@@ -1,6 +1,6 @@
 // JSON form of audio.input.turn_detection, and its validation in a
-// session.update. Split from session_config_codec.cpp, which grows from
-// several directions at once: turn detection is an idea of its own.
+// session.update. Split from session_config_codec.cpp: turn detection has
+// two types whose fields differ, which is an idea of its own.
 #pragma once
 #include <boost/json/value.hpp>
 #include <optional>
@@ -10,12 +10,15 @@
 
 namespace confab::protocol {
 
-// The session object's turn_detection: null, or its settings.
+// The session object's turn_detection: null, or the settings of its type
+// (semantic_vad echoes the eagerness as the client set it, "auto" included).
 boost::json::value turn_detection_to_json(const std::optional<TurnDetection>& turn_detection);
 
 // Reads `turn_detection` of the audio.input object `input` into
 // `turn_detection`, recording any error in `input`. Absent: unchanged;
-// null: manual commits; an object changes only the fields it gives.
+// null: manual commits. The same type again changes only the fields given;
+// another type replaces the settings, the fields it omits at their defaults.
+// Without `type` the current one is kept (server_vad after null).
 void parse_turn_detection(JsonFields& input, std::optional<TurnDetection>& turn_detection);
 
 }  // namespace confab::protocol

@@ -50,10 +50,19 @@ void RealtimeSession::apply_turn_detection() {
         input_audio_.keep(InputAudioBuffer::Keeps::samples);
         return;
     }
+    const auto& td = *config_.turn_detection;
     pipeline::TurnDetector::Params p;
-    p.threshold = config_.turn_detection->threshold;
-    p.prefix_padding_ms = config_.turn_detection->prefix_padding_ms;
-    p.silence_duration_ms = config_.turn_detection->silence_duration_ms;
+    p.threshold = td.threshold;
+    p.prefix_padding_ms = td.prefix_padding_ms;
+    p.silence_duration_ms = td.silence_duration_ms;
+    if (td.type == protocol::TurnDetection::Type::semantic_vad) {
+        using E = protocol::TurnDetection::Eagerness;
+        p.eagerness = td.eagerness == E::low    ? pipeline::Eagerness::low
+                      : td.eagerness == E::high ? pipeline::Eagerness::high
+                                                : pipeline::Eagerness::medium;  // and auto
+    }
+    // Applied by speech input once no turn is in progress, switching
+    // between server_vad and semantic_vad included.
     speech_->configure(p);
     // Speech input streams every turn to the recognizer: the buffer needs
     // only the audio's length (InputAudioBuffer says why).
