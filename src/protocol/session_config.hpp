@@ -19,10 +19,12 @@ struct TurnDetection {
 
     Type type = Type::server_vad;
     // server_vad settings; semantic_vad runs with these defaults.
-    double threshold = 0.5;              // 0..1: higher needs louder/clearer speech
-    int prefix_padding_ms = 300;         // audio kept from before speech started
-    int silence_duration_ms = 500;       // base end-of-turn silence (adapted per transcript)
-    std::optional<int> idle_timeout_ms;  // accepted and echoed; not acted on
+    double threshold = 0.5;         // 0..1: higher needs louder/clearer speech
+    int prefix_padding_ms = 300;    // audio kept from before speech started
+    int silence_duration_ms = 500;  // base end-of-turn silence (adapted per transcript)
+    // Silence after the last response's audio that makes the server prompt
+    // the user (input_audio_buffer.timeout_triggered); server_vad only.
+    std::optional<int> idle_timeout_ms;
     // semantic_vad only.
     Eagerness eagerness = Eagerness::automatic;
     // Both types.
