@@ -86,4 +86,34 @@ int adapted_silence_ms(int base_silence_ms, std::string_view transcript) {
     return base_silence_ms;
 }
 
+SemanticWaits semantic_waits(Eagerness eagerness) {
+    // medium (and auto) ends finished and plain turns as server_vad's
+    // defaults do (500 ms x0.7, 500 ms), so choosing semantic_vad does not
+    // slow the ordinary turn; what it adds is patience with an unfinished
+    // thought, up to the Realtime API's maximum. high ends sooner (the
+    // 200 ms floor, 300 ms), low waits twice as long.
+    switch (eagerness) {
+        case Eagerness::high:
+            return {200, 300, 2000};
+        case Eagerness::low:
+            return {700, 1000, 8000};
+        case Eagerness::medium:
+            break;
+    }
+    return {350, 500, 4000};
+}
+
+int semantic_silence_ms(Eagerness eagerness, std::string_view transcript) {
+    const auto waits = semantic_waits(eagerness);
+    switch (classify_turn_end(transcript)) {
+        case TurnCue::unfinished:
+            return waits.unfinished_ms;
+        case TurnCue::finished:
+            return waits.finished_ms;
+        case TurnCue::neutral:
+            break;
+    }
+    return waits.neutral_ms;
+}
+
 }  // namespace confab::pipeline

@@ -63,6 +63,10 @@ void SpeechInput::apply(TurnDetector::Params p) {
                   static_cast<std::size_t>(rate_) / 1000;
 }
 
+int SpeechInput::stream_ms() const {
+    return static_cast<int>(frames_ * kFrameMs);
+}
+
 void SpeechInput::push(std::span<const std::int16_t> pcm24k) {
     std::vector<std::int16_t> converted;
     resampler_->process(pcm24k, converted);

@@ -69,6 +69,9 @@ public:
     bool detecting() const { return detector_ != nullptr; }
     // The turn being spoken, if any.
     UserTurn* turn_in_progress() const { return turn_.get(); }
+    // Where the stream is: the audio analysed so far, in ms (the timeline
+    // of audio_start_ms and audio_end_ms).
+    int stream_ms() const;
 
     // Client audio, PCM16 mono 24 kHz. May call the listener synchronously.
     void push(std::span<const std::int16_t> pcm24k);

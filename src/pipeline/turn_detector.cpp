@@ -27,6 +27,7 @@ TurnDetector::Event TurnDetector::end_turn() {
 }
 
 int TurnDetector::silence_target_ms() const {
+    if (params_.eagerness) return semantic_silence_ms(*params_.eagerness, transcript_);
     return adapted_silence_ms(params_.silence_duration_ms, transcript_);
 }
 

@@ -4,12 +4,16 @@
 // declares speech started once enough of the onset window is speech (the
 // Realtime `threshold` sets how much: ceil(threshold x 5) of the last five
 // frames), and speech stopped after a pause as long as the end-of-turn
-// policy asks for given the latest partial transcript. Pure logic with no
+// policy asks for given the latest partial transcript (server_vad's adapted
+// silence, or semantic_vad's wait for its eagerness). Pure logic with no
 // clock of its own, so it is tested frame by frame.
 // Owned by a session's speech input; used only on the session's strand.
 #pragma once
 #include <deque>
+#include <optional>
 #include <string>
+
+#include "pipeline/end_of_turn_policy.hpp"
 
 namespace confab::pipeline {
 
@@ -25,6 +29,9 @@ public:
         // "speech" after the voice ended are counted as silence, so the
         // pause that ends a turn is measured from the real end of speech.
         int vad_hangover_ms = 0;
+        // semantic_vad: the pause comes from the eagerness's waits
+        // (semantic_silence_ms) and silence_duration_ms is not used.
+        std::optional<Eagerness> eagerness;
     };
     enum class State { quiet, starting, speaking, stopping };
     enum class Event { none, speech_started, speech_stopped };

@@ -113,6 +113,15 @@ json::object input_audio_buffer_speech_stopped(int audio_end_ms, const std::stri
     return ev;
 }
 
+json::object input_audio_buffer_timeout_triggered(int audio_start_ms, int audio_end_ms,
+                                                  const std::string& item_id) {
+    auto ev = make_event("input_audio_buffer.timeout_triggered");
+    ev["audio_start_ms"] = audio_start_ms;
+    ev["audio_end_ms"] = audio_end_ms;
+    ev["item_id"] = item_id;
+    return ev;
+}
+
 json::object conversation_item_added(const ConversationItem& item,
                                      const std::optional<std::string>& previous_item_id) {
     auto ev = make_event("conversation.item.added");

@@ -36,6 +36,11 @@ boost::json::object input_audio_buffer_cleared();
 boost::json::object input_audio_buffer_speech_started(int audio_start_ms,
                                                       const std::string& item_id);
 boost::json::object input_audio_buffer_speech_stopped(int audio_end_ms, const std::string& item_id);
+// server_vad's idle_timeout_ms ran out: the silence from audio_start_ms
+// (where the last response's audio ended playing) to audio_end_ms is
+// committed as item_id.
+boost::json::object input_audio_buffer_timeout_triggered(int audio_start_ms, int audio_end_ms,
+                                                         const std::string& item_id);
 
 boost::json::object conversation_item_added(const ConversationItem& item,
                                             const std::optional<std::string>& previous_item_id);

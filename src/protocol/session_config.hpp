@@ -9,13 +9,31 @@
 
 namespace confab::protocol {
 
+// audio.input.turn_detection. Both types detect speech with the VAD and
+// the turn detector; they differ in how long a pause ends the turn:
+// server_vad adapts silence_duration_ms to the words so far, semantic_vad
+// takes the pause from its eagerness (docs/protocol.md has the table).
 struct TurnDetection {
+    enum class Type { server_vad, semantic_vad };
+    // "auto" is kept apart from "medium" (it behaves the same) so that the
+    // session object echoes what the client set.
+    enum class Eagerness { low, medium, high, automatic };
+
+    Type type = Type::server_vad;
+    // server_vad settings; semantic_vad runs with these defaults.
     double threshold = 0.5;         // 0..1: higher needs louder/clearer speech
     int prefix_padding_ms = 300;    // audio kept from before speech started
     int silence_duration_ms = 500;  // base end-of-turn silence (adapted per transcript)
+    // Silence after the last response's audio that makes the server prompt
+    // the user (input_audio_buffer.timeout_triggered); server_vad only.
+    std::optional<int> idle_timeout_ms;
+    // semantic_vad only.
+    Eagerness eagerness = Eagerness::automatic;
+    // Both types.
     bool create_response = true;
     bool interrupt_response = true;
-    std::optional<int> idle_timeout_ms;  // accepted and echoed; not acted on
+
+    bool operator==(const TurnDetection&) const = default;
 };
 
 struct SessionConfig {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol/json_fields.hpp"
+#include "protocol/turn_detection_codec.hpp"
 
 namespace confab::protocol {
 namespace json = boost::json;
@@ -16,19 +17,6 @@ namespace {
 
 json::object pcm_format() {
     return {{"type", "audio/pcm"}, {"rate", 24000}};
-}
-
-json::value turn_detection_json(const std::optional<TurnDetection>& td) {
-    if (!td) return nullptr;
-    json::object o{{"type", "server_vad"},
-                   {"threshold", td->threshold},
-                   {"prefix_padding_ms", td->prefix_padding_ms},
-                   {"silence_duration_ms", td->silence_duration_ms},
-                   {"create_response", td->create_response},
-                   {"interrupt_response", td->interrupt_response}};
-    o["idle_timeout_ms"] =
-        td->idle_timeout_ms ? json::value(*td->idle_timeout_ms) : json::value(nullptr);
-    return o;
 }
 
 // Checks an audio format object: only 24 kHz PCM16 is supported.
@@ -46,38 +34,6 @@ void check_format(JsonFields& f, std::string_view key) {
         ff.fail("invalid_value",
                 "Unsupported rate " + std::to_string(*rate) + ": audio/pcm is 24000 Hz.", "rate");
     if (!ff.ok()) f.fail_with(*ff.error());
-}
-
-void parse_turn_detection(JsonFields& f, SessionConfig& next) {
-    if (!f.has("turn_detection")) return;
-    if (f.is_null("turn_detection")) {
-        next.turn_detection.reset();
-        return;
-    }
-    const auto* o = f.child_object("turn_detection");
-    if (o == nullptr) return;
-    JsonFields t(*o, f.param("turn_detection"), "");
-    t.reject_unknown({"type", "threshold", "prefix_padding_ms", "silence_duration_ms",
-                      "create_response", "interrupt_response", "idle_timeout_ms"});
-    TurnDetection td = next.turn_detection.value_or(TurnDetection{});
-    if (const auto type = t.string("type"); type && *type != "server_vad")
-        t.fail("invalid_value",
-               "Unsupported turn_detection type '" + *type + "': only 'server_vad' (or null).",
-               "type");
-    if (const auto v = t.number("threshold", 0.0, 1.0)) td.threshold = *v;
-    if (const auto v = t.integer("prefix_padding_ms", 0, 5000))
-        td.prefix_padding_ms = static_cast<int>(*v);
-    if (const auto v = t.integer("silence_duration_ms", 100, 10000))
-        td.silence_duration_ms = static_cast<int>(*v);
-    if (const auto v = t.boolean("create_response")) td.create_response = *v;
-    if (const auto v = t.boolean("interrupt_response")) td.interrupt_response = *v;
-    if (t.is_null("idle_timeout_ms")) {
-        td.idle_timeout_ms.reset();
-    } else if (const auto v = t.integer("idle_timeout_ms", 5000, 30000)) {
-        td.idle_timeout_ms = static_cast<int>(*v);
-    }
-    if (!t.ok()) f.fail_with(*t.error());
-    next.turn_detection = td;
 }
 
 void parse_input(JsonFields& f, SessionConfig& next, const SessionConstraints& c) {
@@ -118,7 +74,7 @@ void parse_input(JsonFields& f, SessionConfig& next, const SessionConstraints& c
         if (type && nf.ok()) next.noise_reduction = *type;
         if (!nf.ok()) in.fail_with(*nf.error());
     }
-    parse_turn_detection(in, next);
+    parse_turn_detection(in, next.turn_detection);
     if (!in.ok()) f.fail_with(*in.error());
 }
 
@@ -150,7 +106,7 @@ json::object session_to_json(const SessionConfig& config, const std::string& ses
     json::object input{{"format", pcm_format()},
                        {"transcription", nullptr},
                        {"noise_reduction", nullptr},
-                       {"turn_detection", turn_detection_json(config.turn_detection)}};
+                       {"turn_detection", turn_detection_to_json(config.turn_detection)}};
     if (config.transcription_model)
         input["transcription"] = json::object{{"model", *config.transcription_model}};
     if (config.noise_reduction)

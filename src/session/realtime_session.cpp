@@ -31,8 +31,11 @@ RealtimeSession::RealtimeSession(boost::asio::any_io_executor strand, const Conf
       input_audio_(config.limits.max_input_audio_ms),
       rate_limits_(config.limits, std::chrono::steady_clock::now()),
       observer_(engines.metrics),
-      replies_({strand_, config, engines, sink, id_, config_, conversation_, rate_limits_, now_,
-                *this}) {
+      replies_(
+          {strand_, config, engines, sink, id_, config_, conversation_, rate_limits_, now_, *this}),
+      idle_(
+          strand_, [this] { return speech_ ? speech_->stream_ms() : 0; },
+          [this](int audio_start_ms) { on_idle_timeout(audio_start_ms); }) {
     config_.model = std::move(model);
     config_.voice = config.tts.voice;
     config_.speed = config.tts.speed;
@@ -53,10 +56,19 @@ void RealtimeSession::apply_turn_detection() {
         input_audio_.keep(InputAudioBuffer::Keeps::samples);
         return;
     }
+    const auto& td = *config_.turn_detection;
     pipeline::TurnDetector::Params p;
-    p.threshold = config_.turn_detection->threshold;
-    p.prefix_padding_ms = config_.turn_detection->prefix_padding_ms;
-    p.silence_duration_ms = config_.turn_detection->silence_duration_ms;
+    p.threshold = td.threshold;
+    p.prefix_padding_ms = td.prefix_padding_ms;
+    p.silence_duration_ms = td.silence_duration_ms;
+    if (td.type == protocol::TurnDetection::Type::semantic_vad) {
+        using E = protocol::TurnDetection::Eagerness;
+        p.eagerness = td.eagerness == E::low    ? pipeline::Eagerness::low
+                      : td.eagerness == E::high ? pipeline::Eagerness::high
+                                                : pipeline::Eagerness::medium;  // and auto
+    }
+    // Applied by speech input once no turn is in progress, switching
+    // between server_vad and semantic_vad included.
     speech_->configure(p);
     // Speech input streams every turn to the recognizer: the buffer needs
     // only the audio's length (InputAudioBuffer says why).
@@ -165,10 +177,13 @@ void RealtimeSession::send_error(std::string code, std::string message, std::str
 }
 
 void RealtimeSession::on(protocol::SessionUpdate& ev) {
+    const auto turn_detection = config_.turn_detection;
     if (auto err = protocol::apply_session_update(ev.session, constraints_, ev.event_id, config_)) {
         sink_.send_event(events::error(*err));
         return;
     }
+    // The silence being counted was asked for by the old settings.
+    if (config_.turn_detection != turn_detection) idle_.stop();
     apply_turn_detection();
     sink_.send_event(events::session_updated(config_, id_));
 }
@@ -363,11 +378,13 @@ void RealtimeSession::reply_refused(const SessionRateLimits::Refusal& refusal,
 }
 
 void RealtimeSession::reply_started() {
+    idle_.stop();        // the user is answered; the silence counts from this reply's end
     send_rate_limits();  // as the Realtime API does: the limits follow response.created
     observer_.response_started();
 }
 
 void RealtimeSession::reply_done(const pipeline::Response& response) {
+    start_idle_timeout(response);
     observer_.response_done(response);
     observer_.memory(memory_bytes());
     if (on_idle_) on_idle_();

@@ -20,6 +20,7 @@
 #include "pool/engine_refs.hpp"
 #include "protocol/client_event.hpp"
 #include "protocol/session_config.hpp"
+#include "session/idle_timeout.hpp"
 #include "session/input_audio_buffer.hpp"
 #include "session/reply_scheduler.hpp"
 #include "session/resume_store.hpp"
@@ -59,6 +60,8 @@ public:
     // Called once nothing is in flight any more (set by the connection).
     void on_idle(std::function<void()> callback) { on_idle_ = std::move(callback); }
     const pipeline::Response* active_response() const { return replies_.active(); }
+    // Whether server_vad's idle_timeout_ms is counting the user's silence.
+    bool idle_timeout_running() const { return idle_.running(); }
     // The clock the rate limits read; tests freeze it to make limits deterministic.
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
     void set_clock(Clock clock) { now_ = std::move(clock); }
@@ -101,6 +104,11 @@ private:
     void reply_done(const pipeline::Response& response) override;
 
     void apply_turn_detection();
+    // server_vad's idle_timeout_ms (realtime_session_idle.cpp): counting
+    // starts when a response is done, and on expiry the silence is
+    // committed and the user prompted.
+    void start_idle_timeout(const pipeline::Response& response);
+    void on_idle_timeout(int audio_start_ms);
     // Adds the committed buffer (audio_ms long) to the conversation as the
     // turn's item; the turn is kept until its transcript is in. Returns
     // whether a transcript is on its way.
@@ -140,6 +148,8 @@ private:
     SessionObserver observer_;  // metrics and admin stats
     std::function<void()> on_idle_;
     ReplyScheduler replies_;
+    // Last: destroyed first, so no expiry reaches a half-destroyed session.
+    IdleTimeout idle_;
 };
 
 }  // namespace confab::session

@@ -27,6 +27,7 @@ void RealtimeSession::on_speech_started(pipeline::UserTurn& turn) {
     if (interrupt && active != nullptr && !active->finished())
         barge_in = std::chrono::steady_clock::now();
     replies_.turn_started(interrupt ? ReplyScheduler::BargeIn::yes : ReplyScheduler::BargeIn::no);
+    idle_.stop();  // the user is not idle
     observer_.speech_started(turn.onset_delay_ms, barge_in);
 }
 

@@ -91,6 +91,8 @@ public:
     }
 
     bool busy() const { return response_ != nullptr; }
+    // A reply was asked for and waits for transcripts to start.
+    bool waiting() const { return deferred_.has_value(); }
     const pipeline::Response* active() const { return response_.get(); }
 
 private:

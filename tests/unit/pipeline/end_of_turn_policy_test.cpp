@@ -43,5 +43,36 @@ TEST(EndOfTurnPolicy, OtherwiseTheBase) {
     EXPECT_EQ(classify_turn_end("what"), TurnCue::neutral);  // too short to be a question
 }
 
+// semantic_vad: the cue picks one of three waits per eagerness; an
+// unfinished thought waits the Realtime API's maximum (8 s, 4 s, 2 s).
+TEST(EndOfTurnPolicy, SemanticWaitsPerEagerness) {
+    struct Row {
+        Eagerness eagerness;
+        int finished, neutral, unfinished;
+    };
+    for (const auto& row :
+         {Row{Eagerness::low, 700, 1000, 8000}, Row{Eagerness::medium, 350, 500, 4000},
+          Row{Eagerness::high, 200, 300, 2000}}) {
+        EXPECT_EQ(semantic_silence_ms(row.eagerness, "okay thanks"), row.finished);
+        EXPECT_EQ(semantic_silence_ms(row.eagerness, "What time is it?"), row.finished);
+        EXPECT_EQ(semantic_silence_ms(row.eagerness, "the weather in paris"), row.neutral);
+        EXPECT_EQ(semantic_silence_ms(row.eagerness, ""), row.neutral);  // no words yet
+        EXPECT_EQ(semantic_silence_ms(row.eagerness, "i went to the shop and"), row.unfinished);
+        EXPECT_EQ(semantic_silence_ms(row.eagerness, "so um"), row.unfinished);
+        const auto w = semantic_waits(row.eagerness);
+        EXPECT_EQ(w.unfinished_ms, row.unfinished) << "the maximum wait";
+    }
+}
+
+// The default semantic_vad (medium) ends finished and plain turns as the
+// default server_vad does: what it changes is the unfinished thought.
+TEST(EndOfTurnPolicy, SemanticMediumMatchesTheDefaultServerVadButForUnfinishedThoughts) {
+    for (const char* turn : {"okay thanks", "the weather in paris", "what time is it", ""})
+        EXPECT_EQ(semantic_silence_ms(Eagerness::medium, turn), adapted_silence_ms(500, turn))
+            << turn;
+    EXPECT_EQ(adapted_silence_ms(500, "and"), 900);
+    EXPECT_EQ(semantic_silence_ms(Eagerness::medium, "and"), 4000);
+}
+
 }  // namespace
 }  // namespace confab::pipeline

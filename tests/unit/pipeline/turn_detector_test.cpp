@@ -92,5 +92,18 @@ TEST(TurnDetector, MonologuesAreCutAtTheMaximumTurn) {
     EXPECT_EQ(events[1].second, Event::speech_stopped);
 }
 
+// semantic_vad: the eagerness, not silence_duration_ms, sets the pause.
+TEST(TurnDetector, EagernessSetsThePauseInsteadOfTheSilenceDuration) {
+    TurnDetector::Params p{0.5, 300, 500};
+    p.eagerness = Eagerness::high;
+    TurnDetector d(p);
+    EXPECT_EQ(d.silence_target_ms(), 300);  // neutral, not 500
+    d.set_transcript("i would like a coffee and");
+    EXPECT_EQ(d.silence_target_ms(), 2000);
+    auto events = feed(d, "SSSSSSSSSS" + std::string(100, '.'));
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[1], std::make_pair(10 + 99, Event::speech_stopped));  // 100 frames = 2 s
+}
+
 }  // namespace
 }  // namespace confab::pipeline

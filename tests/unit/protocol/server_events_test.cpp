@@ -15,6 +15,15 @@ TEST(ServerEvents, OutputAudioDroppedCarriesTheResponseAndWhatWasShed) {
     EXPECT_EQ(ev.at("dropped_bytes").to_number<std::size_t>(), 12000u);
 }
 
+TEST(ServerEvents, TimeoutTriggeredSpansTheSilenceAndNamesItsItem) {
+    const auto ev = input_audio_buffer_timeout_triggered(1200, 7200, "item_9");
+    EXPECT_EQ(ev.at("type").as_string(), "input_audio_buffer.timeout_triggered");
+    EXPECT_FALSE(ev.at("event_id").as_string().empty());
+    EXPECT_EQ(ev.at("audio_start_ms").as_int64(), 1200);
+    EXPECT_EQ(ev.at("audio_end_ms").as_int64(), 7200);
+    EXPECT_EQ(ev.at("item_id").as_string(), "item_9");
+}
+
 TEST(ServerEvents, SessionResumedCountsTheRestoredItems) {
     const auto ev = session_resumed(4);
     EXPECT_EQ(ev.at("type").as_string(), "confab.session.resumed");

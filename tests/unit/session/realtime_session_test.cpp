@@ -58,6 +58,30 @@ TEST_F(RealtimeSessionTest, TurnDetectionNullMeansManualCommits) {
     EXPECT_TRUE(sink.last().at("session").at("audio").at("input").at("turn_detection").is_null());
 }
 
+TEST_F(RealtimeSessionTest, SemanticVadIsAcceptedAndEchoed) {
+    sink.clear();
+    send({{"type", "session.update"},
+          {"session",
+           {{"type", "realtime"},
+            {"audio",
+             {{"input",
+               {{"turn_detection", {{"type", "semantic_vad"}, {"eagerness", "low"}}}}}}}}}});
+    ASSERT_EQ(sink.types(), std::vector<std::string>{"session.updated"});
+    ASSERT_TRUE(session->config().turn_detection);
+    EXPECT_EQ(session->config().turn_detection->type, protocol::TurnDetection::Type::semantic_vad);
+    const auto& td =
+        sink.last().at("session").at("audio").at("input").at("turn_detection").as_object();
+    EXPECT_EQ(td.at("type").as_string(), "semantic_vad");
+    EXPECT_EQ(td.at("eagerness").as_string(), "low");
+    send({{"type", "session.update"},
+          {"event_id", "sv"},
+          {"session",
+           {{"type", "realtime"},
+            {"audio", {{"input", {{"turn_detection", {{"silence_duration_ms", 700}}}}}}}}}});
+    expect_error("unknown_parameter", "session.audio.input.turn_detection.silence_duration_ms",
+                 "sv");
+}
+
 TEST_F(RealtimeSessionTest, RejectedSessionUpdateChangesNothing) {
     const auto before = session->config();
     send({{"type", "session.update"},
