@@ -50,6 +50,9 @@ struct SessionConfig {
     std::optional<int> max_output_tokens;            // nullopt: "inf"
     std::vector<FunctionTool> tools;                 // functions the model may call
     ToolChoice tool_choice;
+    // Passed to the model with the tools; nullopt: the backend's default.
+    // Not a GA session field, but the Agents SDK sends it when configured.
+    std::optional<bool> parallel_tool_calls;
 };
 
 // What session.update may choose from; fixed by the server's engines.

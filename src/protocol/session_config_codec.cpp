@@ -124,6 +124,7 @@ json::object session_to_json(const SessionConfig& config, const std::string& ses
         {"tracing", nullptr},
         {"include", nullptr},
         {"audio", json::object{{"input", std::move(input)}, {"output", std::move(output)}}}};
+    if (config.parallel_tool_calls) s["parallel_tool_calls"] = *config.parallel_tool_calls;
     s["max_output_tokens"] =
         config.max_output_tokens ? json::value(*config.max_output_tokens) : json::value("inf");
     return s;
@@ -137,8 +138,8 @@ std::optional<ProtocolError> apply_session_update(const json::object& session,
     // tracing/include/prompt/truncation are accepted so that existing clients
     // work, and ignored (docs/protocol.md, compatibility).
     f.reject_unknown({"type", "model", "instructions", "output_modalities", "audio",
-                      "max_output_tokens", "tools", "tool_choice", "tracing", "include", "prompt",
-                      "truncation", "id", "object", "expires_at"});
+                      "max_output_tokens", "tools", "tool_choice", "parallel_tool_calls", "tracing",
+                      "include", "prompt", "truncation", "id", "object", "expires_at"});
     SessionConfig next = config;
     if (const auto type = f.string("type", true); type && *type != "realtime")
         f.fail("invalid_value",
@@ -180,6 +181,7 @@ std::optional<ProtocolError> apply_session_update(const json::object& session,
             next.max_output_tokens = static_cast<int>(*n);
         }
     }
+    if (const auto parallel = f.boolean("parallel_tool_calls")) next.parallel_tool_calls = parallel;
     if (f.ok() && session.contains("tools")) {
         if (auto err = parse_function_tools(session.at("tools"), "session.tools", constraints.tools,
                                             event_id, next.tools))

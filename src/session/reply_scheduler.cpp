@@ -162,6 +162,7 @@ engines::ChatRequest ReplyScheduler::chat_request(const protocol::ResponseCreate
         max_output_tokens(params, config).value_or(server.llm.max_tokens), unsaid_user_text);
     request.tools = params.tools.value_or(config.tools);
     request.tool_choice = params.tool_choice.value_or(config.tool_choice);
+    request.parallel_tool_calls = config.parallel_tool_calls;
     return request;
 }
 

@@ -33,6 +33,7 @@ struct ChatRequest {
     std::optional<double> temperature;
     std::vector<protocol::FunctionTool> tools;  // empty: no `tools` sent
     protocol::ToolChoice tool_choice;           // sent only with tools
+    std::optional<bool> parallel_tool_calls;    // sent only with tools, when set
     // Who asks (the session id): requests waiting for a busy backend are
     // served fairly across keys. Not sent to the backend.
     std::string session_key;
@@ -41,7 +42,7 @@ struct ChatRequest {
     bool asks_same_as(const ChatRequest& other) const {
         return messages == other.messages && max_tokens == other.max_tokens &&
                temperature == other.temperature && tools == other.tools &&
-               tool_choice == other.tool_choice;
+               tool_choice == other.tool_choice && parallel_tool_calls == other.parallel_tool_calls;
     }
 };
 

@@ -216,6 +216,7 @@ std::string OpenAiChatModel::request_body(const ChatRequest& request) const {
             tools.push_back(json::object{{"type", "function"}, {"function", std::move(function)}});
         }
         body["tools"] = std::move(tools);
+        if (request.parallel_tool_calls) body["parallel_tool_calls"] = *request.parallel_tool_calls;
         if (request.tool_choice.mode == protocol::ToolChoice::Mode::function) {
             body["tool_choice"] = json::object{
                 {"type", "function"},

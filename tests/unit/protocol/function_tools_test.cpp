@@ -132,8 +132,15 @@ TEST(FunctionTools, SessionUpdateTakesAndEchoesToolsAndChoice) {
         {"tool_choice", json::object{{"type", "function"}, {"name", "get_weather"}}}};
     ASSERT_FALSE(apply_session_update(update, constraints, "ev", config));
     ASSERT_EQ(config.tools.size(), 1u);
-    const auto echoed = session_to_json(config, "sess");
+    auto echoed = session_to_json(config, "sess");
     EXPECT_EQ(echoed.at("tools").as_array().size(), 1u);
+    EXPECT_FALSE(echoed.contains("parallel_tool_calls")) << "echoed only once set";
+    ASSERT_FALSE(
+        apply_session_update(json::object{{"type", "realtime"}, {"parallel_tool_calls", false}},
+                             constraints, "", config));
+    EXPECT_EQ(config.parallel_tool_calls, false);
+    echoed = session_to_json(config, "sess");
+    EXPECT_EQ(echoed.at("parallel_tool_calls"), false);
     EXPECT_EQ(echoed.at("tool_choice").at("name"), "get_weather");
 
     // Removing the chosen tool without changing the choice is refused whole.

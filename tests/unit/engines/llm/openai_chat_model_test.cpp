@@ -75,6 +75,7 @@ TEST(OpenAiChatModel, SendsToolsToolChoiceAndToolMessages) {
     request.tools = {protocol::FunctionTool{"get_weather", "The weather.",
                                             boost::json::object{{"type", "object"}}}};
     request.tool_choice = protocol::ToolChoice{protocol::ToolChoice::Mode::function, "get_weather"};
+    request.parallel_tool_calls = false;
     request.messages.push_back(ChatMessage{
         "assistant", "", {ToolCall{"call_1", "get_weather", "{\"city\":\"Oslo\"}"}}, ""});
     request.messages.push_back(ChatMessage{"tool", "snow", {}, "call_1"});
@@ -88,6 +89,7 @@ TEST(OpenAiChatModel, SendsToolsToolChoiceAndToolMessages) {
     EXPECT_EQ(tool.at("function").at("description"), "The weather.");
     EXPECT_EQ(tool.at("function").at("parameters").at("type"), "object");
     EXPECT_EQ(body.at("tool_choice").at("function").at("name"), "get_weather");
+    EXPECT_EQ(body.at("parallel_tool_calls"), false);
     const auto& messages = body.at("messages").as_array();
     const auto& asked = messages[messages.size() - 2].as_object();
     EXPECT_TRUE(asked.at("content").is_null()) << "a call without text has null content";
