@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "audio/audio_format.hpp"
+
 namespace confab::protocol {
+
+using AudioFormat = audio::AudioFormat;
 
 struct TurnDetection {
     double threshold = 0.5;         // 0..1: higher needs louder/clearer speech
@@ -28,6 +32,9 @@ struct SessionConfig {
     std::optional<std::string> transcription_model;  // nullopt: no transcription events
     std::optional<std::string> noise_reduction;      // "near_field"|"far_field"
     std::optional<int> max_output_tokens;            // nullopt: "inf"
+    // What the wire carries in each direction (the server works in 24 kHz PCM16).
+    AudioFormat input_format = AudioFormat::pcm16_24k;
+    AudioFormat output_format = AudioFormat::pcm16_24k;
 };
 
 // What session.update may choose from; fixed by the server's engines.
