@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -24,17 +23,14 @@
 #include "bench_util.hpp"
 #include "config/config.hpp"
 #include "engines/stt/pocketsphinx_factory.hpp"
+#include "util/speech_corpus.hpp"
 #include "util/wer.hpp"
 
 namespace {
 
 using confab::engines::PocketsphinxFactory;
 
-struct Recording {
-    std::string path;
-    std::string name;
-    std::string transcript;
-};
+using Recording = confab::TranscribedRecording;
 
 struct Setting {
     std::string label;
@@ -49,34 +45,6 @@ long rss_kib() {
         if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
     }
     return 0;
-}
-
-std::vector<Recording> load_recordings(const std::string& shared) {
-    std::vector<Recording> out;
-    std::ifstream manifest(shared + "/audio/manifest.tsv");
-    std::string line;
-    std::getline(manifest, line);  // header
-    while (std::getline(manifest, line)) {
-        std::vector<std::string> cols;
-        std::stringstream ss(line);
-        for (std::string col; std::getline(ss, col, '\t');) cols.push_back(col);
-        if (cols.size() < 4 || cols[3].rfind("(", 0) == 0) continue;  // no transcript
-        out.push_back({shared + "/audio/" + cols[0], cols[0], cols[3]});
-    }
-    const std::string librivox = "/usr/share/pocketsphinx/test/data/librivox/";
-    std::ifstream transcription(librivox + "transcription");
-    while (std::getline(transcription, line)) {
-        const auto open = line.rfind('(');
-        const auto close = line.rfind(')');
-        if (open == std::string::npos || close == std::string::npos) continue;
-        const std::string id = line.substr(open + 1, close - open - 1);
-        std::string text = line.substr(0, open);
-        for (const char* tag : {"<s>", "</s>"}) {
-            if (auto p = text.find(tag); p != std::string::npos) text.erase(p, std::strlen(tag));
-        }
-        out.push_back({librivox + id + ".wav", id.substr(id.size() - 4), text});
-    }
-    return out;
 }
 
 struct Outcome {
@@ -195,7 +163,7 @@ int main(int argc, char** argv) {
         if (flag == "--shared") shared = argv[i + 1];
         if (flag == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
     }
-    const auto recordings = load_recordings(shared);
+    const auto recordings = confab::transcribed_recordings(shared);
     if (std::find(argv + 1, argv + argc, std::string("--sharing")) != argv + argc) {
         const std::string md = decoder_sharing_report(recordings, 2);
         std::cout << md;

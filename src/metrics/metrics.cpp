@@ -34,7 +34,7 @@ Metrics::Metrics()
                                       "response.output_audio.delta sent (out).",
                                       {"direction"})),
       audio_bytes_(registry_.counter("confab_audio_bytes_total",
-                                     "PCM16 audio bytes received (in) and sent (out).",
+                                     "Audio received (in) and sent (out), as 24 kHz PCM16 bytes.",
                                      {"direction"})),
       sessions_admitted(
           registry_

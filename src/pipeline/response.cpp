@@ -2,7 +2,6 @@
 
 #include <boost/asio.hpp>
 
-#include "audio/pcm.hpp"
 #include "audio/resampler.hpp"
 #include "metrics/metrics.hpp"
 #include "pool/tts_pool.hpp"
@@ -47,7 +46,8 @@ Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink,
       request_(std::move(setup.request)),
       prefetched_(std::move(setup.prefetched)),
       metrics_(setup.metrics),
-      calls_(sink, info_.id) {
+      calls_(sink, info_.id),
+      encoder_(info_.output_format) {
     item_.id = std::move(setup.item_id);
     item_.role = "assistant";
     item_.status = "in_progress";
@@ -220,23 +220,25 @@ void Response::on_tts_audio(std::vector<std::int16_t> pcm, int rate) {
     if (!timings_.first_audio_sent || out_pcm_.size() >= kDeltaSamples) send_audio();
 }
 
-void Response::send_audio() {
-    if (out_pcm_.empty()) return;
+void Response::send_audio(bool piece_end) {
+    if (out_pcm_.empty() && !piece_end) return;
     std::vector<std::byte> bytes;
-    audio::append_le_bytes_from_samples(out_pcm_, bytes);  // PCM16 little-endian on the wire
+    encoder_.encode(out_pcm_, piece_end, bytes);  // in the session's output format
     samples_sent_ += out_pcm_.size();
+    part().audio_ms = static_cast<int>(samples_sent_ * 1000 / kOutputRate);
+    const std::size_t pcm_bytes = out_pcm_.size() * 2;
+    out_pcm_.clear();
+    if (bytes.empty()) return;  // G.711: the resampler holds the first few ms back
     if (metrics_ != nullptr) {
         metrics_->audio_out_frames.inc();
-        metrics_->audio_out_bytes.inc(bytes.size());
+        metrics_->audio_out_bytes.inc(pcm_bytes);  // counted as PCM16, like the input
     }
-    out_pcm_.clear();
     sink_.send_event(
         events::output_audio_delta(
             ref(), base64::encode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()),
                                             bytes.size()))),
         info_.id);
     if (!timings_.first_audio_sent) timings_.first_audio_sent = Clock::now();
-    part().audio_ms = static_cast<int>(samples_sent_ * 1000 / kOutputRate);
 }
 
 void Response::on_tts_done(std::error_code ec) {
@@ -250,7 +252,7 @@ void Response::on_tts_done(std::error_code ec) {
         resampler_->flush(out_pcm_);
         resampler_->reset();
     }
-    send_audio();
+    send_audio(true);
     if (piece_started_) {
         part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
     }

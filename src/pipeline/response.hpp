@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 
+#include "audio/output_audio_encoder.hpp"
 #include "engines/llm/language_model.hpp"
 #include "engines/tts/speech_synthesizer.hpp"
 #include "pipeline/event_sink.hpp"
@@ -102,7 +103,9 @@ private:
     void pump_tts();
     void on_tts_audio(std::vector<std::int16_t> pcm, int rate);
     void on_tts_done(std::error_code ec);
-    void send_audio();  // sends the 24 kHz audio gathered so far as one delta
+    // Sends the 24 kHz audio gathered so far as one delta; `piece_end` also
+    // sends what the output encoder holds back.
+    void send_audio(bool piece_end = false);
     void fail(const std::string& code, const std::string& message);
     void stop_producers();  // synthesis (queued and running) and the LLM request
     void cancel_llm();
@@ -151,6 +154,7 @@ private:
     std::unique_ptr<audio::Resampler> resampler_;
     int resampler_rate_ = 0;
     std::vector<std::int16_t> out_pcm_;  // 24 kHz audio not yet sent
+    audio::OutputAudioEncoder encoder_;  // 24 kHz -> the session's output format
     std::size_t samples_sent_ = 0;
 };
 

@@ -19,7 +19,9 @@ struct SessionUpdate {
 };
 struct InputAudioAppend {
     std::string event_id;
-    std::vector<std::int16_t> samples;  // PCM16 mono 24 kHz, decoded
+    // The base64-decoded bytes, in the session's input format: the session
+    // decodes them (audio::InputAudioDecoder), as only it knows the format.
+    std::vector<std::uint8_t> audio;
 };
 struct InputAudioCommit {
     std::string event_id;

@@ -2,7 +2,6 @@
 
 #include <boost/json/parse.hpp>
 
-#include "audio/pcm.hpp"
 #include "protocol/item_create_parser.hpp"
 #include "protocol/json_fields.hpp"
 #include "util/base64.hpp"
@@ -29,15 +28,7 @@ ParseResult parse_append(JsonFields& f, std::string event_id) {
     if (!f.ok()) return *f.error();
     auto bytes = base64::decode(*audio);
     if (!bytes) return error("invalid_base64", "'audio' is not valid base64.", "audio", event_id);
-    if (bytes->size() % 2 != 0)
-        return error("invalid_audio",
-                     "'audio' decodes to " + std::to_string(bytes->size()) +
-                         " bytes, an odd count: PCM16 needs two bytes per sample.",
-                     "audio", event_id);
-    InputAudioAppend ev{std::move(event_id), {}};
-    // PCM16 on the wire is little-endian whatever the host is.
-    audio::append_samples_from_le_bytes(std::as_bytes(std::span(*bytes)), ev.samples);
-    return ClientEvent{std::move(ev)};
+    return ClientEvent{InputAudioAppend{std::move(event_id), std::move(*bytes)}};
 }
 
 ParseResult parse_response_create(JsonFields& f, std::string event_id, const ParseLimits& limits) {

@@ -1,5 +1,6 @@
 #include "protocol/response_events.hpp"
 
+#include "protocol/audio_format_codec.hpp"
 #include "protocol/server_events.hpp"
 
 namespace confab::protocol::events {
@@ -41,8 +42,7 @@ json::object response_json(const ResponseInfo& r) {
         {"conversation_id", r.out_of_band ? json::value(nullptr) : json::value("conv_default")},
         {"output_modalities", std::move(modalities)},
         {"audio",
-         json::object{{"output", json::object{{"format", json::object{{"type", "audio/pcm"},
-                                                                      {"rate", 24000}}},
+         json::object{{"output", json::object{{"format", audio_format_json(r.output_format)},
                                               {"voice", r.voice}}}}},
         {"usage", nullptr},
         {"metadata", r.metadata.empty() ? json::value(nullptr) : json::value(r.metadata)}};

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/audio_format.hpp"
 #include "protocol/conversation_item.hpp"
 #include "protocol/protocol_error.hpp"
 
@@ -19,6 +20,7 @@ struct ResponseInfo {
     std::vector<ConversationItem> output;
     std::vector<std::string> output_modalities{"audio"};
     std::string voice;
+    audio::AudioFormat output_format = audio::AudioFormat::pcm16_24k;  // of its audio deltas
     std::optional<int> max_output_tokens;
     boost::json::object metadata;
     bool out_of_band = false;

@@ -5,9 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "audio/audio_format.hpp"
 #include "protocol/function_tools.hpp"
 
 namespace confab::protocol {
+
+using AudioFormat = audio::AudioFormat;
 
 // audio.input.turn_detection. Both types detect speech with the VAD and
 // the turn detector; they differ in how long a pause ends the turn:
@@ -53,6 +56,9 @@ struct SessionConfig {
     // Passed to the model with the tools; nullopt: the backend's default.
     // Not a GA session field, but the Agents SDK sends it when configured.
     std::optional<bool> parallel_tool_calls;
+    // What the wire carries in each direction (the server works in 24 kHz PCM16).
+    AudioFormat input_format = AudioFormat::pcm16_24k;
+    AudioFormat output_format = AudioFormat::pcm16_24k;
 };
 
 // What session.update may choose from; fixed by the server's engines.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocol/audio_format_codec.hpp"
 #include "protocol/json_fields.hpp"
 #include "protocol/turn_detection_codec.hpp"
 
@@ -15,33 +16,13 @@ bool is_audio_output(const SessionConfig& config) {
 
 namespace {
 
-json::object pcm_format() {
-    return {{"type", "audio/pcm"}, {"rate", 24000}};
-}
-
-// Checks an audio format object: only 24 kHz PCM16 is supported.
-void check_format(JsonFields& f, std::string_view key) {
-    const auto* fmt = f.child_object(key);
-    if (fmt == nullptr) return;
-    JsonFields ff(*fmt, f.param(key), "");
-    ff.reject_unknown({"type", "rate"});
-    const auto type = ff.string("type");
-    if (type && *type != "audio/pcm")
-        ff.fail("invalid_value",
-                "Unsupported audio format '" + *type + "': only 'audio/pcm' is supported.", "type");
-    const auto rate = ff.integer("rate", 0, 1000000);
-    if (rate && *rate != 24000)
-        ff.fail("invalid_value",
-                "Unsupported rate " + std::to_string(*rate) + ": audio/pcm is 24000 Hz.", "rate");
-    if (!ff.ok()) f.fail_with(*ff.error());
-}
-
 void parse_input(JsonFields& f, SessionConfig& next, const SessionConstraints& c) {
     const auto* o = f.child_object("input");
     if (o == nullptr) return;
     JsonFields in(*o, f.param("input"), "");
     in.reject_unknown({"format", "transcription", "noise_reduction", "turn_detection"});
-    check_format(in, "format");
+    if (const auto format = parse_audio_format(in, "format", next.input_format))
+        next.input_format = *format;
     if (in.is_null("transcription")) {
         next.transcription_model.reset();
     } else if (const auto* t = in.child_object("transcription")) {
@@ -83,7 +64,8 @@ void parse_output(JsonFields& f, SessionConfig& next, const SessionConstraints& 
     if (o == nullptr) return;
     JsonFields out(*o, f.param("output"), "");
     out.reject_unknown({"format", "voice", "speed"});
-    check_format(out, "format");
+    if (const auto format = parse_audio_format(out, "format", next.output_format))
+        next.output_format = *format;
     if (const auto voice = out.string("voice")) {
         if (std::find(c.voices.begin(), c.voices.end(), *voice) == c.voices.end()) {
             std::string list;
@@ -103,7 +85,7 @@ void parse_output(JsonFields& f, SessionConfig& next, const SessionConstraints& 
 json::object session_to_json(const SessionConfig& config, const std::string& session_id) {
     json::array modalities;
     for (const auto& m : config.output_modalities) modalities.emplace_back(m);
-    json::object input{{"format", pcm_format()},
+    json::object input{{"format", audio_format_json(config.input_format)},
                        {"transcription", nullptr},
                        {"noise_reduction", nullptr},
                        {"turn_detection", turn_detection_to_json(config.turn_detection)}};
@@ -111,7 +93,9 @@ json::object session_to_json(const SessionConfig& config, const std::string& ses
         input["transcription"] = json::object{{"model", *config.transcription_model}};
     if (config.noise_reduction)
         input["noise_reduction"] = json::object{{"type", *config.noise_reduction}};
-    json::object output{{"format", pcm_format()}, {"voice", config.voice}, {"speed", config.speed}};
+    json::object output{{"format", audio_format_json(config.output_format)},
+                        {"voice", config.voice},
+                        {"speed", config.speed}};
     json::object s{
         {"type", "realtime"},
         {"object", "realtime.session"},

@@ -81,6 +81,8 @@ void RealtimeSession::start() {
 
 void RealtimeSession::restore(ResumableSession state) {
     config_ = std::move(state.config);
+    std::vector<std::int16_t> none;  // a new session's decoder holds nothing back yet
+    input_decoder_.set_format(config_.input_format, none);
     apply_turn_detection();
     for (auto& item : state.items) conversation_.insert(std::move(item), std::nullopt);
 }
@@ -178,10 +180,13 @@ void RealtimeSession::send_error(std::string code, std::string message, std::str
 
 void RealtimeSession::on(protocol::SessionUpdate& ev) {
     const auto turn_detection = config_.turn_detection;
-    if (auto err = protocol::apply_session_update(ev.session, constraints_, ev.event_id, config_)) {
+    auto next = config_;
+    if (auto err = protocol::apply_session_update(ev.session, constraints_, ev.event_id, next)) {
         sink_.send_event(events::error(*err));
         return;
     }
+    if (!change_audio_formats(next, ev.event_id)) return;
+    config_ = std::move(next);
     // The silence being counted was asked for by the old settings.
     if (config_.turn_detection != turn_detection) idle_.stop();
     apply_turn_detection();
@@ -189,31 +194,28 @@ void RealtimeSession::on(protocol::SessionUpdate& ev) {
 }
 
 void RealtimeSession::on(protocol::InputAudioAppend& ev) {
-    const int chunk_ms = static_cast<int>(ev.samples.size() * 1000 / InputAudioBuffer::kSampleRate);
+    const auto bytes = std::as_bytes(std::span(ev.audio));
+    if (!input_decoder_.whole_samples(bytes.size())) {
+        send_error("invalid_audio",
+                   "'audio' decodes to " + std::to_string(bytes.size()) +
+                       " bytes, an odd count: PCM16 needs two bytes per sample.",
+                   "audio", ev.event_id);
+        return;
+    }
+    // Charged by the wire's duration, before decoding: a refused chunk leaves
+    // the decoder's state as it was.
+    const int chunk_ms = input_decoder_.duration_ms(bytes.size());
     if (auto refused = rate_limits_.admit_audio(chunk_ms, now_())) {
         refuse(*refused, "audio", ev.event_id);
         return;
     }
-    if (!input_audio_.append(ev.samples)) {
-        send_error("input_audio_buffer_full",
-                   "The input audio buffer holds " + std::to_string(input_audio_.duration_ms()) +
-                       " ms; appending " + std::to_string(chunk_ms) +
-                       " ms would exceed its limit of " + std::to_string(input_audio_.max_ms()) +
-                       " ms, so this chunk was refused. Commit or clear the buffer.",
-                   "audio", ev.event_id);
-        return;
-    }
-    observer_.audio_in(ev.samples.size());
-    if (speech_ && speech_->detecting()) {
-        speech_->push(ev.samples);
-        // Between turns only the prefix padding is worth keeping.
-        if (speech_->turn_in_progress() == nullptr)
-            input_audio_.keep_tail(
-                pipeline::TurnDetector::history_ms(config_.turn_detection->prefix_padding_ms));
-    }
+    std::vector<std::int16_t> samples;
+    input_decoder_.decode(bytes, samples);
+    if (take_input(samples, chunk_ms, ev.event_id)) observer_.audio_in(samples.size());
 }
 
 void RealtimeSession::on(protocol::InputAudioCommit& ev) {
+    flush_input(ev.event_id);  // the audio appended is committed whole
     if (input_audio_.duration_ms() < 100) {
         send_error("input_audio_buffer_commit_empty",
                    "Error committing input audio buffer: buffer too small. Expected at least 100ms "
@@ -265,6 +267,7 @@ bool RealtimeSession::commit_turn(const std::shared_ptr<pipeline::UserTurn>& tur
 
 void RealtimeSession::on(protocol::InputAudioClear&) {
     input_audio_.clear();
+    input_decoder_.reset();
     if (speech_) {
         if (auto* turn = speech_->turn_in_progress())
             replies_.turn_resumed(*turn, "buffer_cleared");

@@ -8,10 +8,12 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "audio/input_audio_decoder.hpp"
 #include "config/config.hpp"
 #include "pipeline/conversation.hpp"
 #include "pipeline/event_sink.hpp"
@@ -109,6 +111,16 @@ private:
     // committed and the user prompted.
     void start_idle_timeout(const pipeline::Response& response);
     void on_idle_timeout(int audio_start_ms);
+    // Input audio (realtime_session_audio.cpp). take_input: decoded 24 kHz
+    // audio (chunk_ms long on the wire) into the buffer and speech input;
+    // false (the client told why) if the buffer has no room.
+    bool take_input(std::span<const std::int16_t> samples, int chunk_ms,
+                    const std::string& event_id);
+    // Takes in what the decoder holds back: the audio appended is then all in.
+    void flush_input(const std::string& event_id);
+    // Whether `next` may replace the session's formats now (false: the client
+    // was told why); switches the input decoder if it may.
+    bool change_audio_formats(const protocol::SessionConfig& next, const std::string& event_id);
     // Adds the committed buffer (audio_ms long) to the conversation as the
     // turn's item; the turn is kept until its transcript is in. Returns
     // whether a transcript is on its way.
@@ -137,6 +149,7 @@ private:
 
     protocol::SessionConfig config_;
     pipeline::Conversation conversation_;
+    audio::InputAudioDecoder input_decoder_;  // the wire's input format -> 24 kHz PCM16
     InputAudioBuffer input_audio_;
 
     std::unique_ptr<pipeline::SpeechInput> speech_;  // null without a VAD engine

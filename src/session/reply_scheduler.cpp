@@ -209,6 +209,7 @@ void ReplyScheduler::start(Deferred reply) {
     setup.info.id = make_id("resp");
     setup.info.output_modalities = params.output_modalities.value_or(config.output_modalities);
     setup.info.voice = config.voice;
+    setup.info.output_format = config.output_format;
     setup.info.max_output_tokens = max_output_tokens(params, config);
     setup.info.metadata = params.metadata;
     setup.info.out_of_band = params.out_of_band;

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <cmath>
 
+#include "audio/pcm.hpp"
 #include "config/config.hpp"
 #include "fakes/fake_engines.hpp"
 #include "fakes/recording_sink.hpp"
@@ -72,7 +73,10 @@ public:
         for (int t = 0; t < ms; t += 20) {
             auto chunk = chunk_20ms(speech, sent_);
             sent_ += chunk.size();
-            session->handle(protocol::InputAudioAppend{"", std::move(chunk)});
+            std::vector<std::byte> bytes;
+            audio::append_le_bytes_from_samples(chunk, bytes);
+            const auto* raw = reinterpret_cast<const std::uint8_t*>(bytes.data());
+            session->handle(protocol::InputAudioAppend{"", {raw, raw + bytes.size()}});
             ioc.restart();
             ioc.poll();
         }
