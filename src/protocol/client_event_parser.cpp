@@ -10,12 +10,6 @@ namespace confab::protocol {
 namespace json = boost::json;
 namespace {
 
-ProtocolError error(std::string code, std::string message, std::string param,
-                    std::string event_id) {
-    return ProtocolError{std::move(code), std::move(message), std::move(param),
-                         std::move(event_id)};
-}
-
 template <typename Event>
 ParseResult finish(JsonFields& f, Event event) {
     if (!f.ok()) return *f.error();
@@ -27,7 +21,8 @@ ParseResult parse_append(JsonFields& f, std::string event_id) {
     const auto audio = f.string("audio", true);
     if (!f.ok()) return *f.error();
     auto bytes = base64::decode(*audio);
-    if (!bytes) return error("invalid_base64", "'audio' is not valid base64.", "audio", event_id);
+    if (!bytes)
+        return request_error("invalid_base64", "'audio' is not valid base64.", "audio", event_id);
     return ClientEvent{InputAudioAppend{std::move(event_id), std::move(*bytes)}};
 }
 
@@ -96,18 +91,18 @@ ParseResult parse_client_event(std::string_view text, const ParseLimits& limits)
     json::error_code ec;
     json::value root = json::parse(text, ec);
     if (ec)
-        return error("invalid_json", "The message is not valid JSON: " + ec.message() + ".", "",
-                     "");
+        return request_error("invalid_json", "The message is not valid JSON: " + ec.message() + ".",
+                             "", "");
     if (!root.is_object())
-        return error("invalid_json", "The message must be a JSON object.", "", "");
+        return request_error("invalid_json", "The message must be a JSON object.", "", "");
     const auto& obj = root.get_object();
 
     // Learn the event_id first so that every later error can carry it.
     std::string event_id;
     if (const auto* id = obj.if_contains("event_id")) {
         if (!id->is_string())
-            return error("invalid_type", "Invalid type for 'event_id': expected a string.",
-                         "event_id", "");
+            return request_error("invalid_type", "Invalid type for 'event_id': expected a string.",
+                                 "event_id", "");
         event_id = std::string(id->get_string());
     }
     JsonFields f(obj, "", event_id);
@@ -157,8 +152,9 @@ ParseResult parse_client_event(std::string_view text, const ParseLimits& limits)
         ResponseCancel ev{event_id, f.string("response_id")};
         return finish(f, std::move(ev));
     }
-    return error("unknown_event", "Unknown or unsupported event type '" + std::string(t) + "'.",
-                 "type", event_id);
+    return request_error("unknown_event",
+                         "Unknown or unsupported event type '" + std::string(t) + "'.", "type",
+                         event_id);
 }
 
 }  // namespace confab::protocol

@@ -4,12 +4,6 @@ namespace confab::protocol {
 namespace json = boost::json;
 namespace {
 
-ProtocolError error(std::string code, std::string message, std::string param,
-                    std::string event_id) {
-    return ProtocolError{std::move(code), std::move(message), std::move(param),
-                         std::move(event_id)};
-}
-
 // A call id is echoed to the model backend and back: bounded, never empty.
 constexpr std::size_t kMaxCallIdChars = 128;
 
@@ -32,17 +26,18 @@ ParseResult parse_function_item(JsonFields& it, ItemCreate ev, ConversationItem:
     }
     if (!it.ok()) return *it.error();
     if (ev.item.call_id.empty() || ev.item.call_id.size() > kMaxCallIdChars)
-        return error(
+        return request_error(
             "invalid_value",
             "item.call_id must be 1 to " + std::to_string(kMaxCallIdChars) + " characters.",
             "item.call_id", ev.event_id);
     const std::size_t total =
         ev.item.name.size() + ev.item.arguments.size() + ev.item.output.size();
     if (total > limits.max_item_text_chars)
-        return error("invalid_value",
-                     "item text is " + std::to_string(total) + " characters; the limit is " +
-                         std::to_string(limits.max_item_text_chars) + ".",
-                     call ? "item.arguments" : "item.output", ev.event_id);
+        return request_error("invalid_value",
+                             "item text is " + std::to_string(total) +
+                                 " characters; the limit is " +
+                                 std::to_string(limits.max_item_text_chars) + ".",
+                             call ? "item.arguments" : "item.output", ev.event_id);
     return ClientEvent{std::move(ev)};
 }
 
@@ -83,8 +78,9 @@ ParseResult parse_item_create(JsonFields& f, std::string event_id, const ParseLi
     for (std::size_t i = 0; i < content->size(); ++i) {
         const std::string param = "item.content[" + std::to_string(i) + "]";
         if (!(*content)[i].is_object())
-            return error("invalid_type", "Invalid type for '" + param + "': expected an object.",
-                         param, event_id);
+            return request_error("invalid_type",
+                                 "Invalid type for '" + param + "': expected an object.", param,
+                                 event_id);
         JsonFields part((*content)[i].get_object(), param, event_id);
         part.reject_unknown({"type", "text"});
         const auto ptype = part.string("type", true);
@@ -99,13 +95,14 @@ ParseResult parse_item_create(JsonFields& f, std::string event_id, const ParseLi
         ev.item.content.push_back(ContentPart{*ptype, *text, std::nullopt, 0});
     }
     if (ev.item.content.empty())
-        return error("invalid_value", "item.content must hold at least one part.", "item.content",
-                     event_id);
+        return request_error("invalid_value", "item.content must hold at least one part.",
+                             "item.content", event_id);
     if (total > limits.max_item_text_chars)
-        return error("invalid_value",
-                     "item text is " + std::to_string(total) + " characters; the limit is " +
-                         std::to_string(limits.max_item_text_chars) + ".",
-                     "item.content", event_id);
+        return request_error("invalid_value",
+                             "item text is " + std::to_string(total) +
+                                 " characters; the limit is " +
+                                 std::to_string(limits.max_item_text_chars) + ".",
+                             "item.content", event_id);
     if (!f.ok()) return *f.error();
     return ClientEvent{std::move(ev)};
 }

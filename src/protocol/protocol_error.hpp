@@ -12,4 +12,11 @@ struct ProtocolError {
     std::string type = "invalid_request_error";
 };
 
+// The parsers' shorthand for an invalid_request_error.
+inline ProtocolError request_error(std::string code, std::string message, std::string param,
+                                   std::string event_id) {
+    return ProtocolError{std::move(code), std::move(message), std::move(param),
+                         std::move(event_id)};
+}
+
 }  // namespace confab::protocol

@@ -40,6 +40,14 @@ protected:
             << json::serialize(sink.last());
         ASSERT_EQ(sink.last().at("session").at("tools").as_array().size(), 1u);
     }
+    // The model's next reply: only the Paris call, its pieces `between` apart.
+    void script_paris_call(std::chrono::milliseconds between = 2ms) {
+        FakeLanguageModel::Script call;
+        call.deltas = {};
+        call.between = between;
+        call.tool_calls = paris_call();
+        llm.script(call);
+    }
     void say(const std::string& text) {
         session->handle_text(json::serialize(
             json::object{{"type", "conversation.item.create"}, {"item", text_item(text)}}));
@@ -65,10 +73,7 @@ protected:
 
 TEST_F(FunctionCallTest, AToolCallBecomesAFunctionCallItem) {
     open_with_tools();
-    FakeLanguageModel::Script call;
-    call.deltas = {};
-    call.tool_calls = paris_call();
-    llm.script(call);
+    script_paris_call();
     say("What is the weather in Paris?");
     sink.clear();
     ASSERT_TRUE(respond());
@@ -104,10 +109,7 @@ TEST_F(FunctionCallTest, AToolCallBecomesAFunctionCallItem) {
 
 TEST_F(FunctionCallTest, TheOutputGoesBackToTheModelAndDoesNotStartAResponse) {
     open_with_tools();
-    FakeLanguageModel::Script call;
-    call.deltas = {};
-    call.tool_calls = paris_call();
-    llm.script(call);
+    script_paris_call();
     say("What is the weather in Paris?");
     ASSERT_TRUE(respond());
 
@@ -142,10 +144,7 @@ TEST_F(FunctionCallTest, UnknownAndRepeatedOutputsAreErrors) {
     EXPECT_EQ(sink.last().at("error").at("code"), "unknown_call_id");
     EXPECT_EQ(sink.last().at("error").at("event_id"), "out_1");
 
-    FakeLanguageModel::Script call;
-    call.deltas = {};
-    call.tool_calls = paris_call();
-    llm.script(call);
+    script_paris_call();
     say("Weather?");
     ASSERT_TRUE(respond());
     answer("call_1", "sunny");
@@ -187,11 +186,7 @@ TEST_F(FunctionCallTest, TextBeforeTheCallIsSpokenAndParallelCallsKeepTheirOrder
 
 TEST_F(FunctionCallTest, ACancelWhileArgumentsStreamLeavesTheCallIncomplete) {
     open_with_tools();
-    FakeLanguageModel::Script call;
-    call.deltas = {};
-    call.between = 300ms;
-    call.tool_calls = paris_call();
-    llm.script(call);
+    script_paris_call(300ms);
     say("Weather?");
     session->handle_text(R"({"type":"response.create"})");
     ASSERT_TRUE(run_until([&] { return saw("response.function_call_arguments.delta"); }));
