@@ -1,7 +1,6 @@
 #include "pipeline/function_calls.hpp"
 
 #include "protocol/response_events.hpp"
-#include "protocol/server_events.hpp"
 #include "util/ids.hpp"
 
 namespace confab::pipeline {
@@ -29,15 +28,13 @@ void FunctionCalls::on_delta(const engines::ToolCallDelta& delta, const OpenItem
     }
 }
 
-void FunctionCalls::finish(bool completed, bool in_conversation) {
+void FunctionCalls::finish(bool completed, const CloseItem& close) {
     for (auto& call : calls_) {
         call.item.status = completed ? "completed" : "incomplete";
         if (completed)
             sink_.send_event(
                 events::function_call_arguments_done(response_id_, call.output_index, call.item));
-        sink_.send_event(events::output_item_done(response_id_, call.output_index, call.item));
-        if (in_conversation)
-            sink_.send_event(events::conversation_item_done(call.item, std::nullopt));
+        close(call.output_index, call.item);
     }
 }
 

@@ -29,6 +29,8 @@ public:
     // Announces a new output item of the response (output_item.added and,
     // in the conversation, conversation.item.added); returns its output_index.
     using OpenItem = std::function<int(const protocol::ConversationItem& item)>;
+    // Announces an item's end (output_item.done, conversation.item.done).
+    using CloseItem = std::function<void(int output_index, const protocol::ConversationItem& item)>;
 
     FunctionCalls(EventSink& sink, std::string response_id)
         : sink_(sink), response_id_(std::move(response_id)) {}
@@ -36,7 +38,7 @@ public:
     void on_delta(const engines::ToolCallDelta& delta, const OpenItem& open);
     // Closes every call: `completed` calls get their arguments' .done;
     // the others (the response was cancelled or failed) end "incomplete".
-    void finish(bool completed, bool in_conversation);
+    void finish(bool completed, const CloseItem& close);
 
     const std::vector<Call>& calls() const { return calls_; }
     bool empty() const { return calls_.empty(); }

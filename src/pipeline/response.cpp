@@ -63,16 +63,10 @@ events::PartRef Response::ref() const {
 }
 
 std::vector<protocol::ConversationItem> Response::output() const {
+    // Calls open in output order; the message stands among them at its index.
     std::vector<protocol::ConversationItem> out;
-    std::size_t next_call = 0;
-    const auto& calls = calls_.calls();
-    for (int index = 0; index < next_output_index_; ++index) {
-        if (index == message_index_) {
-            out.push_back(item_);
-        } else if (next_call < calls.size()) {
-            out.push_back(calls[next_call++].item);  // calls open in output order
-        }
-    }
+    for (const auto& call : calls_.calls()) out.push_back(call.item);
+    if (message_open()) out.insert(out.begin() + message_index_, item_);
     return out;
 }
 
@@ -85,6 +79,11 @@ int Response::open_item(const protocol::ConversationItem& item) {
         sink_.send_event(events::conversation_item_added(item, previous));
     }
     return index;
+}
+
+void Response::close_item(int output_index, const protocol::ConversationItem& item) {
+    sink_.send_event(events::output_item_done(info_.id, output_index, item));
+    if (!info_.out_of_band) sink_.send_event(events::conversation_item_done(item, std::nullopt));
 }
 
 void Response::open_message() {
@@ -346,11 +345,11 @@ void Response::finish(const std::string& status, std::optional<boost::json::obje
             sink_.send_event(events::output_text_done(ref(), part().text));
         }
         sink_.send_event(events::content_part_done(ref(), part()));
-        sink_.send_event(events::output_item_done(info_.id, message_index_, item_));
-        if (!info_.out_of_band)
-            sink_.send_event(events::conversation_item_done(item_, std::nullopt));
+        close_item(message_index_, item_);
     }
-    calls_.finish(status == "completed", !info_.out_of_band);
+    calls_.finish(status == "completed", [this](int index, const protocol::ConversationItem& item) {
+        close_item(index, item);
+    });
     info_.output = output();
     sink_.send_event(events::response_done(info_));
 

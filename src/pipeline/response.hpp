@@ -97,6 +97,7 @@ private:
     void on_delta(std::string_view text);
     void on_tool_call(const engines::ToolCallDelta& delta);
     int open_item(const protocol::ConversationItem& item);
+    void close_item(int output_index, const protocol::ConversationItem& item);
     void open_message();
     void on_llm_end(const engines::ChatOutcome& outcome);
     void queue_piece(std::string text);

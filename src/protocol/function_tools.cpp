@@ -90,8 +90,8 @@ std::optional<ProtocolError> parse_tool_choice(const json::value& value, const s
                                                const std::vector<FunctionTool>& tools,
                                                const std::string& event_id, ToolChoice& out,
                                                bool check_name) {
+    ToolChoice choice;
     if (const json::string* text = value.if_string()) {
-        ToolChoice choice;
         if (*text == "none") {
             choice.mode = ToolChoice::Mode::none;
         } else if (*text == "required") {
@@ -102,25 +102,21 @@ std::optional<ProtocolError> parse_tool_choice(const json::value& value, const s
                                "\"function\", \"name\": ...}.",
                            param, event_id);
         }
-        if (check_name)
-            if (auto err = check_tool_choice(choice, tools, param, event_id)) return err;
-        out = choice;
-        return std::nullopt;
-    }
-    const json::object* object = value.if_object();
-    if (object == nullptr)
+    } else if (const json::object* object = value.if_object()) {
+        JsonFields f(*object, param, event_id);
+        f.reject_unknown({"type", "name"});
+        const auto type = f.string("type", true);
+        const auto name = f.string("name", true);
+        if (type && *type != "function")
+            f.fail("invalid_value", "Only function tools can be chosen: type must be 'function'.",
+                   "type");
+        if (!f.ok()) return f.error();
+        choice = ToolChoice{ToolChoice::Mode::function, *name};
+    } else {
         return ProtocolError{"invalid_type",
                              "Invalid type for '" + param + "': expected a string or an object.",
                              param, event_id};
-    JsonFields f(*object, param, event_id);
-    f.reject_unknown({"type", "name"});
-    const auto type = f.string("type", true);
-    const auto name = f.string("name", true);
-    if (type && *type != "function")
-        f.fail("invalid_value", "Only function tools can be chosen: type must be 'function'.",
-               "type");
-    if (!f.ok()) return f.error();
-    ToolChoice choice{ToolChoice::Mode::function, *name};
+    }
     if (check_name)
         if (auto err = check_tool_choice(choice, tools, param, event_id)) return err;
     out = std::move(choice);
