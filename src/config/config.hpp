@@ -105,6 +105,27 @@ struct TtsConfig {
     bool operator==(const TtsConfig&) const = default;
 };
 
+// Who may open sessions (docs/security.md).
+struct AuthConfig {
+    std::string mode = "none";  // none | keys
+    // `none` on an address other than loopback refuses to start unless this is set.
+    bool allow_unauthenticated = false;
+    std::string keys_file;         // TOML [[key]] entries: id, user, sha256 hash, scopes, limits
+    std::string signing_key_file;  // secret that signs client secrets; empty: random per process
+    std::string users_file;        // the web page's login: users and PBKDF2 password hashes
+    // Comma-separated origins a browser may connect from; empty: the server's
+    // own origin and localhost.
+    std::string allowed_origins;
+    std::string audit_log = "-";  // JSON lines: a file (reopened on SIGHUP), "-" stdout, "" off
+    // Limits per API key (a key's entry may set its own); client secrets count
+    // against the key that minted them. 0: no limit.
+    int max_sessions_per_key = 8;
+    int max_responses_per_minute_per_key = 60;
+    int max_audio_minutes_per_hour_per_key = 120;
+
+    bool operator==(const AuthConfig&) const = default;
+};
+
 struct LogConfig {
     std::string level = "info";  // trace|debug|info|warn|error
     bool json = false;           // JSON lines instead of text
@@ -118,6 +139,7 @@ struct Config {
     LlmConfig llm;
     SttConfig stt;
     TtsConfig tts;
+    AuthConfig auth;
     LogConfig log;
 
     bool operator==(const Config&) const = default;

@@ -150,6 +150,36 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(tts, workers), .min = 0, .max = 64,
          .help = "Speech synthesis threads; 0: one per core."},
 
+        // [auth]
+        {CONFAB_OPTION(auth, mode), .choices = {"none", "keys"},
+         .help = "none: anyone who reaches the port may talk (loopback only, unless "
+                 "allow_unauthenticated); keys: API keys and client secrets."},
+        {CONFAB_OPTION(auth, allow_unauthenticated),
+         .help = "Let mode none listen on a non-loopback address (logged loudly at start)."},
+        {CONFAB_OPTION(auth, keys_file), .constraint = "empty, or a readable file",
+         .help =
+             "API keys (TOML [[key]]: id, user, sha256 of the key, scopes, limits); reloaded on "
+             "SIGHUP. Required by mode keys."},
+        {CONFAB_OPTION(auth, signing_key_file), .constraint = "empty, or a readable file",
+         .help = "Secret (at least 32 bytes) signing client secrets; every node of a cluster needs "
+                 "the same. Empty: a random key, valid on this process only."},
+        {CONFAB_OPTION(auth, users_file), .constraint = "empty, or a readable file",
+         .help = "Users of the web page's login (TOML [[user]]: name, PBKDF2 password hash, key); "
+                 "empty: no login page."},
+        {CONFAB_OPTION(auth, allowed_origins),
+         .help = "Comma-separated origins browsers may connect from; empty: this server's own "
+                 "origin and localhost."},
+        {CONFAB_OPTION(auth, audit_log),
+         .help = "Audit log of security events (JSON lines): a file, reopened on SIGHUP; \"-\": "
+                 "stdout; empty: off."},
+        {CONFAB_OPTION(auth, max_sessions_per_key), .min = 0, .max = 100'000,
+         .help = "Concurrent sessions per API key unless its entry says otherwise; 0: no limit."},
+        {CONFAB_OPTION(auth, max_responses_per_minute_per_key), .min = 0, .max = 1'000'000,
+         .help = "Responses per minute per API key, over all its sessions; 0: no limit."},
+        {CONFAB_OPTION(auth, max_audio_minutes_per_hour_per_key), .min = 0, .max = 1'000'000,
+         .help =
+             "Minutes of input audio per hour per API key, over all its sessions; 0: no limit."},
+
         // [log]
         {CONFAB_OPTION(log, level), .choices = {"trace", "debug", "info", "warn", "error"},
          .help = "Least severe level logged."},

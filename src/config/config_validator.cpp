@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <filesystem>
 #include <stdexcept>
@@ -143,6 +144,41 @@ void check_llm(const LlmConfig& llm, std::vector<std::string>& errors) {
     }
 }
 
+// Loopback: 127.0.0.0/8, ::1 and "localhost". Anything else is reachable
+// from other machines.
+bool is_loopback_host(const std::string& host) {
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(host, ec);
+    if (ec) return host == "localhost";
+    return address.is_loopback();
+}
+
+void check_auth(const Config& config, std::vector<std::string>& errors) {
+    const AuthConfig& auth = config.auth;
+    for (const char* key : {"keys_file", "signing_key_file", "users_file"}) {
+        const ConfigOption& opt = option("auth", key);
+        const std::string& path = read_field(std::get<FieldRef<std::string>>(opt.field), config);
+        if (!path.empty() && !is_readable_file(path))
+            errors.push_back(opt.label() + ": " + toml_quote(path) + " is not a readable file");
+    }
+    if (auth.mode == "keys" && auth.keys_file.empty()) {
+        errors.push_back(option("auth", "keys_file").label() +
+                         ": must be set because auth.mode is \"keys\"");
+    }
+    if (auth.mode == "none" && !auth.users_file.empty()) {
+        errors.push_back(option("auth", "users_file").label() +
+                         ": the login needs auth.mode \"keys\" (its users sign in to a key)");
+    }
+    // An open server on a reachable address spends the operator's tokens for
+    // anyone: it takes an explicit yes.
+    if (auth.mode == "none" && !auth.allow_unauthenticated &&
+        !is_loopback_host(config.server.host)) {
+        errors.push_back(option("server", "host").label() + ": " + toml_quote(config.server.host) +
+                         " is reachable from other machines and auth.mode is \"none\": set "
+                         "auth.mode = \"keys\", or auth.allow_unauthenticated = true to run open");
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> validate_config(const Config& config) {
@@ -152,6 +188,7 @@ std::vector<std::string> validate_config(const Config& config) {
     check_admin_token(config.server, errors);
     check_paths(config, errors);
     check_llm(config.llm, errors);
+    check_auth(config, errors);
     return errors;
 }
 

@@ -28,6 +28,7 @@ Server::Server(const Config& config)
       signals_(strand_, SIGINT, SIGTERM),
       drain_timer_(strand_),
       sample_timer_(strand_) {
+    if (!config.auth.audit_log.empty()) audit_ = std::make_unique<AuditLog>(config.auth.audit_log);
     if (!config.server.tls_cert.empty())
         tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
     pools_ = std::make_unique<pool::SharedEngines>(config);
@@ -47,7 +48,7 @@ Server::Server(const Config& config)
                              config.limits.max_tool_parameters_bytes};
     context_ = std::make_unique<ServerContext>(
         ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
-                      metrics_.get(), history_.get()});
+                      metrics_.get(), history_.get(), audit_.get()});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);

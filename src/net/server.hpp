@@ -49,6 +49,7 @@ private:
     session::ResumeStore resume_store_;          // conversations of dropped connections
     std::unique_ptr<metrics::Metrics> metrics_;  // null when server.metrics is off
     std::unique_ptr<metrics::History> history_;
+    std::unique_ptr<AuditLog> audit_;  // null when auth.audit_log is empty
     std::unique_ptr<pool::SharedEngines> pools_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     std::unique_ptr<ServerContext> context_;

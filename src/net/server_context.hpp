@@ -10,6 +10,7 @@
 #include "protocol/session_config.hpp"
 #include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
+#include "util/audit_log.hpp"
 
 namespace confab::metrics {
 class Metrics;
@@ -28,6 +29,8 @@ struct ServerContext {
     metrics::Metrics* metrics = nullptr;       // null: metrics off; same object as engines.metrics
     metrics::History* history =
         nullptr;  // the dashboard's recent samples; null when metrics are off
+    AuditLog* audit =
+        nullptr;  // security events (docs/security.md); null when auth.audit_log is ""
 };
 
 }  // namespace confab::net

@@ -182,13 +182,15 @@ TEST(ConfigOptions, TableCoversEveryField) {
         LlmConfig{};
     [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7, r8] = SttConfig{};
     [[maybe_unused]] auto [t1, t2, t3, t4] = TtsConfig{};
+    [[maybe_unused]] auto [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = AuthConfig{};
     [[maybe_unused]] auto [g1, g2] = LogConfig{};
-    [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6] = Config{};
+    [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6, c7] = Config{};
     EXPECT_EQ(options_in("server"), 10u);
     EXPECT_EQ(options_in("limits"), 21u);
     EXPECT_EQ(options_in("llm"), 15u);
     EXPECT_EQ(options_in("stt"), 8u);
     EXPECT_EQ(options_in("tts"), 4u);
+    EXPECT_EQ(options_in("auth"), 10u);
     EXPECT_EQ(options_in("log"), 2u);
     EXPECT_EQ(config_sections(),
               (std::vector<std::string>{"server", "limits", "llm", "stt", "tts", "log"}));
