@@ -11,6 +11,7 @@
 
 #include "metrics/metrics.hpp"
 #include "net/admission_refusal.hpp"
+#include "net/bounded_message_read.hpp"
 #include "net/client_credential.hpp"
 #include "net/close_cause.hpp"
 #include "net/http_response.hpp"
@@ -206,8 +207,10 @@ void WebSocketConnection<Stream>::configure_socket(std::optional<std::string_vie
             if (!protocol.empty() && res.result() == http::status::switching_protocols)
                 res.set(http::field::sec_websocket_protocol, protocol);
         }));
-    // A bigger frame fails the read and Beast closes with 1009 (too big).
-    ws_.read_message_max(limits_.max_message_bytes);
+    // No limit of Beast's own: its teardown after a too-big message resets
+    // the socket (bounded_message_read.hpp); read_until_closed enforces
+    // limits.max_message_bytes and closes with 1009.
+    ws_.read_message_max(0);
     if (limits_.socket_send_buffer_bytes > 0) {
         boost::system::error_code ignored;
         beast::get_lowest_layer(ws_).socket().set_option(
@@ -292,7 +295,13 @@ template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::read_until_closed() {
     beast::flat_buffer buffer;
     for (;;) {
-        auto [ec, bytes] = co_await ws_.async_read(buffer, use_nothrow);
+        const auto ec = co_await read_bounded_message(ws_, buffer, limits_.max_message_bytes);
+        if (ec == websocket::error::message_too_big) {
+            // The close handshake drops the rest of the message (see bounded_message_read.hpp).
+            read_error_ = ec.message();
+            close(CloseCause::message_too_big, "message too big");
+            break;
+        }
         if (ec) {
             if (ec != websocket::error::closed) read_error_ = ec.message();
             if (!cause_) cause_ = close_cause_of_read_error(ec);

@@ -135,6 +135,26 @@ TEST(Server, OversizedFrameClosesWith1009) {
     EXPECT_EQ(client.wait_closed(), 1009);
 }
 
+// A message far over the limit, still being sent when the server has seen
+// enough: the client must get the close frame (1009), not a reset (1006).
+// The server reads and drops the rest during the close handshake.
+TEST(Server, AnOversizeMessageStillBeingSentClosesWith1009) {
+    ServerProcess server({"--max-message-bytes", "65536"});
+    WsClient client(server.port());
+    ASSERT_TRUE(client.connect() && client.receive());
+    client.send_text(R"({"type":"input_audio_buffer.append","audio":")" +
+                     std::string(4 << 20, 'A') + "\"}");
+    EXPECT_EQ(client.error(), "") << "the server reset the connection mid-message";
+    EXPECT_EQ(client.wait_closed(), 1009) << client.error();
+    // The server goes on, and says why it closed.
+    WsClient next(server.port());
+    ASSERT_TRUE(next.connect() && next.receive());
+    next.close();
+    ASSERT_EQ(server.signal_and_wait(SIGTERM, 15s), 0) << server.log();
+    EXPECT_NE(server.log().find("cause=\"message too big (1009)\""), std::string::npos)
+        << server.log();
+}
+
 TEST(Server, BinaryFramesGetAnError) {
     ServerProcess server({});
     WsClient client(server.port());
