@@ -20,6 +20,19 @@ struct ServerConfig {
     std::string port_file;        // if set, the bound port is written here (tests)
     bool metrics = true;          // /metrics, the dashboard and every metrics hook
     std::string admin_token;      // Bearer token of /v1/admin/*; empty: admin endpoints off (404)
+    // The HTTP edge (net/http_connection.cpp, docs/security.md). A request
+    // head must arrive whole within header_timeout_ms (so must the TLS
+    // handshake and the PROXY header); an idle keep-alive connection closes
+    // after it too. The body has its own deadline.
+    int header_timeout_ms = 5000;
+    int body_timeout_ms = 10000;
+    std::size_t max_header_bytes = 16384;  // larger heads: 431
+    std::size_t max_target_bytes = 8192;   // longer request targets: 414
+    std::size_t max_body_bytes = 65536;    // larger bodies: 413
+    // Comma-separated IPs/CIDRs whose X-Forwarded-For (or PROXY header) names
+    // the client; empty: the TCP peer is the client.
+    std::string trusted_proxies;
+    bool proxy_protocol = false;  // trusted peers send a PROXY v1/v2 header first
 
     bool operator==(const ServerConfig&) const = default;
 };
@@ -52,6 +65,12 @@ struct SessionLimits {
     // recent queue wait exceeds this (0: only max_sessions counts).
     int admission_max_queue_wait_ms = 1000;
     int resume_window_ms = 120000;  // a dropped session's conversation is kept this long; 0: off
+    // Per client address (net/address_limits.hpp); 0: no limit.
+    int max_connections_per_address = 32;       // open connections
+    int max_unauthenticated_per_address = 16;   // connections not (yet) an admitted session
+    int handshakes_per_second_per_address = 5;  // WebSocket upgrades, a token bucket...
+    int handshake_burst_per_address = 10;       // ...of this many
+    int max_tracked_addresses = 65536;          // addresses with state; full: see the .hpp
 
     bool operator==(const SessionLimits&) const = default;
 };

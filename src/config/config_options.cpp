@@ -42,6 +42,24 @@ std::vector<ConfigOption> build_table() {
                                                  "/dashboard; false turns every metrics hook off."},
         {CONFAB_OPTION(server, admin_token), .secret = true,
          .help = "Bearer token for /v1/admin/sessions; empty: the admin endpoint is off (404)."},
+        {CONFAB_OPTION(server, header_timeout_ms), .min = 1, .max = kMinute,
+         .help = "Time a connection has to deliver a whole request head (also the TLS handshake "
+                 "and the PROXY header); an idle keep-alive connection closes after it too."},
+        {CONFAB_OPTION(server, body_timeout_ms), .min = 1, .max = 10 * kMinute,
+         .help = "Time a request has to deliver its body once its head is in."},
+        {CONFAB_OPTION(server, max_header_bytes), .min = 1024, .max = 1 << 20,
+         .help = "Largest request head (request line and headers); larger: 431."},
+        {CONFAB_OPTION(server, max_target_bytes), .min = 64, .max = 1 << 20,
+         .help = "Longest request target (path and query); longer: 414 (max_header_bytes bounds it "
+                 "too)."},
+        {CONFAB_OPTION(server, max_body_bytes), .min = 0, .max = 64 << 20,
+         .help = "Largest request body; larger: 413."},
+        {CONFAB_OPTION(server, trusted_proxies), .constraint = "comma-separated IPs or CIDRs",
+         .help = "Proxies whose X-Forwarded-For (or PROXY header) names the client, e.g. "
+                 "\"10.0.0.0/8, ::1\"; empty: the TCP peer is the client."},
+        {CONFAB_OPTION(server, proxy_protocol),
+         .help = "Trusted proxies open each connection with a PROXY protocol v1/v2 header "
+                 "(HAProxy send-proxy); from other peers such a header is refused."},
 
         // [limits]
         {CONFAB_OPTION(limits, max_sessions), .min = 1, .max = 10'000,
@@ -89,6 +107,19 @@ std::vector<ConfigOption> build_table() {
                  "0: off."},
         {CONFAB_OPTION(limits, resume_window_ms), .min = 0, .max = 24 * kHour,
          .help = "How long a dropped session's conversation can be resumed; 0 disables resuming."},
+        {CONFAB_OPTION(limits, max_connections_per_address), .min = 0, .max = 1'000'000,
+         .help = "Open connections per client address; more are answered 429. 0: no limit."},
+        {CONFAB_OPTION(limits, max_unauthenticated_per_address), .min = 0, .max = 1'000'000,
+         .help = "Connections per client address that are not an admitted session (HTTP "
+                 "requests, upgrades in progress); more are answered 429. 0: no limit."},
+        {CONFAB_OPTION(limits, handshakes_per_second_per_address), .min = 0, .max = 100'000,
+         .help = "WebSocket upgrades per second per client address (a token bucket); more are "
+                 "answered 429. 0: no limit."},
+        {CONFAB_OPTION(limits, handshake_burst_per_address), .min = 1, .max = 100'000,
+         .help = "Upgrades one address may make at once before handshakes_per_second applies."},
+        {CONFAB_OPTION(limits, max_tracked_addresses), .min = 1, .max = 10'000'000,
+         .help = "Client addresses the per-address limits keep state for; when full, addresses "
+                 "with no open connection are forgotten first, then new ones are answered 429."},
 
         // [llm]
         {CONFAB_OPTION(llm, base_url), .constraint = "empty, or an http:// or https:// URL",

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "config/config_option.hpp"
+#include "util/ip_network_list.hpp"
 
 namespace confab {
 namespace {
@@ -179,6 +180,21 @@ void check_auth(const Config& config, std::vector<std::string>& errors) {
     }
 }
 
+// The HTTP edge's settings that depend on each other.
+void check_edge(const ServerConfig& server, std::vector<std::string>& errors) {
+    std::string bad;
+    if (!IpNetworkList::parse(server.trusted_proxies, bad)) {
+        errors.push_back(option("server", "trusted_proxies").label() + ": " + toml_quote(bad) +
+                         " is not an IP address or CIDR network (e.g. 10.0.0.0/8)");
+    }
+    // The PROXY header is only ever accepted from a trusted proxy: without
+    // one, every connection would be refused.
+    if (server.proxy_protocol && server.trusted_proxies.empty()) {
+        errors.push_back(option("server", "proxy_protocol").label() +
+                         ": needs server.trusted_proxies (the peers that send the header)");
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> validate_config(const Config& config) {
@@ -186,6 +202,7 @@ std::vector<std::string> validate_config(const Config& config) {
     check_table(config, errors);
     check_tls(config.server, errors);
     check_admin_token(config.server, errors);
+    check_edge(config.server, errors);
     check_paths(config, errors);
     check_llm(config.llm, errors);
     check_auth(config, errors);

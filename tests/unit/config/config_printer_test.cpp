@@ -70,6 +70,7 @@ Config unusual_config(const test::TempDir& dir) {
     c.llm.base_url = "https://llm.example:8443/v1";
     c.llm.api_key.clear();  // a secret does not round-trip; see the next test
     c.server.admin_token.clear();
+    c.server.trusted_proxies = "10.0.0.0/8, ::1";  // proxy_protocol (flipped on) needs some
     c.llm.connect_timeout_ms = 1000;
     c.llm.first_token_timeout_ms = 2000;
     c.stt.model_dir = dir.make_dir("model");
@@ -175,9 +176,10 @@ std::size_t options_in(std::string_view section) {
 // The structured bindings stop compiling when a field is added to a struct of
 // config.hpp: add its row to config_options.cpp, then the name here.
 TEST(ConfigOptions, TableCoversEveryField) {
-    [[maybe_unused]] auto [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10] = ServerConfig{};
+    [[maybe_unused]] auto [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16,
+                           s17] = ServerConfig{};
     [[maybe_unused]] auto [l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15, l16,
-                           l17, l18, l19, l20, l21] = SessionLimits{};
+                           l17, l18, l19, l20, l21, l22, l23, l24, l25, l26] = SessionLimits{};
     [[maybe_unused]] auto [m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15] =
         LlmConfig{};
     [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7, r8] = SttConfig{};
@@ -185,15 +187,15 @@ TEST(ConfigOptions, TableCoversEveryField) {
     [[maybe_unused]] auto [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = AuthConfig{};
     [[maybe_unused]] auto [g1, g2] = LogConfig{};
     [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6, c7] = Config{};
-    EXPECT_EQ(options_in("server"), 10u);
-    EXPECT_EQ(options_in("limits"), 21u);
+    EXPECT_EQ(options_in("server"), 17u);
+    EXPECT_EQ(options_in("limits"), 26u);
     EXPECT_EQ(options_in("llm"), 15u);
     EXPECT_EQ(options_in("stt"), 8u);
     EXPECT_EQ(options_in("tts"), 4u);
     EXPECT_EQ(options_in("auth"), 10u);
     EXPECT_EQ(options_in("log"), 2u);
     EXPECT_EQ(config_sections(),
-              (std::vector<std::string>{"server", "limits", "llm", "stt", "tts", "log"}));
+              (std::vector<std::string>{"server", "limits", "llm", "stt", "tts", "auth", "log"}));
 }
 
 }  // namespace

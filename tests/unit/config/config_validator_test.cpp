@@ -154,6 +154,24 @@ TEST_F(ConfigValidator, LlmTimeoutsFitInTheTotal) {
         << joined(errors());
 }
 
+TEST_F(ConfigValidator, TrustedProxiesAreIpsOrNetworks) {
+    config.server.trusted_proxies = "10.0.0.0/8, 2001:db8::/32, 192.0.2.7";
+    EXPECT_TRUE(errors().empty()) << joined(errors());
+    config.server.trusted_proxies = "10.0.0.0/8, lb.internal";
+    EXPECT_TRUE(has_error(errors(), {"server.trusted_proxies", "\"lb.internal\"", "CIDR"}))
+        << joined(errors());
+    config.server.trusted_proxies = "10.0.0.1/8";
+    EXPECT_TRUE(has_error(errors(), {"server.trusted_proxies", "\"10.0.0.1/8\""}));
+}
+
+TEST_F(ConfigValidator, TheProxyProtocolNeedsTrustedProxies) {
+    config.server.proxy_protocol = true;
+    EXPECT_TRUE(has_error(errors(), {"server.proxy_protocol", "trusted_proxies"}))
+        << joined(errors());
+    config.server.trusted_proxies = "127.0.0.1";
+    EXPECT_TRUE(errors().empty()) << joined(errors());
+}
+
 TEST_F(ConfigValidator, RedactedPlaceholderIsNotAKey) {
     config.llm.api_key = "<redacted>";
     EXPECT_TRUE(
