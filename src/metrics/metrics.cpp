@@ -57,6 +57,10 @@ Metrics::Metrics()
           "WebSocket connections refused before a session began, by reason.", {"reason"})),
       sessions_closed_(registry_.counter("confab_sessions_closed_total",
                                          "Sessions ended, by reason.", {"reason"})),
+      http_refused_(registry_.counter(
+          "confab_http_refused_total",
+          "Connections and requests refused at the HTTP edge (before any session), by reason.",
+          {"reason"})),
       responses_(registry_.counter("confab_responses_total", "Responses finished, by status.",
                                    {"status"})),
       stages_family_(registry_.histogram("confab_stage_latency_seconds",

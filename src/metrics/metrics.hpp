@@ -54,6 +54,9 @@ public:
     // reason: client_closed, idle_timeout, ping_timeout, message_too_big, shutdown, slow_reader,
     // error, ...
     Counter& sessions_closed(std::string_view reason) { return sessions_closed_.labels({reason}); }
+    // Connections and requests refused at the HTTP edge, before any session
+    // (net/edge_refusal.hpp): max_header_bytes, connections_per_address, ...
+    Counter& http_refused(std::string_view reason) { return http_refused_.labels({reason}); }
     Counter& turns;      // user turns committed (VAD or input_audio_buffer.commit)
     Counter& barge_ins;  // replies cancelled because the user spoke
     // status: completed, cancelled, failed
@@ -97,6 +100,7 @@ public:
 private:
     Family<Counter>& sessions_refused_;
     Family<Counter>& sessions_closed_;
+    Family<Counter>& http_refused_;
     Family<Counter>& responses_;
     Family<Histogram>& stages_family_;
     std::array<Histogram*, kStageCount> stages_{};

@@ -48,4 +48,21 @@ http::message_generator respond_refused_upgrade(const http::request<http::string
     return res;
 }
 
+http::message_generator respond_refused(unsigned version, http::status status,
+                                        std::string_view code, std::string_view message,
+                                        std::chrono::seconds retry_after) {
+    const boost::json::value body = {
+        {"error", {{"type", "invalid_request_error"}, {"code", code}, {"message", message}}}};
+    http::response<http::string_body> res{status, version};
+    res.set(http::field::server, "confab");
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    if (retry_after.count() > 0)
+        res.set(http::field::retry_after, std::to_string(retry_after.count()));
+    res.keep_alive(false);
+    res.body() = boost::json::serialize(body);
+    res.prepare_payload();
+    return res;
+}
+
 }  // namespace confab::net

@@ -4,6 +4,7 @@
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/message_generator.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,15 @@ boost::beast::http::message_generator respond_file(
 boost::beast::http::message_generator respond_refused_upgrade(
     const boost::beast::http::request<boost::beast::http::string_body>& req,
     boost::beast::http::status status, std::string_view code, std::string_view message);
+
+// The same for a request refused at the edge, perhaps before it was read
+// (431, 414, 413, 400, 429): HTTP/1.`version`'s `status`, the Realtime error
+// body, `Retry-After` in seconds when `retry_after` is positive, and
+// Connection: close.
+boost::beast::http::message_generator respond_refused(unsigned version,
+                                                      boost::beast::http::status status,
+                                                      std::string_view code,
+                                                      std::string_view message,
+                                                      std::chrono::seconds retry_after = {});
 
 }  // namespace confab::net

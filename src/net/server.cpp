@@ -4,6 +4,7 @@
 #include <fstream>
 #include <thread>
 
+#include "net/edge_refusal.hpp"
 #include "net/http_connection.hpp"
 #include "net/server_metrics.hpp"
 #include "net/tls_context.hpp"
@@ -15,6 +16,22 @@ namespace confab::net {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+AddressLimits::Options address_limit_options(const SessionLimits& limits) {
+    return {limits.max_connections_per_address, limits.max_unauthenticated_per_address,
+            limits.handshakes_per_second_per_address, limits.handshake_burst_per_address,
+            static_cast<std::size_t>(limits.max_tracked_addresses)};
+}
+
+// Validated before (config_validator.cpp): a bad entry here is a bug.
+IpNetworkList parse_trusted_proxies(const std::string& text) {
+    std::string bad;
+    auto list = IpNetworkList::parse(text, bad);
+    if (!list) throw std::runtime_error("server.trusted_proxies: bad entry '" + bad + "'");
+    return *list;
+}
+}  // namespace
+
 Server::Server(const Config& config)
     : config_(config),
       registry_(static_cast<std::size_t>(config.limits.max_sessions)),
@@ -22,6 +39,8 @@ Server::Server(const Config& config)
       // them to drop at once, and a bound that follows the server's size.
       resume_store_(std::chrono::milliseconds(config.limits.resume_window_ms),
                     static_cast<std::size_t>(config.limits.max_sessions)),
+      address_limits_(address_limit_options(config.limits)),
+      trusted_proxies_(parse_trusted_proxies(config.server.trusted_proxies)),
       ioc_(config.server.io_threads),
       strand_(asio::make_strand(ioc_)),
       acceptor_(strand_),
@@ -39,6 +58,7 @@ Server::Server(const Config& config)
         metrics_ = std::make_unique<metrics::Metrics>();
         history_ = install_server_metrics(*metrics_, registry_, *pools_);
         pools_->attach_metrics(metrics_.get());
+        for (const auto reason : kEdgeRefusalReasons) metrics_->http_refused(reason);
     }
     protocol::SessionConstraints constraints;
     constraints.voices = pools_->voices();
@@ -46,9 +66,9 @@ Server::Server(const Config& config)
     constraints.tools =
         protocol::ToolLimits{config.limits.max_tools, config.limits.max_tool_description_chars,
                              config.limits.max_tool_parameters_bytes};
-    context_ = std::make_unique<ServerContext>(
-        ServerContext{config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
-                      metrics_.get(), history_.get(), audit_.get()});
+    context_ = std::make_unique<ServerContext>(ServerContext{
+        config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
+        metrics_.get(), history_.get(), audit_.get(), &address_limits_, &trusted_proxies_});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);

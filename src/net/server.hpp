@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "metrics/history.hpp"
 #include "metrics/metrics.hpp"
+#include "net/address_limits.hpp"
 #include "net/server_context.hpp"
 #include "pool/shared_engines.hpp"
 #include "session/resume_store.hpp"
@@ -50,6 +51,8 @@ private:
     std::unique_ptr<metrics::Metrics> metrics_;  // null when server.metrics is off
     std::unique_ptr<metrics::History> history_;
     std::unique_ptr<AuditLog> audit_;  // null when auth.audit_log is empty
+    AddressLimits address_limits_;     // per client address, before sessions exist
+    IpNetworkList trusted_proxies_;    // server.trusted_proxies, parsed
     std::unique_ptr<pool::SharedEngines> pools_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     std::unique_ptr<ServerContext> context_;

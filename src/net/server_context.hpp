@@ -11,6 +11,7 @@
 #include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
 #include "util/audit_log.hpp"
+#include "util/ip_network_list.hpp"
 
 namespace confab::metrics {
 class Metrics;
@@ -18,6 +19,8 @@ class History;
 }  // namespace confab::metrics
 
 namespace confab::net {
+
+class AddressLimits;
 
 struct ServerContext {
     const Config& config;
@@ -31,6 +34,8 @@ struct ServerContext {
         nullptr;  // the dashboard's recent samples; null when metrics are off
     AuditLog* audit =
         nullptr;  // security events (docs/security.md); null when auth.audit_log is ""
+    AddressLimits* address_limits = nullptr;         // per client address; null: none (tests)
+    const IpNetworkList* trusted_proxies = nullptr;  // server.trusted_proxies; null: none
 };
 
 }  // namespace confab::net

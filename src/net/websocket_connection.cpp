@@ -49,9 +49,12 @@ class WebSocketConnection final : public std::enable_shared_from_this<WebSocketC
                                   public session::SessionControl,
                                   public pipeline::EventSink {
 public:
-    WebSocketConnection(Stream&& stream, ServerContext& context)
+    WebSocketConnection(Stream&& stream, ServerContext& context, ClientAddress peer,
+                        AddressTicket ticket)
         : ws_(std::move(stream)),
           context_(context),
+          peer_(peer),
+          ticket_(std::move(ticket)),
           limits_(context.config.limits),
           resumption_(context.resume_store, *this),
           writer_(
@@ -138,6 +141,8 @@ private:
 
     websocket::stream<Stream> ws_;
     ServerContext& context_;
+    const ClientAddress peer_;  // the client (after trusted proxies)
+    AddressTicket ticket_;      // its place in the per-address limits
     const SessionLimits& limits_;
     std::string id_ = make_id("sess");
     std::unique_ptr<session::SessionRegistry::Membership> membership_;
@@ -223,7 +228,10 @@ template <class Stream>
 asio::awaitable<bool> WebSocketConnection<Stream>::admit() {
     session::SessionRegistry::Refusal why{};
     membership_ = context_.registry.try_admit(id_, model_, this->shared_from_this(), why);
-    if (membership_) co_return true;
+    if (membership_) {
+        ticket_.authenticated();  // no longer counts as unauthenticated for its address
+        co_return true;
+    }
     auto refusal = admission_refusal(why, context_.registry);
     if (context_.metrics != nullptr) context_.metrics->sessions_refused(refusal.label).inc();
     log::warn("session refused", {{"session", id_}, {"reason", refusal.label}});
@@ -257,7 +265,8 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     log::info("session started", {{"session", id_},
                                   {"model", model},
                                   {"auth", credential_.source_name()},
-                                  {"subprotocol", subprotocol}});
+                                  {"subprotocol", subprotocol},
+                                  {"address", peer_.text()}});
 
     session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config,
                                                           context_.constraints, context_.engines,
@@ -356,15 +365,19 @@ asio::awaitable<void> WebSocketConnection<Stream>::idle_watchdog() {
 
 template <class Stream>
 asio::awaitable<void> serve_websocket(Stream stream, http::request<http::string_body> request,
-                                      ServerContext& context) {
-    auto connection = std::make_shared<WebSocketConnection<Stream>>(std::move(stream), context);
+                                      ServerContext& context, ClientAddress peer,
+                                      AddressTicket ticket) {
+    auto connection = std::make_shared<WebSocketConnection<Stream>>(std::move(stream), context,
+                                                                    peer, std::move(ticket));
     co_await connection->run(std::move(request));
 }
 
 template asio::awaitable<void> serve_websocket<beast::tcp_stream>(beast::tcp_stream,
                                                                   http::request<http::string_body>,
-                                                                  ServerContext&);
+                                                                  ServerContext&, ClientAddress,
+                                                                  AddressTicket);
 template asio::awaitable<void> serve_websocket<beast::ssl_stream<beast::tcp_stream>>(
-    beast::ssl_stream<beast::tcp_stream>, http::request<http::string_body>, ServerContext&);
+    beast::ssl_stream<beast::tcp_stream>, http::request<http::string_body>, ServerContext&,
+    ClientAddress, AddressTicket);
 
 }  // namespace confab::net
