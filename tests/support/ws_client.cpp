@@ -23,10 +23,12 @@ bool WsClient::connect(std::chrono::milliseconds timeout) {
     beast::error_code result = asio::error::timed_out;
     bool done = false;
     const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port_);
-    if (receive_buffer_ > 0) {
+    if (receive_buffer_ > 0 || !source_.empty()) {
         auto& socket = beast::get_lowest_layer(ws_).socket();
         socket.open(ep.protocol());
-        socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_));
+        if (receive_buffer_ > 0)
+            socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_));
+        if (!source_.empty()) socket.bind({asio::ip::make_address(source_), 0});
     }
     ws_.set_option(websocket::stream_base::decorator([this](websocket::request_type& req) {
         for (const auto& [name, value] : headers_) req.insert(name, value);

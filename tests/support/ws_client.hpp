@@ -24,6 +24,9 @@ public:
     // Before connect(): a small fixed kernel receive buffer, so that a test
     // that stops reading fills the server's queue quickly.
     void set_receive_buffer(int bytes) { receive_buffer_ = bytes; }
+    // Before connect(): the local address to connect from (127.0.0.2, ...),
+    // so that a test can be several client addresses.
+    void set_source(std::string address) { source_ = std::move(address); }
     // Before connect(): one more header line of the upgrade request
     // (`Sec-WebSocket-Protocol`, `Authorization`); a name may repeat.
     // (Out of line: inlined, g++ 12 -O2 raises a false -Warray-bounds.)
@@ -58,6 +61,7 @@ private:
     bool closed_ = false;
     int close_code_ = -1;
     int receive_buffer_ = 0;
+    std::string source_;
     std::vector<std::pair<std::string, std::string>> headers_;
     boost::beast::websocket::response_type response_;
     std::string error_;
