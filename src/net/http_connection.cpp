@@ -97,7 +97,7 @@ asio::awaitable<void> serve_http(Stream stream, beast::flat_buffer buffer, Serve
             refusal = refusal_for_read_error(ec, parser.get().target(), bytes_of(buffer),
                                              server.max_target_bytes);
             // A head begun but not finished in time: a trickling client.
-            if (!refusal && ec == beast::error::timeout && buffer.size() > 0)
+            if (!refusal && ec == beast::error::timeout && parser.got_some())
                 edge.record("header_timeout", nullptr);
             if (!refusal) break;
         } else if (parser.get().target().size() > server.max_target_bytes) {

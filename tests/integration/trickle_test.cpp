@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/http_get.hpp"
 #include "support/server_process.hpp"
 #include "support/ws_client.hpp"
 
@@ -231,6 +232,10 @@ TEST(Trickle, FiveHundredTricklingConnectionsCloseAtTheHeaderDeadlineWhileAConve
     ASSERT_EQ(loaded.size(), 5u);
     EXPECT_LT(loaded_first, 3 * quiet_first);
     EXPECT_LT(loaded_done, 3 * quiet_done);
+    // Each was counted as a head that did not arrive in time.
+    EXPECT_NE(http_get(server.port(), "/metrics")
+                  .body.find("confab_http_refused_total{reason=\"header_timeout\"} 500"),
+              std::string::npos);
 }
 
 }  // namespace
