@@ -6,6 +6,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "net/auth_routes.hpp"
 #include "net/http_router.hpp"
 #include "net/use_nothrow.hpp"
 #include "net/websocket_connection.hpp"
@@ -41,8 +42,19 @@ asio::awaitable<void> serve_http(Stream stream, ServerContext& context) {
             co_return;
         }
         const bool keep_alive = req.keep_alive();
-        auto response = route_http(req, context);
-        auto [wec, wn] = co_await beast::async_write(stream, std::move(response), use_nothrow);
+        boost::system::error_code peer_ec;
+        const std::string source =
+            beast::get_lowest_layer(stream).socket().remote_endpoint(peer_ec).address().to_string();
+        // The login checks a password off the I/O thread, so it is awaited
+        // (in a statement of its own: g++ 12 miscompiles co_await inside ?:).
+        std::optional<http::message_generator> response;
+        if (is_login(req)) {
+            auto login = co_await serve_login(req, context, source);
+            response.emplace(std::move(login));
+        } else {
+            response.emplace(route_http(req, context, source));
+        }
+        auto [wec, wn] = co_await beast::async_write(stream, std::move(*response), use_nothrow);
         if (wec || !keep_alive) break;
     }
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
