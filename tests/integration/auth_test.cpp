@@ -14,6 +14,7 @@
 #include "auth/client_secret.hpp"
 #include "auth/crypto.hpp"
 #include "support/http_get.hpp"
+#include "test_paths.hpp"
 #include "support/server_process.hpp"
 #include "support/ws_client.hpp"
 
