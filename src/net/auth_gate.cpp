@@ -35,8 +35,14 @@ std::optional<std::string> refused_limit(const boost::json::object& event) {
     if (!code || *code != "rate_limit_exceeded") return std::nullopt;
     const auto* message = event.at("error").as_object().if_contains("message");
     if (message == nullptr || !message->is_string()) return "rate_limit_exceeded";
-    const std::string_view text = message->as_string();
-    return std::string(text.substr(0, std::min<std::size_t>(text.find(" exceeded"), 120)));
+    // "Rate limit <name> (<n>) ..." → "<name> (<n>)", as the door's refusals say it.
+    std::string_view text = message->as_string();
+    constexpr std::string_view kPrefix = "Rate limit ";
+    if (text.substr(0, kPrefix.size()) != kPrefix) return "rate_limit_exceeded";
+    text.remove_prefix(kPrefix.size());
+    const auto close = text.find(')');
+    if (close == std::string_view::npos || close > 80) return "rate_limit_exceeded";
+    return std::string(text.substr(0, close + 1));
 }
 
 GateResult check_upgrade(const Request& request, const ClientCredential& credential,

@@ -40,11 +40,14 @@ std::string bearer(const HttpRequest& req) {
 // {value, expires_at, session}.
 http::message_generator mint(const HttpRequest& req, ServerContext& context,
                              const std::string& source, const auth::Identity& who, int seconds,
-                             const json::object& session) {
+                             json::object session) {
+    // OpenAI's client_secrets takes a session without its type (realtime is
+    // the only kind here); session.update insists on it.
+    if (!session.contains("type")) session["type"] = "realtime";
     protocol::SessionConfig config;
     if (auto err = protocol::apply_session_update(session, context.constraints, "", config)) {
         const std::string message =
-            err->param.empty() ? err->message : err->message + " (session." + err->param + ")";
+            err->param.empty() ? err->message : err->message + " (" + err->param + ")";
         return error(req, http::status::bad_request, err->code, message);
     }
     auth::ClientSecretClaims claims;
@@ -111,7 +114,7 @@ http::message_generator client_secrets(const HttpRequest& req, ServerContext& co
                          "session must be an object.");
         session = s->as_object();
     }
-    return mint(req, context, source, *decision.identity, seconds, session);
+    return mint(req, context, source, *decision.identity, seconds, std::move(session));
 }
 
 }  // namespace

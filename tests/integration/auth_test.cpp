@@ -13,10 +13,11 @@
 
 #include "auth/client_secret.hpp"
 #include "auth/crypto.hpp"
+#include "auth/user_file.hpp"
 #include "support/http_get.hpp"
-#include "test_paths.hpp"
 #include "support/server_process.hpp"
 #include "support/ws_client.hpp"
+#include "test_paths.hpp"
 
 namespace confab::test {
 namespace {
@@ -33,7 +34,7 @@ std::string key_entry(const std::string& id, const std::string& secret, const st
 }
 
 std::string keys_file_text(bool revoke_bob) {
-    return key_entry("alice", "ck_alice", "max_sessions = 2") +
+    return key_entry("alice", "ck_alice", "max_sessions = 2\nmax_responses_per_minute = 1") +
            key_entry("bob", "ck_bob", revoke_bob ? "revoked = true" : "") +
            key_entry("old", "ck_old", "expires_at = 2020-01-01T00:00:00Z") +
            key_entry("gone", "ck_gone", "revoked = true") +
@@ -46,10 +47,14 @@ protected:
         fs::create_directories(dir);
         std::ofstream(keys) << keys_file_text(false);
         std::ofstream(signing) << kSigningKey;
+        // The login's users: the password hashed as the users file keeps it.
+        std::ofstream(users) << "[[user]]\nname = \"carol\"\nkey = \"bob\"\npassword = \""
+                             << auth::UserFile::hash_password("hunter2 but longer", 20'000)
+                             << "\"\n";
         server = std::make_unique<ServerProcess>(std::vector<std::string>{
             "--auth-mode", "keys", "--auth-keys-file", keys.string(), "--auth-signing-key-file",
             signing.string(), "--auth-audit-log", audit.string(), "--auth-allowed-origins",
-            "https://app.example"});
+            "https://app.example", "--auth-users-file", users.string()});
     }
     ~AuthTest() override {
         server.reset();
@@ -93,6 +98,7 @@ protected:
     fs::path keys = dir / "keys.toml";
     fs::path signing = dir / "signing.key";
     fs::path audit = dir / "audit.log";
+    fs::path users = dir / "users.toml";
     std::unique_ptr<ServerProcess> server;
 };
 
@@ -266,7 +272,48 @@ TEST_F(AuthTest, AdminEndpointsTakeAnAdminKeyAndAuditEachAccess) {
     EXPECT_EQ(ok.status, 200) << ok.body;
     EXPECT_TRUE(audited("authz_admin", "/v1/admin/sessions"));
     EXPECT_TRUE(audited("authz_fail", "/v1/admin/sessions"));
-    EXPECT_EQ(http_get(server->port(), "/v1/auth").body, R"({"mode":"keys","login":false})");
+    EXPECT_EQ(http_get(server->port(), "/v1/auth").body, R"({"mode":"keys","login":true})");
+}
+
+TEST_F(AuthTest, TheLoginTradesAPasswordForAClientSecret) {
+    const auto wrong = http_post(server->port(), "/v1/login",
+                                 R"({"username":"carol","password":"hunter3 but longer"})");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_NE(wrong.body.find("invalid_login"), std::string::npos);
+    const auto nobody =
+        http_post(server->port(), "/v1/login", R"({"username":"mallory","password":"x"})");
+    EXPECT_EQ(nobody.status, 401);
+    EXPECT_TRUE(audited("authn_login_fail", "wrong_username_or_password"));
+    EXPECT_EQ(http_post(server->port(), "/v1/login", "not json").status, 400);
+
+    const auto ok = http_post(server->port(), "/v1/login",
+                              R"({"username":"carol","password":"hunter2 but longer"})");
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    const std::string secret(json::parse(ok.body).at("value").as_string());
+    EXPECT_TRUE(audited("authn_login_success", "login"));
+    WsClient page(server->port());
+    page.add_header("Sec-WebSocket-Protocol", "realtime, openai-insecure-api-key." + secret);
+    ASSERT_TRUE(page.connect()) << page.error();
+    EXPECT_TRUE(page.receive_type("session.created"));
+}
+
+TEST_F(AuthTest, AKeysResponsesPerMinuteHoldsInsideItsSessionsAndIsAudited) {
+    WsClient client(server->port());
+    client.add_header("Authorization", "Bearer ck_alice");
+    ASSERT_TRUE(client.connect()) << client.error();
+    ASSERT_TRUE(client.receive_type("session.created"));
+    const json::object create{{"type", "response.create"},
+                              {"response", {{"output_modalities", json::array{"text"}}}}};
+    client.send(create);
+    ASSERT_TRUE(client.receive_type("response.done", 10s));
+    client.send(create);
+    const auto refused = client.receive_type("error");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->at("error").at("code"), "rate_limit_exceeded");
+    EXPECT_NE(std::string(refused->at("error").at("message").as_string())
+                  .find("key_responses_per_minute (1) of API key alice"),
+              std::string::npos);
+    EXPECT_TRUE(audited("excess_rate_limit_exceeded", "key_responses_per_minute (1)"));
 }
 
 TEST(AuthStart, AnOpenServerOffLoopbackRefusesToStart) {
