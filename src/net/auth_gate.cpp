@@ -25,6 +25,8 @@ AuditEntry session_audit_entry(const GatePass& pass, const std::string& source_a
     entry.key_id = pass.identity.key_id;
     entry.user = pass.identity.user;
     entry.source_address = source_address;
+    entry.origin = pass.origin;
+    entry.user_agent = pass.user_agent;
     entry.session_id = session_id;
     entry.reason = std::move(reason);
     return entry;
@@ -49,14 +51,16 @@ GateResult check_upgrade(const Request& request, const ClientCredential& credent
                          ServerContext& context, const std::string& source_address,
                          const std::string& session_id) {
     GateResult result;
+    // A refused handshake never became a session: only a pass names one.
     const auto audit = [&](std::string event, std::string level, std::string reason,
                            const std::string& key_id, const std::string& user) {
         if (context.audit == nullptr) return;
+        const bool pass = level == "INFO";
         AuditEntry entry = audit_entry_for(request, source_address, std::move(event));
         entry.level = std::move(level);
         entry.key_id = key_id;
         entry.user = user;
-        entry.session_id = session_id;
+        if (pass) entry.session_id = session_id;
         entry.reason = std::move(reason);
         context.audit->record(std::move(entry));
     };
@@ -99,7 +103,9 @@ GateResult check_upgrade(const Request& request, const ClientCredential& credent
     if (!who.anonymous())
         audit("authn_login_success", "INFO",
               who.via + " from " + std::string(credential.source_name()), who.key_id, who.user);
-    result.pass = GatePass{who, std::move(admission.slot), std::move(admission.quota)};
+    result.pass = GatePass{who, std::move(admission.slot), std::move(admission.quota),
+                           std::string(origin.substr(0, 256)),
+                           std::string(request[http::field::user_agent].substr(0, 256))};
     return result;
 }
 

@@ -32,6 +32,8 @@ struct GatePass {
     auth::Identity identity;
     std::unique_ptr<auth::KeyUsage::Slot> slot;  // the key's session slot, held by the session
     std::shared_ptr<session::KeyQuota> quota;
+    std::string origin;  // of the handshake, for the session's audit lines
+    std::string user_agent;
 };
 
 struct GateResult {
