@@ -332,3 +332,44 @@ TEST(AuthStart, AnOpenServerOffLoopbackRefusesToStart) {
 
 }  // namespace
 }  // namespace confab::test
+
+namespace confab::test {
+namespace {
+
+std::string run(const std::string& command) {
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    char buffer[512];
+    while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+    if (pipe != nullptr) pclose(pipe);
+    return out;
+}
+
+// The operator's tool makes a key and its entry; the server takes both as they come.
+TEST(ConfabKeyTool, AKeyItMakesOpensASession) {
+    const fs::path dir = fs::temp_directory_path() / ("confab_keytool_" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    const std::string tool = std::string(kSourceDir) + "/scripts/confab-key";
+    const std::string entry = run(tool + " new tool-key tool-user 2>" + (dir / "key").string());
+    std::ifstream key_out(dir / "key");
+    std::string key;
+    for (std::string line; std::getline(key_out, line);)
+        if (line.find("ck_") != std::string::npos) key = line.substr(line.find("ck_"));
+    ASSERT_FALSE(key.empty()) << entry;
+    std::ofstream(dir / "keys.toml") << entry;
+    {
+        ServerProcess server({"--auth-mode", "keys", "--auth-keys-file",
+                              (dir / "keys.toml").string(), "--auth-audit-log", ""});
+        WsClient client(server.port());
+        client.add_header("Authorization", "Bearer " + key);
+        ASSERT_TRUE(client.connect()) << client.error();
+        EXPECT_TRUE(client.receive_type("session.created"));
+        WsClient other(server.port());
+        other.add_header("Authorization", "Bearer " + key + "x");
+        EXPECT_FALSE(other.connect());
+    }
+    fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace confab::test
