@@ -8,10 +8,12 @@
 // credential, or with a forged one, is refused before any message; (d) once
 // the secret has expired (the page's clock moved past it) a dropped
 // connection brings the login back with its reason and no handshake, and
-// signing in again resumes the conversation; (e) a page whose operator
-// configured a client secret URL gets its secret from that backend (which
-// mints it with its own API key) and shows no login. Neither the password,
-// nor a key, nor a secret appears in confab's log or audit log.
+// signing in again resumes the conversation; (e) with the login's key revoked
+// (SIGHUP) the next reconnection is refused once and the page says so; (f) a
+// page whose operator configured a client secret URL gets its secret from
+// that backend (which mints it with its own API key) and shows no login.
+// Neither the password, nor a key, nor a secret appears in confab's log or
+// audit log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -46,13 +48,15 @@ function writeAuthFiles(dir) {
     keys: path.join(dir, 'keys.toml'), users: path.join(dir, 'users.toml'),
     signing: path.join(dir, 'signing.key'), audit: path.join(dir, 'audit.log'),
   };
-  writeFileSync(files.keys, [
-    `[[key]]\nid = "web-login"\nuser = "web"\nsha256 = "${sha256Hex(webKey)}"\n`,
+  // revoked: the login's key revoked (for a SIGHUP).
+  const writeKeys = ({ revoked = false } = {}) => writeFileSync(files.keys, [
+    `[[key]]\nid = "web-login"\nuser = "web"\nsha256 = "${sha256Hex(webKey)}"\n${revoked ? 'revoked = true\n' : ''}`,
     `[[key]]\nid = "backend"\nuser = "operator"\nsha256 = "${sha256Hex(backendKey)}"\n`,
   ].join('\n'));
+  writeKeys();
   writeFileSync(files.users, `[[user]]\nname = "ada"\npassword = "${djangoHash(PASSWORD)}"\nkey = "web-login"\n`);
   writeFileSync(files.signing, randomBytes(32).toString('hex'));
-  return { files, backendKey, secrets: [webKey, backendKey, PASSWORD] };
+  return { files, backendKey, secrets: [webKey, backendKey, PASSWORD], revokeLoginKey: () => writeKeys({ revoked: true }) };
 }
 
 function auditLines(file) {
@@ -141,9 +145,9 @@ function plainSocket(page, url, protocols) {
   }), [url, protocols]);
 }
 
-test('the page with authentication on: login, subprotocol, refusals, expiry, a backend\'s secret', { timeout: 150000 }, async (t) => {
+test('the page with authentication on: login, subprotocol, refusals, expiry, revocation, a backend\'s secret', { timeout: 150000 }, async (t) => {
   const dir = tempDir('browser-login');
-  const { files, backendKey, secrets } = writeAuthFiles(dir);
+  const { files, backendKey, secrets, revokeLoginKey } = writeAuthFiles(dir);
   const llm = await startFakeLlm(dir, { reply: REPLY, ttftMs: 50, tokensPerSecond: 200 });
   // The backend needs confab's port and the page's origin, confab the
   // backend's URL (in its web root): the backend learns them once they exist.
@@ -254,7 +258,25 @@ test('the page with authentication on: login, subprotocol, refusals, expiry, a b
       assert.ok(last.includes('user: Who may light the lamp?'), JSON.stringify(last));
     });
 
-    await step('(e) a client secret from the operator\'s backend: no login, the backend\'s session', async () => {
+    await step('(e) the login\'s key revoked (SIGHUP): the next reconnection is refused and the page says so', async () => {
+      const before = sockets.length;
+      revokeLoginKey();
+      server.child.kill('SIGHUP');
+      await audited(files.audit, { event: 'authn_token_revoked', key_id: 'web-login' });
+      assert.ok(proxy.cut() >= 1);
+      await page.waitForSelector('#login', { state: 'visible' });
+      assert.match(await page.textContent('#login-message'), /did not accept your sign-in/);
+      assert.equal(sockets.length, before + 1, 'one refused handshake, then no more');
+      await audited(files.audit, { event: 'authn_login_fail', key_id: 'web-login', reason: 'revoked_credential' });
+      // The login itself now mints nothing for that key.
+      await page.fill('#login-password', PASSWORD);
+      await page.click('#login-submit');
+      await page.waitForSelector('#login-error', { state: 'visible' });
+      assert.match(await page.textContent('#login-error'), /cannot be used right now/);
+      assert.equal(sockets.length, before + 1);
+    });
+
+    await step('(f) a client secret from the operator\'s backend: no login, the backend\'s session', async () => {
       await page.goto(`${origin}/backend.html`);
       await page.waitForSelector('#start', { state: 'visible' });
       await page.click('#start');
