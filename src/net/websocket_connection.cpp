@@ -287,6 +287,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     session_->on_idle([this] {
         if (shutdown_requested_) close(CloseCause::shutdown, "server shutting down");
     });
+    resumption_.set_owner(pass_->identity.key_id);
     resumption_.start(*session_, query_param(request.target(), "confab_resume"));
     // Checked when minted; a configuration that no longer applies (a voice
     // gone since) is said, and the session goes on with the defaults.
