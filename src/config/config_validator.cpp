@@ -145,13 +145,13 @@ void check_llm(const LlmConfig& llm, std::vector<std::string>& errors) {
     }
 }
 
-// Loopback: 127.0.0.0/8, ::1 and "localhost". Anything else is reachable
-// from other machines.
-bool is_loopback_host(const std::string& host) {
+// An IP address other than loopback (127.0.0.0/8, ::1) is reachable from
+// other machines. Names are not resolved here: the server binds only IP
+// addresses and refuses anything else when it starts.
+bool is_reachable_address(const std::string& host) {
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address(host, ec);
-    if (ec) return host == "localhost";
-    return address.is_loopback();
+    return !ec && !address.is_loopback();
 }
 
 void check_auth(const Config& config, std::vector<std::string>& errors) {
@@ -173,7 +173,7 @@ void check_auth(const Config& config, std::vector<std::string>& errors) {
     // An open server on a reachable address spends the operator's tokens for
     // anyone: it takes an explicit yes.
     if (auth.mode == "none" && !auth.allow_unauthenticated &&
-        !is_loopback_host(config.server.host)) {
+        is_reachable_address(config.server.host)) {
         errors.push_back(option("server", "host").label() + ": " + toml_quote(config.server.host) +
                          " is reachable from other machines and auth.mode is \"none\": set "
                          "auth.mode = \"keys\", or auth.allow_unauthenticated = true to run open");

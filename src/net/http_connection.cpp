@@ -6,6 +6,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "net/auth_routes.hpp"
 #include "net/connection_edge.hpp"
 #include "net/http_response.hpp"
 #include "net/http_router.hpp"
@@ -136,9 +137,19 @@ asio::awaitable<void> serve_http(Stream stream, beast::flat_buffer buffer, Serve
             co_return;
         }
         const bool keep_alive = req.keep_alive();
-        auto response = route_http(req, context);
+        // The client as resolved above (trusted proxies), for the auth endpoints' audit lines.
+        const std::string source = edge.client().text();
+        // The login checks a password off the I/O thread, so it is awaited
+        // (in a statement of its own: g++ 12 miscompiles co_await inside ?:).
+        std::optional<http::message_generator> response;
+        if (is_login(req)) {
+            auto login = co_await serve_login(req, context, source);
+            response.emplace(std::move(login));
+        } else {
+            response.emplace(route_http(req, context, source));
+        }
         tcp.expires_after(kWriteTimeout);
-        auto [wec, wn] = co_await beast::async_write(stream, std::move(response), use_nothrow);
+        auto [wec, wn] = co_await beast::async_write(stream, std::move(*response), use_nothrow);
         if (wec || !keep_alive) break;
     }
     co_await close_gracefully(stream);

@@ -35,13 +35,17 @@ http::message_generator respond_file(const http::request<http::string_body>& req
 
 http::message_generator respond_refused_upgrade(const http::request<http::string_body>& req,
                                                 http::status status, std::string_view code,
-                                                std::string_view message) {
+                                                std::string_view message, int retry_after_seconds) {
     const boost::json::value body = {
         {"error", {{"type", "invalid_request_error"}, {"code", code}, {"message", message}}}};
     http::response<http::string_body> res{status, req.version()};
     res.set(http::field::server, "confab");
     res.set(http::field::content_type, "application/json");
     res.set(http::field::cache_control, "no-store");
+    if (retry_after_seconds > 0)
+        res.set(http::field::retry_after, std::to_string(retry_after_seconds));
+    if (status == http::status::unauthorized)
+        res.set(http::field::www_authenticate, "Bearer realm=\"confab\"");
     res.keep_alive(false);
     res.body() = boost::json::serialize(body);
     res.prepare_payload();

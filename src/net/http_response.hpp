@@ -25,10 +25,11 @@ boost::beast::http::message_generator respond_file(
 
 // An upgrade refused before the WebSocket exists: `status` with a Realtime
 // error body (`{"error":{"type":"invalid_request_error","code","message"}}`),
-// then the connection closes.
+// then the connection closes. `retry_after_seconds` > 0 adds Retry-After (429).
 boost::beast::http::message_generator respond_refused_upgrade(
     const boost::beast::http::request<boost::beast::http::string_body>& req,
-    boost::beast::http::status status, std::string_view code, std::string_view message);
+    boost::beast::http::status status, std::string_view code, std::string_view message,
+    int retry_after_seconds = 0);
 
 // The same for a request refused at the edge, perhaps before it was read
 // (431, 414, 413, 400, 429): HTTP/1.`version`'s `status`, the Realtime error

@@ -2,6 +2,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "net/auth_routes.hpp"
 #include "net/http_response.hpp"
 #include "net/observability_routes.hpp"
 #include "net/static_files.hpp"
@@ -11,13 +12,14 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 http::message_generator route_http(const http::request<http::string_body>& req,
-                                   ServerContext& context) {
+                                   ServerContext& context, const std::string& source_address) {
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
+    if (auto res = route_auth(req, context, source_address)) return std::move(*res);
     if (req.method() != http::verb::get && req.method() != http::verb::head)
         return respond(req, http::status::method_not_allowed, "method not allowed\n");
 
-    if (auto res = route_observability(req, context)) return std::move(*res);
+    if (auto res = route_observability(req, context, source_address)) return std::move(*res);
     if (path == "/healthz") return respond(req, http::status::ok, "ok\n");
     if (path == "/readyz") {
         if (context.registry.draining())

@@ -45,11 +45,36 @@ json::object session_json(const session::SessionStats::Snapshot& s) {
                         {"last_latency_ms", std::move(latency)}};
 }
 
-http::message_generator admin_sessions(const Request& req, ServerContext& context) {
+// The admin token, or an API key with the admin scope; the answer is
+// audited either way (authz_admin, authz_fail).
+std::optional<std::string> admin_identity(const Request& req, ServerContext& context) {
     const std::string& token = context.config.server.admin_token;
-    // No token configured: the endpoint does not exist (nothing to probe).
-    if (token.empty()) return not_found(req);
-    if (!admin_authorized(req[http::field::authorization], token)) {
+    const std::string_view header = req[http::field::authorization];
+    if (!token.empty() && admin_authorized(header, token)) return std::string("admin_token");
+    if (!context.authenticator->enabled() || header.substr(0, 7) != "Bearer ") return std::nullopt;
+    const auto decision = context.authenticator->authenticate(
+        std::string(header.substr(7)), "admin", std::chrono::system_clock::now());
+    if (!decision.identity) return std::nullopt;
+    return decision.identity->key_id;
+}
+
+http::message_generator admin_sessions(const Request& req, ServerContext& context,
+                                       const std::string& source) {
+    // Neither a token nor keys: the endpoint does not exist (nothing to probe).
+    if (context.config.server.admin_token.empty() && !context.authenticator->enabled())
+        return not_found(req);
+    const auto who = admin_identity(req, context);
+    if (context.audit != nullptr) {
+        AuditEntry entry;
+        entry.event = who ? "authz_admin" : "authz_fail";
+        entry.level = who ? "INFO" : "WARN";
+        entry.key_id = who.value_or("");
+        entry.source_address = source;
+        entry.user_agent = std::string(req[http::field::user_agent]);
+        entry.reason = std::string(req.target().substr(0, 200));
+        context.audit->record(std::move(entry));
+    }
+    if (!who) {
         http::response<http::string_body> res{http::status::unauthorized, req.version()};
         res.set(http::field::server, "confab");
         res.set(http::field::www_authenticate, "Bearer realm=\"confab-admin\"");
@@ -57,7 +82,7 @@ http::message_generator admin_sessions(const Request& req, ServerContext& contex
         res.set(http::field::cache_control, "no-store");
         res.keep_alive(req.keep_alive());
         res.body() =
-            R"({"error":"unauthorized","message":"send Authorization: Bearer <server.admin_token>"})";
+            R"({"error":"unauthorized","message":"send Authorization: Bearer <server.admin_token, or an API key with the admin scope>"})";
         res.prepare_payload();
         return res;
     }
@@ -88,10 +113,11 @@ http::message_generator dashboard_page(const Request& req, ServerContext& contex
 }  // namespace
 
 std::optional<http::message_generator> route_observability(const Request& req,
-                                                           ServerContext& context) {
+                                                           ServerContext& context,
+                                                           const std::string& source_address) {
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
-    if (path == "/v1/admin/sessions") return admin_sessions(req, context);
+    if (path == "/v1/admin/sessions") return admin_sessions(req, context, source_address);
     const bool dashboard =
         path == "/dashboard" || path == "/dashboard/" || path == "/dashboard/data";
     if (path != "/metrics" && !dashboard) return std::nullopt;

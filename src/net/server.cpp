@@ -45,9 +45,16 @@ Server::Server(const Config& config)
       strand_(asio::make_strand(ioc_)),
       acceptor_(strand_),
       signals_(strand_, SIGINT, SIGTERM),
+      reload_signal_(strand_, SIGHUP),
       drain_timer_(strand_),
       sample_timer_(strand_) {
     if (!config.auth.audit_log.empty()) audit_ = std::make_unique<AuditLog>(config.auth.audit_log);
+    // Throws with every problem of the keys file: a server with a broken
+    // keys file must not start (it would lock everybody out).
+    authenticator_ = std::make_unique<auth::Authenticator>(config.auth);
+    key_usage_ = std::make_unique<auth::KeyUsage>(config.auth);
+    origins_ = std::make_unique<auth::OriginPolicy>(config.auth.allowed_origins);
+    login_ = std::make_unique<auth::LoginService>(config.auth);
     if (!config.server.tls_cert.empty())
         tls_ = make_tls_context(config.server.tls_cert, config.server.tls_key);
     pools_ = std::make_unique<pool::SharedEngines>(config);
@@ -68,7 +75,8 @@ Server::Server(const Config& config)
                              config.limits.max_tool_parameters_bytes};
     context_ = std::make_unique<ServerContext>(ServerContext{
         config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
-        metrics_.get(), history_.get(), audit_.get(), &address_limits_, &trusted_proxies_});
+        metrics_.get(), history_.get(), audit_.get(), authenticator_.get(), key_usage_.get(),
+        origins_.get(), login_.get(), &address_limits_, &trusted_proxies_});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);
@@ -96,9 +104,25 @@ int Server::run() {
               {{"url", scheme + "://" + config_.server.host + ":" + std::to_string(port_)},
                {"io_threads", std::to_string(config_.server.io_threads)},
                {"max_sessions", std::to_string(config_.limits.max_sessions)}});
+    if (!authenticator_->enabled()) {
+        const bool open = config_.auth.allow_unauthenticated;
+        (open ? log::warn : log::info)(
+            open ? "AUTHENTICATION IS OFF on a reachable address: anyone who can connect may "
+                   "talk and spend the language model's tokens (auth.allow_unauthenticated)"
+                 : "authentication is off (auth.mode none): loopback only",
+            {{"host", config_.server.host}});
+    } else {
+        log::info("authentication on",
+                  {{"keys", std::to_string(authenticator_->key_count())},
+                   {"signing_key", authenticator_->ephemeral_signing_key()
+                                       ? "random (client secrets die with this process)"
+                                       : "from auth.signing_key_file"}});
+    }
+    audit("sys_startup", "listening on " + config_.server.host + ":" + std::to_string(port_));
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
         if (!ec) begin_shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
     });
+    await_reload();
     if (history_) asio::post(strand_, [this] { sample_metrics(); });
     asio::co_spawn(strand_, accept_loop(), log_if_thrown("accept loop failed"));
 
@@ -108,6 +132,7 @@ int Server::run() {
     ioc_.run();
     for (auto& t : threads) t.join();
     pools_->stop_workers();  // before ioc_ dies: their last callbacks post to it
+    audit("sys_shutdown", "server stopped");
     log::info("server stopped", {{"threads_joined", std::to_string(threads.size() + 1)}});
     return 0;
 }
@@ -143,6 +168,7 @@ void Server::begin_shutdown(const char* why) {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     signals_.cancel();
+    reload_signal_.cancel();
     sample_timer_.cancel();
     registry_.begin_drain([this] { asio::post(strand_, [this] { finish(); }); });
     registry_.for_each_control([](session::SessionControl& c) { c.request_shutdown(); });
@@ -156,6 +182,46 @@ void Server::begin_shutdown(const char* why) {
         drain_timer_.async_wait([this](const boost::system::error_code& ec2) {
             if (!ec2) finish();
         });
+    });
+}
+
+void Server::audit(std::string event, std::string reason, std::string key_id) {
+    if (audit_)
+        audit_->record(AuditEntry{std::move(event), "INFO", std::move(key_id), "", "", "", "", "",
+                                  std::move(reason)});
+}
+
+// SIGHUP: the keys file is read again (a bad file leaves the keys in force
+// as they were, and says why) and the audit log reopened for rotation.
+void Server::await_reload() {
+    reload_signal_.async_wait([this](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        if (audit_) audit_->reopen();
+        for (const auto& e : login_->reload())
+            log::error("users file not reloaded: the users in force are unchanged",
+                       {{"problem", e}});
+        const auto reload = authenticator_->reload();
+        if (!reload.errors.empty()) {
+            std::string all;
+            for (const auto& e : reload.errors) all += (all.empty() ? "" : "; ") + e;
+            log::error("keys file not reloaded: the keys in force are unchanged",
+                       {{"problems", all}});
+            audit("sys_config_reload", "keys file refused: " + all);
+        } else if (authenticator_->enabled()) {
+            log::info("keys file reloaded", {{"keys", std::to_string(reload.keys)},
+                                             {"added", std::to_string(reload.added.size())},
+                                             {"removed", std::to_string(reload.removed.size())},
+                                             {"revoked", std::to_string(reload.revoked.size())}});
+            for (const auto& id : reload.added)
+                audit("authn_token_created", "keys file reload", id);
+            for (const auto& id : reload.removed)
+                audit("authn_token_delete", "keys file reload", id);
+            for (const auto& id : reload.revoked)
+                audit("authn_token_revoked", "keys file reload", id);
+            audit("sys_config_reload",
+                  "keys file reloaded: " + std::to_string(reload.keys) + " keys");
+        }
+        await_reload();
     });
 }
 

@@ -40,8 +40,10 @@ public:
 private:
     boost::asio::awaitable<void> accept_loop();
     void begin_shutdown(const char* why);  // on strand_
-    void finish();                         // on strand_
-    void sample_metrics();                 // on strand_: one dashboard sample, then re-arms
+    void await_reload();                   // on strand_: handles each SIGHUP
+    void audit(std::string event, std::string reason, std::string key_id = {});
+    void finish();          // on strand_
+    void sample_metrics();  // on strand_: one dashboard sample, then re-arms
 
     const Config& config_;
     // Declared before the io_context so they outlive it: destroying the
@@ -53,6 +55,10 @@ private:
     std::unique_ptr<AuditLog> audit_;  // null when auth.audit_log is empty
     AddressLimits address_limits_;     // per client address, before sessions exist
     IpNetworkList trusted_proxies_;    // server.trusted_proxies, parsed
+    std::unique_ptr<auth::Authenticator> authenticator_;
+    std::unique_ptr<auth::KeyUsage> key_usage_;
+    std::unique_ptr<auth::OriginPolicy> origins_;
+    std::unique_ptr<auth::LoginService> login_;
     std::unique_ptr<pool::SharedEngines> pools_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     std::unique_ptr<ServerContext> context_;
@@ -60,6 +66,7 @@ private:
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::signal_set signals_;
+    boost::asio::signal_set reload_signal_;  // SIGHUP: keys file reloaded, audit log reopened
     boost::asio::steady_timer drain_timer_;
     boost::asio::steady_timer sample_timer_;
     unsigned short port_ = 0;

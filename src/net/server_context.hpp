@@ -5,6 +5,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <string>
 
+#include "auth/authenticator.hpp"
+#include "auth/key_usage.hpp"
+#include "auth/login_service.hpp"
+#include "auth/origin_policy.hpp"
 #include "config/config.hpp"
 #include "pool/engine_refs.hpp"
 #include "protocol/session_config.hpp"
@@ -30,11 +34,17 @@ struct ServerContext {
     const pool::EngineRefs& engines;
     boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP/WS
     metrics::Metrics* metrics = nullptr;       // null: metrics off; same object as engines.metrics
-    metrics::History* history =
-        nullptr;  // the dashboard's recent samples; null when metrics are off
-    AuditLog* audit =
-        nullptr;  // security events (docs/security.md); null when auth.audit_log is ""
-    AddressLimits* address_limits = nullptr;         // per client address; null: none (tests)
+    // The dashboard's recent samples; null when metrics are off.
+    metrics::History* history = nullptr;
+    // Security events (docs/security.md); null when auth.audit_log is "".
+    AuditLog* audit = nullptr;
+    // Who may talk (docs/security.md); never null once the server runs.
+    const auth::Authenticator* authenticator = nullptr;
+    auth::KeyUsage* key_usage = nullptr;
+    const auth::OriginPolicy* origins = nullptr;
+    auth::LoginService* login = nullptr;
+    // Per client address, before any session (net/address_limits.hpp); null: none (tests).
+    AddressLimits* address_limits = nullptr;
     const IpNetworkList* trusted_proxies = nullptr;  // server.trusted_proxies; null: none
 };
 

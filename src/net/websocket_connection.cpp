@@ -7,14 +7,15 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/url/parse.hpp>
 
 #include "metrics/metrics.hpp"
 #include "net/admission_refusal.hpp"
+#include "net/auth_gate.hpp"
 #include "net/bounded_message_read.hpp"
 #include "net/client_credential.hpp"
 #include "net/close_cause.hpp"
 #include "net/http_response.hpp"
+#include "net/query_param.hpp"
 #include "net/subprotocol_offer.hpp"
 #include "net/use_nothrow.hpp"
 #include "net/websocket_writer.hpp"
@@ -33,17 +34,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Reads a query parameter: `model` (the OpenAI SDKs put it on the URL) or
-// `confab_resume` (a resume token, docs/protocol.md).
-std::string query_param(std::string_view target, std::string_view key) {
-    auto url = boost::urls::parse_origin_form(target);
-    if (!url) return {};
-    for (const auto& param : url->params()) {
-        if (param.key == key) return param.value;
-    }
-    return {};
-}
-
 template <class Stream>
 class WebSocketConnection final : public std::enable_shared_from_this<WebSocketConnection<Stream>>,
                                   public session::SessionControl,
@@ -53,10 +43,10 @@ public:
                         AddressTicket ticket)
         : ws_(std::move(stream)),
           context_(context),
-          peer_(peer),
           ticket_(std::move(ticket)),
           limits_(context.config.limits),
           resumption_(context.resume_store, *this),
+          source_address_(peer.text()),
           writer_(
               ws_,
               {limits_.max_outgoing_bytes, std::chrono::milliseconds(limits_.max_outgoing_lag_ms)},
@@ -82,6 +72,11 @@ public:
     void send_event(boost::json::object event, const std::string& response_id) override {
         if (writer_.closing()) return;
         if (context_.metrics != nullptr) count_if_error(event);
+        if (context_.audit != nullptr && pass_) {
+            // Limits refused inside the session are audited like those at the door.
+            if (auto reason = refused_limit(event))
+                audit_session("excess_rate_limit_exceeded", std::move(*reason));
+        }
         writer_.push(boost::json::serialize(event), response_id);
     }
     std::size_t drop_response(const std::string& response_id) override {
@@ -129,7 +124,13 @@ private:
     }
 
     void configure_socket(std::optional<std::string_view> subprotocol);
-    asio::awaitable<void> refuse_upgrade(const http::request<http::string_body>& request);
+    asio::awaitable<void> refuse_upgrade(const http::request<http::string_body>& request,
+                                         const GateRefusal& refusal);
+    void audit_session(std::string event, std::string reason) {
+        if (context_.audit != nullptr)
+            context_.audit->record(session_audit_entry(*pass_, source_address_, id_,
+                                                       std::move(event), std::move(reason)));
+    }
     asio::awaitable<bool> admit();
     asio::awaitable<void> read_until_closed();
     asio::awaitable<void> idle_watchdog();
@@ -138,19 +139,20 @@ private:
         if (const auto code = protocol::events::error_code_of(event))
             context_.metrics->errors_sent(*code).inc();
     }
-
     websocket::stream<Stream> ws_;
     ServerContext& context_;
-    const ClientAddress peer_;  // the client (after trusted proxies)
-    AddressTicket ticket_;      // its place in the per-address limits
+    AddressTicket ticket_;  // the client's place in the per-address limits
     const SessionLimits& limits_;
     std::string id_ = make_id("sess");
     std::unique_ptr<session::SessionRegistry::Membership> membership_;
     std::unique_ptr<session::RealtimeSession> session_;
     session::SessionResumption resumption_;
     std::string model_;  // set before admission, then read-only (admin snapshots)
-    // Who the client says it is; not checked yet (issue 15). Never logged.
+    // Who the client says it is (never logged), and who the auth gate found
+    // it to be, with the key's session slot and quota for the session's life.
     ClientCredential credential_;
+    std::optional<GatePass> pass_;
+    std::string source_address_;  // the client, as the HTTP layer resolved it (trusted proxies)
     std::atomic<std::shared_ptr<const session::SessionStats>>
         stats_;                        // set once the session exists
     std::optional<CloseCause> cause_;  // why the connection ends, once known
@@ -178,17 +180,17 @@ asio::awaitable<void> WebSocketConnection<Stream>::refuse(AdmissionRefusal refus
     co_await ws_.async_close(frame, use_nothrow);
 }
 
-// An offer of subprotocols without `realtime` gets a 400 before the upgrade
-// (SubprotocolOffer::acceptable). The body does not repeat the offer: it may
-// hold a key.
+// A handshake refused before the upgrade (an offer without `realtime`, the
+// auth gate's 401/403/429): an HTTP answer with a Realtime error body that
+// never repeats the offer or the credential.
 template <class Stream>
 asio::awaitable<void> WebSocketConnection<Stream>::refuse_upgrade(
-    const http::request<http::string_body>& request) {
-    log::info("websocket upgrade refused", {{"reason", "no supported subprotocol offered"}});
-    auto response = respond_refused_upgrade(
-        request, http::status::bad_request, "unsupported_subprotocol",
-        "None of the offered WebSocket subprotocols is supported: offer \"realtime\" (a key may "
-        "be given as \"openai-insecure-api-key.<key>\"), or offer none.");
+    const http::request<http::string_body>& request, const GateRefusal& refusal) {
+    log::info("websocket upgrade refused",
+              {{"status", std::to_string(refusal.status)}, {"code", refusal.code}});
+    auto response =
+        respond_refused_upgrade(request, static_cast<http::status>(refusal.status), refusal.code,
+                                refusal.message, refusal.retry_after_seconds);
     // The HTTP layer's read deadline still bounds this write.
     co_await beast::async_write(ws_.next_layer(), std::move(response), use_nothrow);
 }
@@ -212,9 +214,7 @@ void WebSocketConnection<Stream>::configure_socket(std::optional<std::string_vie
             if (!protocol.empty() && res.result() == http::status::switching_protocols)
                 res.set(http::field::sec_websocket_protocol, protocol);
         }));
-    // No limit of Beast's own: its teardown after a too-big message resets
-    // the socket (bounded_message_read.hpp); read_until_closed enforces
-    // limits.max_message_bytes and closes with 1009.
+    // Beast's limit off: read_until_closed applies ours, with a clean 1009 (bounded_message_read).
     ws_.read_message_max(0);
     if (limits_.socket_send_buffer_bytes > 0) {
         boost::system::error_code ignored;
@@ -228,10 +228,7 @@ template <class Stream>
 asio::awaitable<bool> WebSocketConnection<Stream>::admit() {
     session::SessionRegistry::Refusal why{};
     membership_ = context_.registry.try_admit(id_, model_, this->shared_from_this(), why);
-    if (membership_) {
-        ticket_.authenticated();  // no longer counts as unauthenticated for its address
-        co_return true;
-    }
+    if (membership_) co_return true;
     auto refusal = admission_refusal(why, context_.registry);
     if (context_.metrics != nullptr) context_.metrics->sessions_refused(refusal.label).inc();
     log::warn("session refused", {{"session", id_}, {"reason", refusal.label}});
@@ -246,10 +243,21 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     const std::string model = model_param.empty() ? "confab" : model_param;
     const auto offer = SubprotocolOffer::parse(request);
     if (!offer.acceptable()) {
-        co_await refuse_upgrade(request);
+        const GateRefusal refusal{
+            400, "unsupported_subprotocol",
+            "None of the offered WebSocket subprotocols is supported: offer \"realtime\" (a key "
+            "may be given as \"openai-insecure-api-key.<key>\"), or offer none.",
+            0};
+        co_await refuse_upgrade(request, refusal);
         co_return;
     }
     credential_ = ClientCredential::from(request, offer);
+    auto gate = check_upgrade(request, credential_, context_, source_address_, id_);
+    if (!gate.pass) {
+        co_await refuse_upgrade(request, gate.refusal);
+        co_return;
+    }
+    pass_ = std::move(gate.pass);
 
     configure_socket(offer.selected());
     auto [accept_ec] = co_await ws_.async_accept(request, use_nothrow);
@@ -260,23 +268,34 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
 
     model_ = model;
     if (!co_await admit()) co_return;
+    ticket_.authenticated();  // admitted: no longer counted as unauthenticated for its address
     if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
     const auto subprotocol = offer.selected().value_or("none");
     log::info("session started", {{"session", id_},
                                   {"model", model},
                                   {"auth", credential_.source_name()},
                                   {"subprotocol", subprotocol},
-                                  {"address", peer_.text()}});
+                                  {"key", pass_->identity.key_id},
+                                  {"user", pass_->identity.user},
+                                  {"address", source_address_}});
+    audit_session("session_created", pass_->identity.via);
 
     session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config,
                                                           context_.constraints, context_.engines,
                                                           *this, id_, model);
     stats_.store(session_->stats());
+    session_->set_key_quota(pass_->quota);
+    std::optional<protocol::ProtocolError> preset_error;
+    if (pass_->identity.session) preset_error = session_->preset(*pass_->identity.session);
     // During shutdown a session closes as soon as its reply has finished.
     session_->on_idle([this] {
         if (shutdown_requested_) close(CloseCause::shutdown, "server shutting down");
     });
+    resumption_.set_owner(pass_->identity.key_id);
     resumption_.start(*session_, query_param(request.target(), "confab_resume"));
+    // Checked when minted; a configuration that no longer applies (a voice
+    // gone since) is said, and the session goes on with the defaults.
+    if (preset_error) send_event(protocol::events::error(*preset_error), {});
 
     // The connection's lifetime, in one expression: it lasts until its
     // reader, its writer and both watchdogs have ended. The reader ends when
@@ -297,6 +316,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
                                 {"outgoing_peak_bytes", std::to_string(writer_.peak_bytes())},
                                 {"audio_shed_chunks", std::to_string(writer_.shed_messages())},
                                 {"audio_shed_bytes", std::to_string(writer_.shed_bytes())}});
+    audit_session("session_expired", std::string(reason));
     membership_.reset();
 }
 
@@ -305,14 +325,11 @@ asio::awaitable<void> WebSocketConnection<Stream>::read_until_closed() {
     beast::flat_buffer buffer;
     for (;;) {
         const auto ec = co_await read_bounded_message(ws_, buffer, limits_.max_message_bytes);
-        if (ec == websocket::error::message_too_big) {
-            // The close handshake drops the rest of the message (see bounded_message_read.hpp).
-            read_error_ = ec.message();
-            close(CloseCause::message_too_big, "message too big");
-            break;
-        }
         if (ec) {
             if (ec != websocket::error::closed) read_error_ = ec.message();
+            // 1009, by the writer; its close handshake drops the rest (bounded_message_read.hpp).
+            if (ec == websocket::error::message_too_big)
+                close(CloseCause::message_too_big, "message too big");
             if (!cause_) cause_ = close_cause_of_read_error(ec);
             break;
         }

@@ -6,8 +6,10 @@
 // everything it says goes through its EventSink.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,9 +23,11 @@
 #include "pipeline/speech_input.hpp"
 #include "pool/engine_refs.hpp"
 #include "protocol/client_event.hpp"
+#include "protocol/protocol_error.hpp"
 #include "protocol/session_config.hpp"
 #include "session/idle_timeout.hpp"
 #include "session/input_audio_buffer.hpp"
+#include "session/key_quota.hpp"
 #include "session/reply_scheduler.hpp"
 #include "session/resume_store.hpp"
 #include "session/session_observer.hpp"
@@ -50,6 +54,14 @@ public:
     // for the logs and metrics. An estimate: container overhead is approximated.
     std::size_t memory_bytes() const;
 
+    // Before start(): the starting configuration a client secret carries
+    // (realtime_session_preset.cpp). Applied as a session.update would be,
+    // without events; on an error nothing is applied.
+    std::optional<protocol::ProtocolError> preset(const boost::json::object& session);
+    // The API key's limits over all its sessions (auth); null: none.
+    void set_key_quota(std::shared_ptr<KeyQuota> quota) {
+        rate_limits_.set_key_quota(std::move(quota));
+    }
     // Sends session.created. Called once, right after the connection is admitted.
     void start();
     // Parses one text frame and handles it; malformed input yields an error event.

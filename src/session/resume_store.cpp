@@ -43,11 +43,12 @@ void ResumeStore::park(const std::string& token, ResumableSession state, Clock::
     by_token_.emplace(token, std::prev(entries_.end()));
 }
 
-std::optional<ResumableSession> ResumeStore::take(const std::string& token, Clock::time_point now) {
+std::optional<ResumableSession> ResumeStore::take(const std::string& token,
+                                                  const std::string& owner, Clock::time_point now) {
     std::lock_guard lock(mutex_);
     drop_expired(now);
     const auto it = by_token_.find(token);
-    if (it == by_token_.end()) return std::nullopt;
+    if (it == by_token_.end() || it->second->state.owner != owner) return std::nullopt;
     ResumableSession state = std::move(it->second->state);
     entries_.erase(it->second);
     by_token_.erase(it);

@@ -25,6 +25,9 @@ namespace confab::session {
 struct ResumableSession {
     protocol::SessionConfig config;
     std::vector<protocol::ConversationItem> items;
+    // The API key whose session this was ("" with authentication off): only
+    // the same key may resume it, so a leaked token opens nothing for others.
+    std::string owner;
 };
 
 class ResumeStore {
@@ -47,6 +50,12 @@ public:
     // Removes and returns the state under `token` (tokens are single use);
     // nullopt when unknown or expired.
     std::optional<ResumableSession> take(const std::string& token,
+                                         Clock::time_point now = Clock::now()) {
+        return take(token, "", now);
+    }
+    // The same, only for `owner`: another key's request finds nothing and
+    // leaves the conversation where it is for its owner.
+    std::optional<ResumableSession> take(const std::string& token, const std::string& owner,
                                          Clock::time_point now = Clock::now());
     std::size_t size() const;
 

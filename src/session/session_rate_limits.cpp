@@ -28,7 +28,9 @@ SessionRateLimits::SessionRateLimits(const SessionLimits& l, Clock::time_point n
             static_cast<double>(l.input_audio_lead_ms), 1.0},
       pings_{"pings_per_second", TokenBucket(kPingsPerSecond, kPingsPerSecond, now),
              kPingsPerSecond, 1.0},
-      prefetches_(l.max_responses_per_minute, l.max_responses_per_minute / 60.0, now) {}
+      prefetches_(l.max_responses_per_minute, l.max_responses_per_minute / 60.0, now),
+      key_audio_{"key_audio_minutes_per_hour", TokenBucket(0, 0, now), 0, 1.0},
+      key_responses_{"key_responses_per_minute", TokenBucket(0, 0, now), 0, 1.0} {}
 
 std::optional<SessionRateLimits::Refusal> SessionRateLimits::refuse(Limit& limit, std::string code,
                                                                     std::string message,
@@ -83,12 +85,35 @@ std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_audio(int aud
                           ") exceeded: this " + std::to_string(audio_ms) + " ms chunk was refused.",
                       now);
     }
+    if (key_quota_) {
+        if (const auto wait = key_quota_->take_audio(audio_ms, now)) {
+            return refuse(key_audio_, "rate_limit_exceeded",
+                          "Rate limit key_audio_minutes_per_hour (" +
+                              std::to_string(key_quota_->limits().audio_minutes_per_hour) +
+                              ") of API key " + key_quota_->key_id() + " exceeded: this " +
+                              std::to_string(audio_ms) + " ms chunk was refused. Retry in " +
+                              fmt(std::ceil(*wait)) + " s.",
+                          now);
+        }
+    }
     lead_.bucket.try_take(audio_ms, now);
     audio_.bucket.try_take(audio_ms, now);
     return std::nullopt;
 }
 
 std::optional<SessionRateLimits::Refusal> SessionRateLimits::admit_response(Clock::time_point now) {
+    if (responses_.bucket.can_take(1, now) && key_quota_) {
+        if (const auto wait = key_quota_->take_response(now)) {
+            key_responses_.last_report = {};
+            return refuse(key_responses_, "rate_limit_exceeded",
+                          "Rate limit key_responses_per_minute (" +
+                              std::to_string(key_quota_->limits().responses_per_minute) +
+                              ") of API key " + key_quota_->key_id() +
+                              " exceeded: no response was created. Retry in " +
+                              fmt(std::ceil(*wait)) + " s.",
+                          now);
+        }
+    }
     if (responses_.bucket.try_take(1, now)) return std::nullopt;
     // Responses are rare: every refusal is reported.
     responses_.last_report = {};

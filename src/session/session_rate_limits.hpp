@@ -10,11 +10,13 @@
 #pragma once
 #include <boost/json/array.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "config/config.hpp"
+#include "session/key_quota.hpp"
 #include "util/token_bucket.hpp"
 
 namespace confab::session {
@@ -31,6 +33,8 @@ public:
     };
 
     SessionRateLimits(const SessionLimits& limits, Clock::time_point now);
+    // The API key's limits, shared with its other sessions (null: none).
+    void set_key_quota(std::shared_ptr<KeyQuota> quota) { key_quota_ = std::move(quota); }
 
     std::optional<Refusal> admit_event(Clock::time_point now);
     std::optional<Refusal> admit_audio(int audio_ms, Clock::time_point now);
@@ -69,6 +73,10 @@ private:
     Limit lead_;
     Limit pings_;
     TokenBucket prefetches_;
+    std::shared_ptr<KeyQuota> key_quota_;
+    // Only their reports are coalesced here; the buckets are the KeyQuota's.
+    Limit key_audio_;
+    Limit key_responses_;
 };
 
 }  // namespace confab::session

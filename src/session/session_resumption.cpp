@@ -8,7 +8,7 @@ namespace events = protocol::events;
 
 void SessionResumption::start(RealtimeSession& session, const std::string& requested_token) {
     std::optional<ResumableSession> resumed;
-    if (!requested_token.empty()) resumed = store_.take(requested_token);
+    if (!requested_token.empty()) resumed = store_.take(requested_token, owner_);
     const std::size_t item_count = resumed ? resumed->items.size() : 0;
     // Restored first, so that session.created already shows the resumed config.
     if (resumed) session.restore(std::move(*resumed));
@@ -33,7 +33,9 @@ void SessionResumption::start(RealtimeSession& session, const std::string& reque
 
 void SessionResumption::park(RealtimeSession& session) {
     if (token_.empty()) return;
-    store_.park(token_, session.suspend());
+    ResumableSession state = session.suspend();
+    state.owner = owner_;
+    store_.park(token_, std::move(state));
     token_.clear();
 }
 

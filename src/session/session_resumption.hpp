@@ -19,6 +19,9 @@ class SessionResumption {
 public:
     SessionResumption(ResumeStore& store, pipeline::EventSink& sink) : store_(store), sink_(sink) {}
 
+    // Who the session belongs to (the API key's id; "" with auth off): set
+    // before start(). Only the same owner resumes what it parked.
+    void set_owner(std::string owner) { owner_ = std::move(owner); }
     // Restores what `requested_token` names (if anything), sends
     // session.created, then `confab.session.resumed` or a
     // `resume_token_invalid` error, then a fresh token.
@@ -30,6 +33,7 @@ private:
     ResumeStore& store_;
     pipeline::EventSink& sink_;
     std::string token_;  // the one the client holds; empty when resuming is off
+    std::string owner_;
 };
 
 }  // namespace confab::session

@@ -29,7 +29,7 @@ std::string utc_now() {
         1000;
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    char text[80];  // g++ 12 -O2 sizes %d of int as 11 digits: -Wformat-truncation at 40
+    char text[64];
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                   static_cast<int>(millis));

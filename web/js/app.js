@@ -2,6 +2,9 @@
 // client and the DOM together and keeps the conversation's state. Barge-in
 // lives here: the user's speech (or a cancelled reply) clears the player at
 // once and tells the server how much of the reply was actually heard.
+// With authentication on, AuthFlow (auth_flow.js) decides before every
+// connection whether the page has a client secret to present, and the login
+// form (sign_in.js) gets one when it has not (docs/web_auth.md).
 import { Capture } from './capture.js';
 import { Player } from './player.js';
 import { RealtimeClient } from './realtime_client.js';
@@ -10,13 +13,18 @@ import { plainError } from './errors.js';
 import { pcm16ToBase64 } from './pcm.js';
 import { loadSettings, saveSettings, sessionUpdate } from './settings.js';
 import { ControllerState } from './controller_state.js';
+import { AuthFlow, signInMessage } from './auth_flow.js';
+import { SignInForm } from './sign_in.js';
 
 const RTT_WARN_MS = 400;
 
 const ui = new Ui(document);
 const state = new ControllerState(loadSettings());
 const wsUrl = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/realtime`;
-const client = new RealtimeClient(wsUrl);
+const secretUrl = document.querySelector('meta[name="confab-client-secret-url"]')?.content.trim() || '';
+const auth = new AuthFlow({ secretUrl });
+const client = new RealtimeClient(wsUrl, { authorize: (info) => auth.beforeConnect(info) });
+const signIn = new SignInForm(document);
 
 // What the browser tests read (and a curious user can, in the console).
 const testHooks = {
@@ -30,8 +38,11 @@ const testHooks = {
     capture: state.capture ? { frames: state.capture.frames, peak: state.capture.peak, rate: state.context.sampleRate } : null,
     rttMs: client.rttMs,
     connection: client.state,
+    protocol: client.protocol,
     framesSent: client.sent,
   }),
+  // Never the secret itself.
+  auth: () => ({ mode: auth.mode, login: auth.login, signedIn: Boolean(auth.secret), user: auth.user, loginShown: signIn.visible }),
 };
 window.confab = testHooks;
 
@@ -71,6 +82,9 @@ async function interrupt(why) {
 const handlers = {
   'session.created'(ev) {
     record('session.created', { id: ev.session.id });
+    auth.connected();
+    if (authErrorShown) ui.error('');
+    authErrorShown = false;
     ensureVoiceOption(ev.session.audio.output.voice);
     client.send(sessionUpdate(state.settings));
     setState(idleState());
@@ -171,6 +185,7 @@ client.addEventListener('state', (e) => {
     state.connectionLost();
     if (state.player) state.player.reset();
   }
+  if (connection === 'signed_out') signedOut(e.detail);
 });
 client.addEventListener('rtt', (e) => updateQuality(e.detail.rttMs));
 
@@ -181,6 +196,60 @@ function updateQuality(rttMs) {
   if (fresh > 0) warning = `Reply audio stuttered ${fresh}× recently: the connection may be slow.`;
   ui.quality({ rttMs, warning });
 }
+
+// ---- signing in ----
+
+// Before the Start button: the login, if the server wants one and the page
+// has no other way to a client secret.
+async function showSignInIfNeeded() {
+  await auth.load();
+  const need = auth.need;
+  record('auth', { mode: auth.mode, login: auth.login, need });
+  if (need === 'signin' && client.state === 'idle') {
+    document.getElementById('start').hidden = true;
+    ui.convState('signin');
+    signIn.show();
+  } else if (need === 'no_login') {
+    ui.error(signInMessage('no_login'), { timeoutMs: 0 });
+  }
+}
+
+let authErrorShown = false; // cleared by the next session, unlike other lasting errors
+
+// The client stopped connecting: the secret expired or was refused, or
+// there is none to be had.
+function signedOut({ reason, canSignIn }) {
+  record('signed_out', { reason });
+  const message = signInMessage(reason, auth.lastDetail);
+  if (canSignIn) {
+    ui.convState('signin');
+    signIn.show(message);
+  } else {
+    ui.error(message, { timeoutMs: 0 });
+    authErrorShown = true;
+    document.getElementById('start').hidden = false; // to try again
+  }
+}
+
+signIn.onSubmit = async (username, password) => {
+  const result = await auth.signIn(username, password);
+  if (!result.ok) {
+    record('login_failed', { message: result.message });
+    signIn.error(result.message);
+    return;
+  }
+  record('signed_in', { user: username });
+  signIn.hide();
+  ui.notice(`Signed in as ${username}.`);
+  // Signed in again after an expiry: reconnect (the conversation resumes
+  // while the server still keeps it). The first time: the user starts.
+  if (state.context) {
+    client.connect();
+  } else {
+    ui.convState('idle');
+    document.getElementById('start').hidden = false;
+  }
+};
 
 // ---- microphone and push-to-talk ----
 
@@ -277,7 +346,7 @@ function wire() {
   $('start').addEventListener('click', async () => {
     $('start').hidden = true;
     ui.connection('connecting');
-    await startAudio();
+    if (!state.context) await startAudio();
     client.connect();
   });
   $('composer').addEventListener('submit', (e) => {
@@ -336,3 +405,4 @@ function wire() {
 }
 
 wire();
+showSignInIfNeeded();

@@ -4,18 +4,25 @@
 // (`confab.session.resume_token`, docs/protocol.md). It also probes the
 // round trip every few seconds to show the connection's quality, with a
 // `confab.ping` answered by a `confab.pong` that names it (RttProbe).
+// With `authorize` (AuthFlow.beforeConnect, web/js/auth_flow.js) every
+// attempt first asks whether to connect and with which subprotocols (the
+// client secret); a "no" ends the attempts in state `signed_out` until
+// connect() is called again (after a new sign-in), resume token kept.
 import { Backoff } from './backoff.js';
 import { RttProbe } from './rtt_probe.js';
 
 const PROBE_EVERY_MS = 5000;
 
 export class RealtimeClient extends EventTarget {
-  constructor(url, { backoff = new Backoff() } = {}) {
+  constructor(url, { backoff = new Backoff(), authorize = null } = {}) {
     super();
     this.url = url;
     this.backoff = backoff;
+    this.authorize = authorize; // async ({handshakeFailed}) => {go, protocols, reason}
     this.ws = null;
-    this.state = 'idle'; // idle | connecting | connected | reconnecting | closed
+    this.state = 'idle'; // idle | connecting | connected | reconnecting | signed_out | closed
+    this.handshakeFailed = false; // the last WebSocket closed before it opened
+    this.attempts = 0; // counts open() calls: a late answer of authorize is dropped
     this.resume = null; // {token, deadline}
     this.wantOpen = false;
     this.everConnected = false;
@@ -26,11 +33,15 @@ export class RealtimeClient extends EventTarget {
 
   connect() {
     this.wantOpen = true;
+    clearTimeout(this.retryTimer);
+    // A refusal before now was judged already (it is why we were signed out).
+    this.handshakeFailed = false;
     this.open();
   }
 
   close() {
     this.wantOpen = false;
+    this.attempts++;
     clearTimeout(this.retryTimer);
     clearInterval(this.probeTimer);
     if (this.ws) this.ws.close(1000, 'client closed');
@@ -57,18 +68,37 @@ export class RealtimeClient extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  open() {
+  async open() {
+    const ticket = ++this.attempts;
+    this.setState(this.everConnected ? 'reconnecting' : 'connecting', { attempt: this.backoff.attempt });
+    let protocols = null;
+    if (this.authorize) {
+      const answer = await this.authorize({ handshakeFailed: this.handshakeFailed });
+      if (ticket !== this.attempts || !this.wantOpen) return; // closed or restarted meanwhile
+      if (!answer.go) {
+        this.wantOpen = false;
+        this.setState('signed_out', { reason: answer.reason, canSignIn: answer.canSignIn });
+        return;
+      }
+      protocols = answer.protocols;
+    }
     let url = this.url;
     // A token is worth presenting only while the server still keeps it.
     if (this.resume && performance.now() < this.resume.deadline) {
       url += (url.includes('?') ? '&' : '?') + 'confab_resume=' + encodeURIComponent(this.resume.token);
     }
-    this.setState(this.everConnected ? 'reconnecting' : 'connecting', { attempt: this.backoff.attempt });
     this.openedAt = performance.now();
-    const ws = new WebSocket(url);
+    const ws = protocols ? new WebSocket(url, protocols) : new WebSocket(url);
     this.ws = ws;
+    let opened = false;
+    ws.onopen = () => (opened = true);
     ws.onmessage = (e) => this.onMessage(e.data);
-    ws.onclose = (e) => this.onClose(ws, e);
+    ws.onclose = (e) => this.onClose(ws, e, opened);
+  }
+
+  // The subprotocol the server chose ('realtime' when one was offered).
+  get protocol() {
+    return this.ws ? this.ws.protocol : null;
   }
 
   onMessage(text) {
@@ -114,8 +144,9 @@ export class RealtimeClient extends EventTarget {
     this.emit(event.type, event);
   }
 
-  onClose(ws, e) {
+  onClose(ws, e, opened) {
     if (ws !== this.ws) return;
+    this.handshakeFailed = !opened;
     clearInterval(this.probeTimer);
     this.probe.reset();
     this.ws = null;

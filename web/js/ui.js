@@ -6,10 +6,12 @@ const CONNECTION_WORDS = {
   connecting: 'Connecting…',
   connected: 'Connected',
   reconnecting: 'Reconnecting…',
+  signed_out: 'Signed out',
   closed: 'Disconnected',
 };
 const STATE_WORDS = {
   idle: 'Press start to talk',
+  signin: 'Sign in to talk',
   listening: 'Listening',
   user: 'You are speaking',
   thinking: 'Thinking…',

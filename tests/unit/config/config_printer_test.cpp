@@ -76,6 +76,9 @@ Config unusual_config(const test::TempDir& dir) {
     c.stt.model_dir = dir.make_dir("model");
     c.stt.dictionary = dir.write("dict", "d");
     c.stt.language_model = dir.write("lm", "l");
+    c.auth.keys_file = dir.write("keys.toml", "");
+    c.auth.signing_key_file = dir.write("signing.key", std::string(32, 's'));
+    c.auth.users_file = dir.write("users.toml", "");
     return c;
 }
 

@@ -118,3 +118,37 @@ TEST(SessionRateLimits, SnapshotNamesEachLimitWithWhatRemains) {
 
 }  // namespace
 }  // namespace confab::session
+
+namespace confab::session {
+namespace {
+
+// Two sessions of one API key draw on the key's quota together; a refusal
+// names the key's limit and costs the session nothing.
+TEST(SessionRateLimitsKeyQuota, SessionsOfOneKeyShareItsLimits) {
+    const auto t0 = Clock::time_point{} + 100s;
+    auto quota = std::make_shared<KeyQuota>("alice-laptop", KeyQuota::Limits{3, 1}, t0);
+    SessionRateLimits a(limits(), t0);
+    SessionRateLimits b(limits(), t0);
+    a.set_key_quota(quota);
+    b.set_key_quota(quota);
+    EXPECT_FALSE(a.admit_response(t0));
+    EXPECT_FALSE(b.admit_response(t0));
+    EXPECT_FALSE(b.admit_response(t0));
+    const auto refused = a.admit_response(t0);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->code, "rate_limit_exceeded");
+    EXPECT_EQ(refused->limit, "key_responses_per_minute");
+    EXPECT_NE(refused->message.find("API key alice-laptop"), std::string::npos) << refused->message;
+    // a's own budget (2 a minute) was not charged for the refusal.
+    EXPECT_FALSE(a.admit_response(t0 + 20s));
+
+    // One minute of audio an hour, over both sessions.
+    EXPECT_FALSE(a.admit_audio(500, t0));
+    for (int i = 1; i <= 60; ++i) EXPECT_FALSE((i % 2 ? b : a).admit_audio(1000, t0 + i * 1s)) << i;
+    const auto audio = b.admit_audio(1000, t0 + 61s);
+    ASSERT_TRUE(audio);
+    EXPECT_EQ(audio->limit, "key_audio_minutes_per_hour");
+}
+
+}  // namespace
+}  // namespace confab::session

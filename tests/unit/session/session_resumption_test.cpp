@@ -24,11 +24,12 @@ protected:
         std::unique_ptr<SessionResumption> resumption;
     };
 
-    std::unique_ptr<Connection> connect(const std::string& token) {
+    std::unique_ptr<Connection> connect(const std::string& token, const std::string& owner = "") {
         auto c = std::make_unique<Connection>();
         c->session = std::make_unique<RealtimeSession>(ioc.get_executor(), config, constraints,
                                                        engines, c->sink, "sess_x", "test-model");
         c->resumption = std::make_unique<SessionResumption>(store, c->sink);
+        c->resumption->set_owner(owner);
         c->resumption->start(*c->session, token);
         return c;
     }
@@ -89,6 +90,26 @@ TEST_F(SessionResumptionTest, TheNextConnectionGetsTheConversationAndConfigBack)
                                                              "confab.session.resume_token"}));
     EXPECT_EQ(third->sink.sent[1].event.at("error").at("code").as_string(), "resume_token_invalid");
     EXPECT_TRUE(third->session->conversation().items().empty());
+}
+
+// A token is worth nothing to another key: its request finds no
+// conversation, and the owner still gets it back afterwards.
+TEST_F(SessionResumptionTest, OnlyTheKeyThatParkedAConversationResumesIt) {
+    auto first = connect("", "alice-laptop");
+    const auto token = token_of(*first);
+    say(*first, "my secret plans");
+    first->resumption->park(*first->session);
+    first.reset();
+
+    auto thief = connect(token, "mallory");
+    EXPECT_EQ(thief->sink.sent[1].event.at("error").at("code").as_string(), "resume_token_invalid");
+    EXPECT_TRUE(thief->session->conversation().items().empty());
+    auto anonymous = connect(token, "");
+    EXPECT_TRUE(anonymous->session->conversation().items().empty());
+
+    auto owner = connect(token, "alice-laptop");
+    ASSERT_EQ(owner->session->conversation().items().size(), 1u);
+    EXPECT_EQ(owner->session->conversation().items()[0].content.front().text, "my secret plans");
 }
 
 TEST_F(SessionResumptionTest, ADisabledStoreSendsNoToken) {
