@@ -33,21 +33,31 @@ http::message_generator respond_file(const http::request<http::string_body>& req
     return res;
 }
 
-http::message_generator respond_refused_upgrade(const http::request<http::string_body>& req,
-                                                http::status status, std::string_view code,
-                                                std::string_view message, int retry_after_seconds) {
+namespace {
+// The refusals' common shape: a Realtime error body, never cached, closing.
+http::response<http::string_body> refusal(unsigned version, http::status status,
+                                          std::string_view code, std::string_view message,
+                                          long retry_after_seconds) {
     const boost::json::value body = {
         {"error", {{"type", "invalid_request_error"}, {"code", code}, {"message", message}}}};
-    http::response<http::string_body> res{status, req.version()};
+    http::response<http::string_body> res{status, version};
     res.set(http::field::server, "confab");
     res.set(http::field::content_type, "application/json");
     res.set(http::field::cache_control, "no-store");
     if (retry_after_seconds > 0)
         res.set(http::field::retry_after, std::to_string(retry_after_seconds));
-    if (status == http::status::unauthorized)
-        res.set(http::field::www_authenticate, "Bearer realm=\"confab\"");
     res.keep_alive(false);
     res.body() = boost::json::serialize(body);
+    return res;
+}
+}  // namespace
+
+http::message_generator respond_refused_upgrade(const http::request<http::string_body>& req,
+                                                http::status status, std::string_view code,
+                                                std::string_view message, int retry_after_seconds) {
+    auto res = refusal(req.version(), status, code, message, retry_after_seconds);
+    if (status == http::status::unauthorized)
+        res.set(http::field::www_authenticate, "Bearer realm=\"confab\"");
     res.prepare_payload();
     return res;
 }
@@ -55,16 +65,7 @@ http::message_generator respond_refused_upgrade(const http::request<http::string
 http::message_generator respond_refused(unsigned version, http::status status,
                                         std::string_view code, std::string_view message,
                                         std::chrono::seconds retry_after) {
-    const boost::json::value body = {
-        {"error", {{"type", "invalid_request_error"}, {"code", code}, {"message", message}}}};
-    http::response<http::string_body> res{status, version};
-    res.set(http::field::server, "confab");
-    res.set(http::field::content_type, "application/json");
-    res.set(http::field::cache_control, "no-store");
-    if (retry_after.count() > 0)
-        res.set(http::field::retry_after, std::to_string(retry_after.count()));
-    res.keep_alive(false);
-    res.body() = boost::json::serialize(body);
+    auto res = refusal(version, status, code, message, static_cast<long>(retry_after.count()));
     res.prepare_payload();
     return res;
 }

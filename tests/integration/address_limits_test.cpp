@@ -25,6 +25,8 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 constexpr std::string_view kHealth = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+// Held idle keep-alive connections must outlast a slow test run.
+const char* const kLongHeaderTimeout[] = {"--header-timeout-ms", "60000"};
 
 // A keep-alive connection whose first request was answered: the server has
 // counted it for its address by then.
@@ -54,7 +56,8 @@ std::vector<json::object> audit_lines(const std::string& path) {
 }
 
 TEST(AddressLimits, OpenConnectionsPerAddressAreLimited) {
-    ServerProcess server({"--max-connections-per-address", "3"});
+    ServerProcess server(
+        {"--max-connections-per-address", "3", kLongHeaderTimeout[0], kLongHeaderTimeout[1]});
     std::vector<std::unique_ptr<RawConnection>> held;
     for (int i = 0; i < 3; ++i) held.push_back(counted_connection(server.port(), "127.0.0.2"));
     // The fourth is answered at once, before it sends anything.
@@ -74,7 +77,8 @@ TEST(AddressLimits, OpenConnectionsPerAddressAreLimited) {
 }
 
 TEST(AddressLimits, AdmittedSessionsDoNotCountAsUnauthenticated) {
-    ServerProcess server({"--max-unauthenticated-per-address", "2"});
+    ServerProcess server(
+        {"--max-unauthenticated-per-address", "2", kLongHeaderTimeout[0], kLongHeaderTimeout[1]});
     WsClient a(server.port()), b(server.port());
     for (auto* client : {&a, &b}) {
         client->set_source("127.0.0.2");
@@ -171,7 +175,8 @@ std::string proxy_v2_tcp4(const std::string& request) {
 
 TEST(AddressLimits, WithTheProxyProtocolTheHeaderNamesTheClient) {
     ServerProcess server({"--proxy-protocol", "--trusted-proxies", "127.0.0.1",
-                          "--max-connections-per-address", "1"});
+                          "--max-connections-per-address", "1", kLongHeaderTimeout[0],
+                          kLongHeaderTimeout[1]});
     const std::string v1 = "PROXY TCP4 192.0.2.10 127.0.0.1 5000 80\r\n";
     auto held = counted_connection(server.port(), "127.0.0.1", v1 + std::string(kHealth));
     // The same client again, through the proxy: over its limit of one.
