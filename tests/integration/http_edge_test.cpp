@@ -31,7 +31,11 @@ std::string audit_path() {
 std::vector<json::object> read_audit(const std::string& path) {
     std::ifstream in(path);
     std::vector<json::object> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line).as_object());
+    // The edge's refusals only (sessions and authentication have their own events).
+    for (std::string line; std::getline(in, line);) {
+        auto entry = json::parse(line).as_object();
+        if (entry.at("event") == "excess_rate_limit_exceeded") lines.push_back(std::move(entry));
+    }
     return lines;
 }
 
