@@ -67,11 +67,15 @@ std::error_code read_wav(const std::filesystem::path& path, WavAudio& out) {
     std::error_code size_error;
     const auto file_size = std::filesystem::file_size(path, size_error);
     if (size_error) return size_error;
-    std::vector<std::byte> data(static_cast<std::size_t>(file_size));
-    if (!file.read(reinterpret_cast<char*>(data.data()),
-                   static_cast<std::streamsize>(data.size()))) {
+    std::vector<std::byte> bytes(static_cast<std::size_t>(file_size));
+    if (!file.read(reinterpret_cast<char*>(bytes.data()),
+                   static_cast<std::streamsize>(bytes.size()))) {
         return std::make_error_code(std::errc::io_error);
     }
+    return parse_wav(bytes, out);
+}
+
+std::error_code parse_wav(std::span<const std::byte> data, WavAudio& out) {
     if (data.size() < 12 || !tag_is(data.data(), "RIFF") || !tag_is(data.data() + 8, "WAVE")) {
         return errc::invalid_argument;
     }
@@ -122,6 +126,15 @@ std::error_code read_wav(const std::filesystem::path& path, WavAudio& out) {
 std::error_code write_wav(const std::filesystem::path& path, std::span<const std::int16_t> samples,
                           int sample_rate) {
     if (sample_rate <= 0) return errc::invalid_argument;
+    const std::vector<std::byte> out = wav_bytes(samples, sample_rate);
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    if (!file) return std::make_error_code(std::errc::io_error);
+    file.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
+    if (!file.flush()) return std::make_error_code(std::errc::io_error);
+    return {};
+}
+
+std::vector<std::byte> wav_bytes(std::span<const std::int16_t> samples, int sample_rate) {
     const auto data_bytes = static_cast<std::uint32_t>(samples.size() * 2);
     std::vector<std::byte> out;
     out.reserve(44 + data_bytes);
@@ -139,12 +152,7 @@ std::error_code write_wav(const std::filesystem::path& path, std::span<const std
     put_tag(out, "data");
     put_u32(out, data_bytes);
     append_le_bytes_from_samples(samples, out);
-
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (!file) return std::make_error_code(std::errc::io_error);
-    file.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
-    if (!file.flush()) return std::make_error_code(std::errc::io_error);
-    return {};
+    return out;
 }
 
 }  // namespace confab::audio

@@ -33,10 +33,15 @@ struct WavAudio {
 // io_error when it cannot be read, errc::invalid_argument when it is not such
 // a WAV file.
 std::error_code read_wav(const std::filesystem::path& path, WavAudio& out);
+// The same from the file's bytes (read_wav reads the file, then parses it
+// here; the fuzz harness calls it directly).
+std::error_code parse_wav(std::span<const std::byte> bytes, WavAudio& out);
 
 // Writes mono 16-bit PCM as a canonical 44-byte-header WAV file; returns
 // std::errc::io_error when the file cannot be written.
 std::error_code write_wav(const std::filesystem::path& path, std::span<const std::int16_t> samples,
                           int sample_rate);
+// The bytes of that file.
+std::vector<std::byte> wav_bytes(std::span<const std::int16_t> samples, int sample_rate);
 
 }  // namespace confab::audio

@@ -1,6 +1,7 @@
 #include "net/http_router.hpp"
 
 #include <boost/beast/http.hpp>
+#include <filesystem>
 
 #include "net/auth_routes.hpp"
 #include "net/http_response.hpp"
@@ -35,6 +36,11 @@ http::message_generator route_http(const http::request<http::string_body>& req,
 
     const auto file = resolve_static_path(context.config.server.web_root, path);
     if (!file) return respond(req, http::status::bad_request, "bad path\n");
+    // A directory opens, but reading it fails once the 200 is on its way
+    // (`/js`, `/.`: the client got an empty reply); only files are served.
+    std::error_code kind_error;
+    if (!std::filesystem::is_regular_file(*file, kind_error))
+        return respond(req, http::status::not_found, "not found\n");
     http::file_body::value_type body;
     beast::error_code ec;
     body.open(file->c_str(), beast::file_mode::scan, ec);

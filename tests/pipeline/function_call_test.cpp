@@ -205,7 +205,9 @@ TEST_F(FunctionCallTest, ACancelWhileArgumentsStreamLeavesTheCallIncomplete) {
     reply.deltas = {"Sorry."};
     llm.script(reply);
     ASSERT_TRUE(respond());
-    for (const auto& m : llm.requests().back().messages) EXPECT_TRUE(m.tool_calls.empty());
+    // requests() returns a copy: held here, or the loop would read freed memory.
+    const auto requests = llm.requests();
+    for (const auto& m : requests.back().messages) EXPECT_TRUE(m.tool_calls.empty());
 }
 
 TEST_F(FunctionCallTest, ClientSeededCallsAndPerResponseToolsReachTheModel) {
