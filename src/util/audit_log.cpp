@@ -7,6 +7,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "util/log.hpp"
+
 namespace confab {
 namespace {
 
@@ -19,21 +21,6 @@ constexpr std::size_t kMaxFieldChars = 256;
 bool is_failure(const std::string& event) {
     return event.find("_fail") != std::string::npos || event == "excess_rate_limit_exceeded" ||
            event.rfind("malicious_", 0) == 0;
-}
-
-std::string utc_now() {
-    const auto now = std::chrono::system_clock::now();
-    const auto seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-        1000;
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char text[64];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis));
-    return text;
 }
 
 boost::json::value field(const std::string& text) {
@@ -175,7 +162,7 @@ void AuditLog::run() {
 
 void AuditLog::write_line(const AuditEntry& entry, std::uint64_t count) {
     boost::json::object line;
-    line["time"] = utc_now();
+    line["time"] = log::utc_timestamp();
     line["appid"] = "confab";
     line["event"] = entry.event;
     line["level"] = entry.level;

@@ -32,17 +32,7 @@ const char* level_name(Level level) {
 }
 
 void append_timestamp(std::string& out) {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto secs = system_clock::to_time_t(now);
-    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms));
-    out += buf;
+    out += utc_timestamp();
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -145,6 +135,20 @@ void write(Level level, std::string_view message, Fields fields) {
     }
     const std::lock_guard lock(g_write_mutex);
     std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+std::string utc_timestamp() {
+    using namespace std::chrono;
+    const auto now = system_clock::now();
+    const auto secs = system_clock::to_time_t(now);
+    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms));
+    return buf;
 }
 
 }  // namespace confab::log

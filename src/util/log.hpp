@@ -23,6 +23,8 @@ void configure(Level level, bool json);
 bool enabled(Level level);
 
 void write(Level level, std::string_view message, Fields fields = {});
+// Now, in UTC with milliseconds: "2026-11-27T03:00:00.123Z" (the logs' and the audit log's time).
+std::string utc_timestamp();
 
 inline void trace(std::string_view m, Fields f = {}) {
     write(Level::trace, m, f);

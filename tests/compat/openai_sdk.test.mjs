@@ -3,38 +3,15 @@
 // generated here and trusted through NODE_EXTRA_CA_CERTS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeCertificate, startConfab } from './tls_confab.mjs';
 
 const binary = process.env.CONFAB_BINARY;
 const sourceDir = process.env.CONFAB_SOURCE_DIR;
 
-function makeCertificate(dir) {
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  return { key, cert };
-}
-
-async function startConfab(dir, tls) {
-  const portFile = path.join(dir, 'port');
-  const child = spawn(binary, ['--host', '127.0.0.1', '--port', '0', '--port-file', portFile,
-    '--web-root', path.join(sourceDir, 'web'), '--tls-cert', tls.cert, '--tls-key', tls.key,
-    '--stt-workers', '1', '--tts-workers', '1'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  for (let i = 0; i < 300; i++) {
-    if (existsSync(portFile)) {
-      const port = Number(readFileSync(portFile, 'utf8').trim());
-      if (port > 0) return { child, port };
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('confab did not start');
-}
 
 // Runs this file again in a child node with the certificate trusted, since
 // NODE_EXTRA_CA_CERTS is read only at start-up.
@@ -43,7 +20,7 @@ if (!process.env.CONFAB_COMPAT_CHILD) {
     assert.ok(binary && existsSync(binary), 'CONFAB_BINARY must name the confab binary');
     const dir = mkdtempSync(path.join(tmpdir(), 'confab-compat-'));
     const tls = makeCertificate(dir);
-    const { child, port } = await startConfab(dir, tls);
+    const { child, port } = await startConfab(binary, sourceDir, dir, tls);
     try {
       const out = execFileSync(process.execPath, [new URL(import.meta.url).pathname], {
         env: { ...process.env, CONFAB_COMPAT_CHILD: '1', CONFAB_PORT: String(port), NODE_EXTRA_CA_CERTS: tls.cert },
