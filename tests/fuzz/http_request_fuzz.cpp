@@ -49,8 +49,19 @@ struct Server {
     pool::EngineRefs engines;
     metrics::Metrics metrics;
     metrics::History history{metrics, [] { return metrics::History::Gauges{}; }, {}};
-    net::ServerContext context{config,  registry, resume_store, {},
-                               engines, nullptr,  &metrics,     &history};
+    auth::Authenticator authenticator{config.auth};
+    auth::KeyUsage key_usage{config.auth};
+    auth::OriginPolicy origins{""};
+    auth::LoginService login{config.auth};
+    net::ServerContext context = [this] {
+        net::ServerContext c{config,  registry, resume_store, {},
+                             engines, nullptr,  &metrics,     &history};
+        c.authenticator = &authenticator;
+        c.key_usage = &key_usage;
+        c.origins = &origins;
+        c.login = &login;
+        return c;
+    }();
 };
 
 // Feeds `bytes` to the parser as a connection would, then the end of stream.
@@ -126,7 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(file->find("/../") == std::string::npos && !file->ends_with("/.."));
     }
 
-    auto answer = net::route_http(req, server.context);
+    auto answer = net::route_http(req, server.context, "127.0.0.1");
     const unsigned status = status_of(answer);
     static const std::set<unsigned> kKnown{200, 400, 401, 404, 405, 426, 503};
     FUZZ_CHECK(kKnown.count(status) == 1);

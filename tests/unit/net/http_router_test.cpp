@@ -24,12 +24,23 @@ struct Router : ::testing::Test {
     session::SessionRegistry registry{4};
     session::ResumeStore resume_store{std::chrono::seconds(60), 4};
     pool::EngineRefs engines;
-    ServerContext context{config, registry, resume_store, {}, engines};
+    auth::Authenticator authenticator{config.auth};
+    auth::KeyUsage key_usage{config.auth};
+    auth::OriginPolicy origins{""};
+    auth::LoginService login{config.auth};
+    ServerContext context = [this] {
+        ServerContext c{config, registry, resume_store, {}, engines};
+        c.authenticator = &authenticator;
+        c.key_usage = &key_usage;
+        c.origins = &origins;
+        c.login = &login;
+        return c;
+    }();
 
     // The status line's code and the whole serialised answer.
     std::pair<unsigned, std::string> get(const std::string& target) {
         http::request<http::string_body> req{http::verb::get, target, 11};
-        auto answer = route_http(req, context);
+        auto answer = route_http(req, context, "127.0.0.1");
         std::string bytes;
         beast::error_code ec;
         for (;;) {
