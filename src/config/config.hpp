@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace confab {
 
@@ -75,8 +76,22 @@ struct SessionLimits {
     bool operator==(const SessionLimits&) const = default;
 };
 
+// One backend of an engine kind, as a `[[llm.backends]]` entry of the TOML
+// file lists it. Fields left empty or 0 take the engine section's value
+// (llm.model, llm.api_key, llm.max_concurrent_requests).
+struct BackendConfig {
+    std::string name;  // unique per engine kind; "": host:port of base_url
+    std::string base_url;
+    std::string model;
+    std::string api_key;
+    int max_concurrent_requests = 0;
+    int weight = 1;  // share of the load relative to the others (1..100)
+
+    bool operator==(const BackendConfig&) const = default;
+};
+
 struct LlmConfig {
-    std::string base_url;  // empty: offline mode
+    std::string base_url;  // empty (and no backends): offline mode
     std::string model = "gpt-4o-mini";
     std::string api_key;
     int connect_timeout_ms = 3000;
@@ -94,6 +109,18 @@ struct LlmConfig {
     // Ask for a voice turn's reply when the user pauses, before the turn is
     // sure to have ended (PrefetchedCompletion); used if the transcript holds.
     bool prefetch = true;
+    // Several backends (TOML `[[llm.backends]]` only; instead of base_url).
+    std::vector<BackendConfig> backends;
+    // With more than one backend: a request without a first token after this
+    // long is abandoned and sent to the next backend (within
+    // first_token_timeout_ms for the whole).
+    int failover_after_ms = 4000;
+    int breaker_failures = 3;         // consecutive failures that open a backend's breaker
+    int breaker_cooldown_ms = 10000;  // open breaker: wait before one request probes it
+    // Spoken (and sent as the reply's text) when no backend could answer,
+    // together with the `error` event; "" sends only the error.
+    std::string unavailable_message =
+        "Sorry, I can't reach my language model right now. Please try again in a moment.";
 
     bool operator==(const LlmConfig&) const = default;
 };

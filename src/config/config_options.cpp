@@ -152,6 +152,16 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(llm, prefetch),
          .help = "Ask for a voice turn's reply as the user pauses; used if the final transcript "
                  "matches (a pause the user talks on from costs a cancelled request)."},
+        {CONFAB_OPTION(llm, failover_after_ms), .min = 1, .max = 5 * kMinute,
+         .help = "With several [[llm.backends]]: no first token within this long sends the request "
+                 "to the next backend (first_token_timeout_ms bounds all attempts)."},
+        {CONFAB_OPTION(llm, breaker_failures), .min = 1, .max = 1000,
+         .help = "Consecutive failures of a backend that open its circuit breaker (no requests)."},
+        {CONFAB_OPTION(llm, breaker_cooldown_ms), .min = 1, .max = kHour,
+         .help = "How long an open breaker waits before one request probes the backend again."},
+        {CONFAB_OPTION(llm, unavailable_message),
+         .help = "Spoken when no language-model backend can answer (with the error event); empty: "
+                 "the error event only."},
 
         // [stt]
         {CONFAB_OPTION(stt, engine), .choices = {"pocketsphinx"}, .help = "Speech-to-text engine."},

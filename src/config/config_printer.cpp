@@ -1,5 +1,6 @@
 #include "config/config_printer.hpp"
 
+#include "config/backend_list.hpp"
 #include "config/config_option.hpp"
 
 namespace confab {
@@ -74,6 +75,8 @@ std::string config_toml(const Config& config) {
     std::string section;
     for (const ConfigOption& option : config_options()) {
         if (option.section != section) {
+            // Array-of-tables entries follow their section's keys.
+            if (section == "llm") out += backends_toml("llm", config.llm.backends);
             section = option.section;
             out += "\n[" + section + "]\n";
         }

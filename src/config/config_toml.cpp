@@ -69,10 +69,73 @@ std::string apply_value(const ConfigOption& option, const toml::node& node, Conf
     return type_mismatch(option, type_name(node));
 }
 
+// `[[llm.backends]]`: an array of tables, each one backend (backend_list.hpp).
+void apply_backends(const std::string& section, const toml::node& node,
+                    const std::string& source_name, std::vector<BackendConfig>& out,
+                    std::vector<std::string>& errors) {
+    const toml::array* array = node.as_array();
+    const std::string what = "[[" + section + ".backends]]";
+    if (array == nullptr) {
+        errors.push_back(where(source_name, node) + ": " + section +
+                         ".backends must be an array of tables (" + what + "), got " +
+                         type_name(node));
+        return;
+    }
+    out.clear();
+    std::size_t number = 0;
+    for (const toml::node& element : *array) {
+        ++number;
+        const std::string entry = what + " entry " + std::to_string(number);
+        const toml::table* table = element.as_table();
+        if (table == nullptr) {
+            errors.push_back(where(source_name, element) + ": " + entry + " must be a table, got " +
+                             type_name(element));
+            continue;
+        }
+        BackendConfig backend;
+        for (const auto& [key, value] : *table) {
+            const std::string name(key.str());
+            std::string* text = name == "name"       ? &backend.name
+                                : name == "base_url" ? &backend.base_url
+                                : name == "model"    ? &backend.model
+                                : name == "api_key"  ? &backend.api_key
+                                                     : nullptr;
+            int* number_field = name == "max_concurrent_requests" ? &backend.max_concurrent_requests
+                                : name == "weight"                ? &backend.weight
+                                                                  : nullptr;
+            if (text != nullptr && value.as_string() != nullptr) {
+                *text = value.as_string()->get();
+            } else if (number_field != nullptr && value.as_integer() != nullptr) {
+                const std::int64_t v = value.as_integer()->get();
+                if (v < 0 || v > 1'000'000) {
+                    errors.push_back(where(source_name, value) + ": " + entry + ": " + name +
+                                     " = " + std::to_string(v) + " is out of range");
+                } else {
+                    *number_field = static_cast<int>(v);
+                }
+            } else if (text == nullptr && number_field == nullptr) {
+                errors.push_back(where(source_name, value) + ": " + entry + ": unknown key " +
+                                 name +
+                                 " (keys: name, base_url, model, api_key, "
+                                 "max_concurrent_requests, weight)");
+            } else {
+                errors.push_back(where(source_name, value) + ": " + entry + ": " + name +
+                                 " must be " + (text != nullptr ? "a string" : "an integer") +
+                                 ", got " + type_name(value));
+            }
+        }
+        out.push_back(std::move(backend));
+    }
+}
+
 void apply_section(const std::string& section, const toml::table& table,
                    const std::string& source_name, Config& config,
                    std::vector<std::string>& errors) {
     for (const auto& [key, node] : table) {
+        if (section == "llm" && key.str() == "backends") {
+            apply_backends(section, node, source_name, config.llm.backends, errors);
+            continue;
+        }
         const ConfigOption* option = find_option(section, key.str());
         if (!option) {
             errors.push_back(where(source_name, node) + ": unknown key " + section + "." +

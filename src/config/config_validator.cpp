@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "config/backend_list.hpp"
 #include "config/config_option.hpp"
 #include "util/ip_network_list.hpp"
 
@@ -116,6 +117,7 @@ void check_admin_token(const ServerConfig& server, std::vector<std::string>& err
 }
 
 void check_llm(const LlmConfig& llm, std::vector<std::string>& errors) {
+    check_llm_backends(llm, errors);
     if (!llm.base_url.empty()) {
         const auto url = boost::urls::parse_absolute_uri(llm.base_url);
         const bool ok = url &&

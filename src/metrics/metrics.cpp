@@ -76,6 +76,27 @@ Metrics::Metrics()
                                         "Replies requested while the user paused, by outcome "
                                         "(adopted, mismatched, discarded).",
                                         {"outcome"})),
+      backend_requests_(registry_.counter(
+          "confab_backend_requests_total",
+          "Requests to each engine backend (language model, speech-to-text, text-to-speech), by "
+          "outcome; a request failed over to another backend counts once on each.",
+          {"engine", "backend", "outcome"})),
+      backend_latency_(registry_.histogram(
+          "confab_backend_latency_seconds",
+          "Time from a request to its first output (token, transcript, audio), per backend, of "
+          "requests that succeeded.",
+          {"engine", "backend"}, Histogram::latency_buckets())),
+      backend_in_flight_(registry_.gauge("confab_backend_in_flight",
+                                         "Requests in flight to each engine backend.",
+                                         {"engine", "backend"})),
+      backend_breaker_state_(
+          registry_.gauge("confab_backend_breaker_state",
+                          "Each engine backend's circuit breaker: 0 closed, 1 half-open, 2 open.",
+                          {"engine", "backend"})),
+      backend_breaker_transitions_(registry_.counter(
+          "confab_backend_breaker_transitions_total",
+          "Circuit breaker changes of each engine backend, by the state moved to.",
+          {"engine", "backend", "to"})),
       drops_(registry_.counter("confab_drops_total", "Things deliberately dropped, by kind.",
                                {"kind"})),
       rate_limit_hits_(registry_.counter("confab_rate_limit_hits_total",

@@ -78,6 +78,30 @@ public:
     // discarded (the user went on speaking, or the turn got no reply).
     Counter& llm_prefetches(std::string_view outcome) { return llm_prefetches_.labels({outcome}); }
 
+    // ---- engine backends (engines/routing/backend_router.hpp) ----
+    // engine: llm, stt, tts; backend: its configured name; outcome: ok, error, timeout,
+    // unreachable, saturated, cancelled. Resolved once per backend at start-up.
+    Counter& backend_requests(std::string_view engine, std::string_view backend,
+                              std::string_view outcome) {
+        return backend_requests_.labels({engine, backend, outcome});
+    }
+    // Time to the first output (token, audio, transcript) of requests that succeeded.
+    Histogram& backend_latency(std::string_view engine, std::string_view backend) {
+        return backend_latency_.labels({engine, backend});
+    }
+    Gauge& backend_in_flight(std::string_view engine, std::string_view backend) {
+        return backend_in_flight_.labels({engine, backend});
+    }
+    // 0 closed, 1 half-open, 2 open.
+    Gauge& backend_breaker_state(std::string_view engine, std::string_view backend) {
+        return backend_breaker_state_.labels({engine, backend});
+    }
+    // to: the state the breaker moved to.
+    Counter& backend_breaker_transitions(std::string_view engine, std::string_view backend,
+                                         std::string_view to) {
+        return backend_breaker_transitions_.labels({engine, backend, to});
+    }
+
     // ---- traffic ----
     Counter& audio_in_frames;   // input_audio_buffer.append events accepted
     Counter& audio_in_bytes;    // PCM16 bytes they carried
@@ -107,6 +131,11 @@ private:
     Family<Histogram>& queue_wait_;
     Family<Counter>& llm_requests_;
     Family<Counter>& llm_prefetches_;
+    Family<Counter>& backend_requests_;
+    Family<Histogram>& backend_latency_;
+    Family<Gauge>& backend_in_flight_;
+    Family<Gauge>& backend_breaker_state_;
+    Family<Counter>& backend_breaker_transitions_;
     Family<Counter>& drops_;
     Family<Counter>& rate_limit_hits_;
     Family<Counter>& errors_sent_;

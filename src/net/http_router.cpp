@@ -7,6 +7,7 @@
 #include "net/http_response.hpp"
 #include "net/observability_routes.hpp"
 #include "net/static_files.hpp"
+#include "pool/shared_engines.hpp"
 
 namespace confab::net {
 namespace beast = boost::beast;
@@ -29,6 +30,10 @@ http::message_generator route_http(const http::request<http::string_body>& req,
             return respond(req, http::status::service_unavailable, "overloaded: " + why + "\n");
         if (!context.registry.accepting())
             return respond(req, http::status::service_unavailable, "at capacity\n");
+        if (context.shared_engines != nullptr) {
+            if (const auto why = context.shared_engines->unusable_engine_reason(); !why.empty())
+                return respond(req, http::status::service_unavailable, why + "\n");
+        }
         return respond(req, http::status::ok, "ready\n");
     }
     if (path == "/v1/realtime")

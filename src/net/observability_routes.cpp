@@ -11,6 +11,7 @@
 #include "net/admin_auth.hpp"
 #include "net/http_response.hpp"
 #include "net/static_files.hpp"
+#include "pool/shared_engines.hpp"
 
 namespace confab::net {
 namespace beast = boost::beast;
@@ -58,8 +59,10 @@ std::optional<std::string> admin_identity(const Request& req, ServerContext& con
     return decision.identity->key_id;
 }
 
-http::message_generator admin_sessions(const Request& req, ServerContext& context,
-                                       const std::string& source) {
+// The admin endpoints' door: nullopt lets the request in, otherwise the
+// refusal to send. Every attempt is audited.
+std::optional<http::message_generator> admin_refusal(const Request& req, ServerContext& context,
+                                                     const std::string& source) {
     // Neither a token nor keys: the endpoint does not exist (nothing to probe).
     if (context.config.server.admin_token.empty() && !context.authenticator->enabled())
         return not_found(req);
@@ -84,8 +87,14 @@ http::message_generator admin_sessions(const Request& req, ServerContext& contex
         res.body() =
             R"({"error":"unauthorized","message":"send Authorization: Bearer <server.admin_token, or an API key with the admin scope>"})";
         res.prepare_payload();
-        return res;
+        return http::message_generator(std::move(res));
     }
+    return std::nullopt;
+}
+
+http::message_generator admin_sessions(const Request& req, ServerContext& context,
+                                       const std::string& source) {
+    if (auto refused = admin_refusal(req, context, source)) return std::move(*refused);
     std::vector<session::SessionStats::Snapshot> live;
     context.registry.for_each_control([&](session::SessionControl& c) {
         if (auto s = c.snapshot()) live.push_back(std::move(*s));
@@ -98,6 +107,38 @@ http::message_generator admin_sessions(const Request& req, ServerContext& contex
     json::object body{{"count", sessions.size()},
                       {"max_sessions", context.registry.max_sessions()},
                       {"sessions", std::move(sessions)}};
+    return respond(req, http::status::ok, json::serialize(body), "application/json");
+}
+
+json::object backend_json(const engines::BackendStatus& b) {
+    return json::object{{"engine", b.engine},
+                        {"name", b.name},
+                        {"url", b.url},
+                        {"breaker", b.breaker},
+                        {"in_flight", b.in_flight},
+                        {"max_concurrent", b.max_concurrent},
+                        {"weight", b.weight},
+                        {"consecutive_failures", b.consecutive_failures},
+                        {"latency_ms", std::round(b.latency_ms * 10.0) / 10.0},
+                        {"retry_in_s", std::round(b.retry_in_s * 10.0) / 10.0},
+                        {"succeeded", b.succeeded},
+                        {"failed", b.failed},
+                        {"last_error", b.last_error}};
+}
+
+// Every remote engine backend, its breaker and load (docs/engines.md).
+http::message_generator admin_backends(const Request& req, ServerContext& context,
+                                       const std::string& source) {
+    if (auto refused = admin_refusal(req, context, source)) return std::move(*refused);
+    json::array backends;
+    std::string unusable;
+    if (context.shared_engines != nullptr) {
+        for (const auto& b : context.shared_engines->backend_status())
+            backends.push_back(backend_json(b));
+        unusable = context.shared_engines->unusable_engine_reason();
+    }
+    json::object body{
+        {"backends", std::move(backends)}, {"ready", unusable.empty()}, {"unusable", unusable}};
     return respond(req, http::status::ok, json::serialize(body), "application/json");
 }
 
@@ -118,6 +159,7 @@ std::optional<http::message_generator> route_observability(const Request& req,
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
     if (path == "/v1/admin/sessions") return admin_sessions(req, context, source_address);
+    if (path == "/v1/admin/backends") return admin_backends(req, context, source_address);
     const bool dashboard =
         path == "/dashboard" || path == "/dashboard/" || path == "/dashboard/data";
     if (path != "/metrics" && !dashboard) return std::nullopt;

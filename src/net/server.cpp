@@ -76,7 +76,7 @@ Server::Server(const Config& config)
     context_ = std::make_unique<ServerContext>(ServerContext{
         config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
         metrics_.get(), history_.get(), audit_.get(), authenticator_.get(), key_usage_.get(),
-        origins_.get(), login_.get(), &address_limits_, &trusted_proxies_});
+        origins_.get(), login_.get(), &address_limits_, &trusted_proxies_, pools_.get()});
 
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(config.server.host, ec);

@@ -22,6 +22,10 @@ class Metrics;
 class History;
 }  // namespace confab::metrics
 
+namespace confab::pool {
+class SharedEngines;
+}
+
 namespace confab::net {
 
 class AddressLimits;
@@ -46,6 +50,8 @@ struct ServerContext {
     // Per client address, before any session (net/address_limits.hpp); null: none (tests).
     AddressLimits* address_limits = nullptr;
     const IpNetworkList* trusted_proxies = nullptr;  // server.trusted_proxies; null: none
+    // The engines' backends and their health (/readyz, /v1/admin/backends); null: none (tests).
+    const pool::SharedEngines* shared_engines = nullptr;
 };
 
 }  // namespace confab::net

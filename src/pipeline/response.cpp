@@ -46,6 +46,7 @@ Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink,
       request_(std::move(setup.request)),
       prefetched_(std::move(setup.prefetched)),
       metrics_(setup.metrics),
+      unavailable_message_(std::move(setup.unavailable_message)),
       calls_(sink, info_.id),
       encoder_(info_.output_format) {
     item_.id = std::move(setup.item_id);
@@ -148,9 +149,16 @@ void Response::on_llm_end(const engines::ChatOutcome& outcome) {
     const bool timed_out = outcome.error == make_error_code(errc::timeout);
     note_llm_outcome(!outcome.error ? "ok" : timed_out ? "timeout" : "error");
     if (outcome.error) {
-        fail(llm_error_code(outcome.error),
-             "The language model request failed: " +
-                 (outcome.message.empty() ? outcome.error.message() : outcome.message));
+        const std::string code = llm_error_code(outcome.error);
+        const std::string message =
+            "The language model request failed: " +
+            (outcome.message.empty() ? outcome.error.message() : outcome.message);
+        // No silence: a reply that never began says why aloud (docs/engines.md).
+        if (unavailable_message_.empty() || !text_.empty() || !calls_.empty()) {
+            fail(code, message);
+        } else {
+            apologise(code, message);
+        }
         return;
     }
     if (!audio_) {
@@ -258,7 +266,7 @@ void Response::on_tts_done(std::error_code ec) {
     if (!pieces_.empty()) {
         pump_tts();
     } else if (llm_done_) {
-        finish("completed", std::nullopt);
+        finish_spoken();
     }
 }
 
@@ -295,73 +303,6 @@ void Response::stop_producers() {
     tts_cancelled_->store(true);
     if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
     cancel_llm();
-}
-
-void Response::cancel(const std::string& reason) {
-    if (finished_) return;
-    stop_producers();
-    const auto dropped = sink_.drop_response(info_.id);
-    if (metrics_ != nullptr && dropped > 0) metrics_->drops("stale_response_audio").inc(dropped);
-    if (piece_started_ && audio_) {
-        part().timeline.push_back(protocol::TimedText{piece_start_ms_, part().audio_ms, speaking_});
-    }
-    log::info("response cancelled", {{"session", session_key_},
-                                     {"response", info_.id},
-                                     {"reason", reason},
-                                     {"audio_deltas_dropped", std::to_string(dropped)}});
-    finish("cancelled", events::status_details("cancelled", reason));
-}
-
-void Response::fail(const std::string& code, const std::string& message) {
-    if (finished_) return;
-    stop_producers();
-    protocol::ProtocolError err{code, message, "", ""};
-    err.type = "server_error";
-    log::warn(
-        "response failed",
-        {{"session", session_key_}, {"response", info_.id}, {"code", code}, {"message", message}});
-    sink_.send_event(events::error(err));
-    finish("failed", events::status_details("failed", code, err));
-}
-
-void Response::finish(const std::string& status, std::optional<boost::json::object> details) {
-    if (finished_) return;
-    finished_ = true;
-    timings_.done = Clock::now();
-    info_.status = status;
-    info_.status_details = std::move(details);
-    item_.status = status == "completed" ? "completed" : "incomplete";
-    // A completed reply always says something: one that had neither text nor
-    // calls still gets its (empty) message, as before items opened lazily.
-    if (status == "completed" && calls_.empty()) open_message();
-    if (message_open()) {
-        if (audio_) {
-            if (status == "completed") {
-                sink_.send_event(events::output_audio_done(ref()));
-            }
-            sink_.send_event(
-                events::output_audio_transcript_done(ref(), part().transcript.value_or("")));
-        } else {
-            sink_.send_event(events::output_text_done(ref(), part().text));
-        }
-        sink_.send_event(events::content_part_done(ref(), part()));
-        close_item(message_index_, item_);
-    }
-    calls_.finish(status == "completed", [this](int index, const protocol::ConversationItem& item) {
-        close_item(index, item);
-    });
-    info_.output = output();
-    sink_.send_event(events::response_done(info_));
-
-    sink_.send_event(events::response_timings(info_.id, status, timings_.to_json()));
-    const auto e2a = timings_.speech_stopped_to_first_audio_ms();
-    log::info("turn summary", {{"session", session_key_},
-                               {"response", info_.id},
-                               {"status", status},
-                               {"speech_stopped_to_first_audio_ms",
-                                e2a ? std::to_string(static_cast<int>(*e2a)) : "-"},
-                               {"timings", boost::json::serialize(timings_.to_json())}});
-    if (listener_ != nullptr) listener_->on_response_done(*this);
 }
 
 }  // namespace confab::pipeline

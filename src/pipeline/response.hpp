@@ -69,6 +69,9 @@ public:
         std::string session_key;              // fairness key in the TTS pool
         ResponseTimings timings;              // speech_stopped / transcript_final when spoken
         metrics::Metrics* metrics = nullptr;  // null: metrics off
+        // Said instead of silence when the language model fails before any
+        // output (llm.unavailable_message); "": the error event only.
+        std::string unavailable_message;
     };
 
     Response(boost::asio::any_io_executor strand, pipeline::EventSink& sink,
@@ -108,6 +111,8 @@ private:
     // sends what the output encoder holds back.
     void send_audio(bool piece_end = false);
     void fail(const std::string& code, const std::string& message);
+    void apologise(const std::string& code, const std::string& message);
+    void finish_spoken();
     void stop_producers();  // synthesis (queued and running) and the LLM request
     void cancel_llm();
     void note_llm_outcome(const char* outcome);
@@ -139,6 +144,10 @@ private:
     boost::asio::cancellation_signal llm_cancel_;
     std::shared_ptr<std::atomic<bool>> tts_cancelled_ = std::make_shared<std::atomic<bool>>(false);
     bool finished_ = false;
+    const std::string unavailable_message_;
+    // Set while the apology is spoken: how response.done will say it failed.
+    std::optional<boost::json::object> spoken_failure_;
+    bool apologised_ = false;
 
     int next_output_index_ = 0;
     int message_index_ = -1;  // the message's output_index once opened

@@ -4,8 +4,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "config/backend_list.hpp"
 #include "engines/llm/offline_model.hpp"
-#include "engines/llm/openai_chat_model.hpp"
+#include "engines/llm/routed_language_model.hpp"
 #include "engines/stt/pocketsphinx_factory.hpp"
 #include "engines/tts/espeak_synthesizer.hpp"
 #include "engines/tts/flite_synthesizer.hpp"
@@ -35,19 +36,24 @@ int vad_mode_for(double threshold) {
 SharedEngines::SharedEngines(const Config& config) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-    if (config.llm.base_url.empty()) {
+    const std::vector<BackendConfig> backends = resolved_llm_backends(config.llm);
+    if (backends.empty()) {
         llm_ = std::make_unique<engines::OfflineModel>();
         log::warn(
             "OFFLINE MODE: no language model configured (--llm-base-url); replies repeat what was "
             "heard");
     } else {
-        auto openai = std::make_unique<engines::OpenAiChatModel>(config.llm);
-        openai_ = openai.get();
-        llm_ = std::move(openai);
-        log::info("language model",
-                  {{"engine", llm_->name()},
-                   {"max_concurrent_requests", std::to_string(config.llm.max_concurrent_requests)},
-                   {"max_idle_connections", std::to_string(config.llm.max_idle_connections)}});
+        auto routed = std::make_unique<engines::RoutedLanguageModel>(config.llm, backends);
+        routed_ = routed.get();
+        llm_ = std::move(routed);
+        for (const BackendConfig& backend : backends) {
+            log::info("language model backend",
+                      {{"name", backend.name},
+                       {"url", backend.base_url},
+                       {"model", backend.model},
+                       {"max_concurrent_requests", std::to_string(backend.max_concurrent_requests)},
+                       {"weight", std::to_string(backend.weight)}});
+        }
     }
 
     SttPool::Options stt_options;
@@ -90,12 +96,23 @@ void SharedEngines::stop_workers() {
 }
 
 std::optional<engines::LlmPoolStats> SharedEngines::llm_pool_stats() const {
-    if (openai_ == nullptr) return std::nullopt;
-    return openai_->pool_stats();
+    if (routed_ == nullptr) return std::nullopt;
+    return routed_->pool_stats();
+}
+
+std::vector<engines::BackendStatus> SharedEngines::backend_status() const {
+    if (routed_ == nullptr) return {};
+    return routed_->router().status(std::chrono::steady_clock::now());
+}
+
+std::string SharedEngines::unusable_engine_reason() const {
+    if (routed_ == nullptr) return {};
+    return routed_->router().unavailable_reason(std::chrono::steady_clock::now());
 }
 
 void SharedEngines::attach_metrics(metrics::Metrics* metrics) {
     engines_.metrics = metrics;
+    if (routed_ != nullptr) routed_->router().attach_metrics(metrics);
     stt_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("stt") : nullptr);
     tts_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("tts") : nullptr);
 }

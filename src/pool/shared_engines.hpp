@@ -10,10 +10,11 @@
 
 #include "config/config.hpp"
 #include "engines/llm/llm_pool_stats.hpp"
+#include "engines/routing/backend_status.hpp"
 #include "pool/engine_refs.hpp"
 
 namespace confab::engines {
-class OpenAiChatModel;
+class RoutedLanguageModel;
 }
 
 namespace confab::metrics {
@@ -39,6 +40,11 @@ public:
     // The LLM backend's connection pool and request counters; none offline.
     // Thread-safe, for a metrics endpoint.
     std::optional<engines::LlmPoolStats> llm_pool_stats() const;
+    // Every remote engine backend and its state (the admin endpoint).
+    std::vector<engines::BackendStatus> backend_status() const;
+    // Why an engine the configuration requires cannot serve now (every
+    // backend's breaker open, and no fallback), for /readyz; "" if none.
+    std::string unusable_engine_reason() const;
     // Joins the STT and TTS workers. The server calls it once its I/O
     // threads have stopped but before its io_context is destroyed: a worker
     // finishing a cancelled job posts to a session's strand, and posting to
@@ -52,7 +58,7 @@ public:
 
 private:
     std::unique_ptr<engines::LanguageModel> llm_;
-    engines::OpenAiChatModel* openai_ = nullptr;  // llm_, when it is one
+    engines::RoutedLanguageModel* routed_ = nullptr;  // llm_, unless offline
     std::unique_ptr<SttPool> stt_;
     std::unique_ptr<TtsPool> tts_;
     pool::EngineRefs engines_;

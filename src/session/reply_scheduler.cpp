@@ -220,6 +220,7 @@ void ReplyScheduler::start(Deferred reply) {
     setup.session_key = ctx_.session_id;
     setup.timings = reply.timings;
     setup.metrics = ctx_.engines.metrics;
+    setup.unavailable_message = ctx_.server_config.llm.unavailable_message;
 
     response_ = std::make_shared<pipeline::Response>(ctx_.strand, ctx_.sink, *ctx_.engines.llm,
                                                      ctx_.engines.tts, this, std::move(setup));

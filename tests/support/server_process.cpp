@@ -37,6 +37,11 @@ ServerProcess::ServerProcess(std::vector<std::string> args, std::vector<std::str
         const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 1);
         dup2(fd, 2);
+        // The test's own sockets (a fake backend's listening socket, say)
+        // must not live on in the server: Asio does not open them
+        // close-on-exec, and an inherited listener kept a "killed" fake
+        // backend's port accepting connections that nobody answered.
+        close_range(3, ~0U, 0);
         for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
         std::vector<char*> cargv;
         for (auto& a : argv) cargv.push_back(a.data());

@@ -1,6 +1,7 @@
 // What a language model is asked: the system message, the history, the
 // tools it may call, the limits; and what a streamed reply consists of.
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -37,6 +38,11 @@ struct ChatRequest {
     // Who asks (the session id): requests waiting for a busy backend are
     // served fairly across keys. Not sent to the backend.
     std::string session_key;
+    // The caller's own limit on the wait for the first token, sooner than
+    // llm.first_token_timeout_ms (RoutedLanguageModel fails over at it);
+    // max: none. Not sent to the backend.
+    std::chrono::steady_clock::time_point first_token_by =
+        std::chrono::steady_clock::time_point::max();
 
     // The same question: everything the backend sees (not the session key).
     bool asks_same_as(const ChatRequest& other) const {

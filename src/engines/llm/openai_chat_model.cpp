@@ -256,7 +256,8 @@ asio::awaitable<ChatOutcome> OpenAiChatModel::run(ChatRequest request, StreamSin
     if (!sinks.on_text) sinks.on_text = [](std::string_view) {};
     if (!sinks.on_tool_call) sinks.on_tool_call = [](const ToolCallDelta&) {};
     if (!config_error_.empty()) co_return failure(errc::invalid_argument, config_error_);
-    const Deadlines deadlines(Clock::now(), config_);
+    Deadlines deadlines(Clock::now(), config_);
+    deadlines.first_token = std::min(deadlines.first_token, request.first_token_by);
     const std::string peer = endpoint_.host + ":" + endpoint_.port;
     const asio::cancellation_state state = co_await asio::this_coro::cancellation_state;
 
