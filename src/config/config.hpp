@@ -138,6 +138,22 @@ struct SttConfig {
     // Decode the turns that are ending (paused or finished) before the live
     // ones: their result is awaited now.
     bool urgent_first = true;
+    // A remote transcription server (OpenAI's POST /audio/transcriptions:
+    // whisper.cpp's server, speaches, vLLM, ...) instead of pocketsphinx;
+    // several as TOML `[[stt.backends]]`. Empty and none: pocketsphinx only.
+    std::string base_url;
+    std::string model = "whisper-1";
+    std::string api_key;
+    std::string language = "en";  // sent to the server; "" lets it detect
+    bool stream = false;          // ask for streamed partials (stream=true)
+    int max_concurrent_requests = 16;
+    int timeout_ms = 10000;  // no transcript within this long: the next backend
+    // When no remote backend can transcribe: pocketsphinx does (true), or
+    // the turn's transcription fails (false; no decoders are loaded).
+    bool fallback = true;
+    int breaker_failures = 3;
+    int breaker_cooldown_ms = 10000;
+    std::vector<BackendConfig> backends;
 
     bool operator==(const SttConfig&) const = default;
 };
@@ -147,6 +163,23 @@ struct TtsConfig {
     std::string voice = "slt";
     double speed = 1.0;
     int workers = 0;  // synthesis threads; 0: one per core
+    // A remote speech server (OpenAI's POST /audio/speech: speaches,
+    // Kokoro-FastAPI, LocalAI, ...) instead of flite; several as TOML
+    // `[[tts.backends]]`. Empty and none: the embedded engine only.
+    std::string base_url;
+    std::string model = "tts-1";
+    std::string api_key;
+    // The remote voices (comma-separated; the first is the default).
+    std::string remote_voices = "alloy,ash,ballad,coral,echo,fable,nova,onyx,sage,shimmer";
+    std::string response_format = "pcm";  // pcm (24 kHz) | wav
+    int max_concurrent_requests = 16;
+    int first_byte_timeout_ms = 5000;  // no audio by then: the next backend
+    // When no remote backend can speak: the embedded engine does (true), or
+    // the reply fails with tts_failed (false).
+    bool fallback = true;
+    int breaker_failures = 3;
+    int breaker_cooldown_ms = 10000;
+    std::vector<BackendConfig> backends;
 
     bool operator==(const TtsConfig&) const = default;
 };

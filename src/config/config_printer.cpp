@@ -77,6 +77,8 @@ std::string config_toml(const Config& config) {
         if (option.section != section) {
             // Array-of-tables entries follow their section's keys.
             if (section == "llm") out += backends_toml("llm", config.llm.backends);
+            if (section == "stt") out += backends_toml("stt", config.stt.backends);
+            if (section == "tts") out += backends_toml("tts", config.tts.backends);
             section = option.section;
             out += "\n[" + section + "]\n";
         }

@@ -132,8 +132,11 @@ void apply_section(const std::string& section, const toml::table& table,
                    const std::string& source_name, Config& config,
                    std::vector<std::string>& errors) {
     for (const auto& [key, node] : table) {
-        if (section == "llm" && key.str() == "backends") {
-            apply_backends(section, node, source_name, config.llm.backends, errors);
+        if (key.str() == "backends" && (section == "llm" || section == "stt" || section == "tts")) {
+            std::vector<BackendConfig>& list = section == "llm"   ? config.llm.backends
+                                               : section == "stt" ? config.stt.backends
+                                                                  : config.tts.backends;
+            apply_backends(section, node, source_name, list, errors);
             continue;
         }
         const ConfigOption* option = find_option(section, key.str());

@@ -207,6 +207,7 @@ std::vector<std::string> validate_config(const Config& config) {
     check_edge(config.server, errors);
     check_paths(config, errors);
     check_llm(config.llm, errors);
+    check_remote_speech_backends(config, errors);
     check_auth(config, errors);
     return errors;
 }

@@ -4,7 +4,7 @@
 
 #include "audio/resampler.hpp"
 #include "metrics/metrics.hpp"
-#include "pool/tts_pool.hpp"
+#include "pool/tts_service.hpp"
 #include "protocol/server_events.hpp"
 #include "util/base64.hpp"
 #include "util/errors.hpp"
@@ -32,7 +32,7 @@ std::string llm_error_code(std::error_code error) {
 }  // namespace
 
 Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink,
-                   engines::LanguageModel& llm, pool::TtsPool* tts, Listener* listener, Setup setup)
+                   engines::LanguageModel& llm, pool::TtsService* tts, Listener* listener, Setup setup)
     : strand_(std::move(strand)),
       sink_(sink),
       llm_(llm),
@@ -188,6 +188,7 @@ void Response::pump_tts() {
     job.options = voice_;
     job.tag = info_.id;
     job.cancelled = tts_cancelled_;
+    job.executor = strand_;
     if (!timings_.first_piece_queued) timings_.first_piece_queued = Clock::now();
     std::weak_ptr<Response> weak = weak_from_this();
     auto strand = strand_;
@@ -301,7 +302,7 @@ void Response::cancel_llm() {
 // nothing of this response can reach the client after its response.done.
 void Response::stop_producers() {
     tts_cancelled_->store(true);
-    if (tts_ != nullptr) tts_->cancel_queued(session_key_, info_.id);
+    if (tts_ != nullptr) tts_->cancel(session_key_, info_.id);
     cancel_llm();
 }
 

@@ -40,7 +40,7 @@ namespace confab::metrics {
 class Metrics;
 }
 namespace confab::pool {
-class TtsPool;
+class TtsService;
 }
 
 namespace confab::pipeline {
@@ -75,7 +75,7 @@ public:
     };
 
     Response(boost::asio::any_io_executor strand, pipeline::EventSink& sink,
-             engines::LanguageModel& llm, pool::TtsPool* tts, Listener* listener, Setup setup);
+             engines::LanguageModel& llm, pool::TtsService* tts, Listener* listener, Setup setup);
     ~Response();
 
     // Sends response.created and starts the LLM.
@@ -124,7 +124,7 @@ private:
     boost::asio::any_io_executor strand_;
     pipeline::EventSink& sink_;
     engines::LanguageModel& llm_;
-    pool::TtsPool* tts_;
+    pool::TtsService* tts_;
     Listener* listener_;
 
     protocol::events::ResponseInfo info_;

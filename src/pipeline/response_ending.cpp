@@ -5,7 +5,7 @@
 
 #include "metrics/metrics.hpp"
 #include "pipeline/response.hpp"
-#include "pool/tts_pool.hpp"
+#include "pool/tts_service.hpp"
 #include "protocol/server_events.hpp"
 #include "util/log.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "audio/resampler.hpp"
 #include "metrics/metrics.hpp"
-#include "pool/stt_pool.hpp"
+#include "pool/stt_service.hpp"
 #include "pool/stt_stream.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"

@@ -14,12 +14,12 @@ class Metrics;
 
 namespace confab::pool {
 
-class SttPool;
-class TtsPool;
+class SttService;
+class TtsService;
 
 struct EngineRefs {
-    SttPool* stt = nullptr;                 // null: no transcription
-    TtsPool* tts = nullptr;                 // null: text-only replies
+    SttService* stt = nullptr;              // null: no transcription
+    TtsService* tts = nullptr;              // null: text-only replies
     engines::LanguageModel* llm = nullptr;  // never null when responses are used
     // Creates one session's voice activity detector (cheap, per session).
     std::function<std::unique_ptr<engines::VoiceActivityDetector>(double threshold)> make_vad;

@@ -13,6 +13,7 @@
 #include "engines/vad/noise_gated_vad.hpp"
 #include "engines/vad/webrtc_vad.hpp"
 #include "metrics/metrics.hpp"
+#include "pool/remote_engines.hpp"
 #include "pool/stt_pool.hpp"
 #include "pool/tts_pool.hpp"
 #include "util/log.hpp"
@@ -56,8 +57,11 @@ SharedEngines::SharedEngines(const Config& config) {
         }
     }
 
+    const bool remote_stt = !resolved_stt_backends(config.stt).empty();
     SttPool::Options stt_options;
     stt_options.workers = config.stt.workers > 0 ? config.stt.workers : std::max(2, 3 * cores);
+    // Remote transcription without the fallback needs no decoders (~100 MB each).
+    if (remote_stt && !config.stt.fallback) stt_options.workers = 0;
     stt_options.urgent_first = config.stt.urgent_first;
     stt_ = std::make_unique<SttPool>(std::make_shared<engines::PocketsphinxFactory>(config.stt),
                                      kEngineRate, stt_options);
@@ -72,8 +76,14 @@ SharedEngines::SharedEngines(const Config& config) {
     tts_options.workers = config.tts.workers > 0 ? config.tts.workers : cores;
     tts_ = std::make_unique<TtsPool>(std::move(synthesizer), tts_options);
 
-    engines_.stt = stt_.get();
-    engines_.tts = tts_.get();
+    remote_stt_ = make_remote_stt(config.stt, stt_.get());
+    remote_tts_ = make_remote_tts(config.tts, tts_.get(), tts_->synthesizer().voices());
+    engines_.stt = remote_stt_ ? static_cast<SttService*>(remote_stt_.get()) : stt_.get();
+    engines_.tts = remote_tts_ ? static_cast<TtsService*>(remote_tts_.get()) : tts_.get();
+    if (remote_tts_) voices_ = split_list(config.tts.remote_voices);
+    if (!remote_tts_ || config.tts.fallback) {
+        for (const std::string& voice : tts_->synthesizer().voices()) voices_.push_back(voice);
+    }
     engines_.llm = llm_.get();
     const double gate_db = config.stt.noise_gate_db;
     engines_.make_vad =
@@ -82,9 +92,9 @@ SharedEngines::SharedEngines(const Config& config) {
         if (gate_db <= 0) return vad;
         return std::make_unique<engines::NoiseGatedVad>(std::move(vad), gate_db);
     };
-    log::info("engines ready", {{"stt", "pocketsphinx"},
+    log::info("engines ready", {{"stt", remote_stt_ ? "remote" : "pocketsphinx"},
                                 {"stt_workers", std::to_string(stt_options.workers)},
-                                {"tts", tts_->synthesizer().name()},
+                                {"tts", remote_tts_ ? "remote" : tts_->synthesizer().name()},
                                 {"tts_workers", std::to_string(tts_options.workers)}});
 }
 
@@ -101,24 +111,44 @@ std::optional<engines::LlmPoolStats> SharedEngines::llm_pool_stats() const {
 }
 
 std::vector<engines::BackendStatus> SharedEngines::backend_status() const {
-    if (routed_ == nullptr) return {};
-    return routed_->router().status(std::chrono::steady_clock::now());
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<engines::BackendStatus> out;
+    const auto add = [&](const engines::BackendRouter& router) {
+        for (auto& s : router.status(now)) out.push_back(std::move(s));
+    };
+    if (routed_ != nullptr) add(routed_->router());
+    if (remote_stt_) add(remote_stt_->router());
+    if (remote_tts_) add(remote_tts_->router());
+    return out;
 }
 
 std::string SharedEngines::unusable_engine_reason() const {
-    if (routed_ == nullptr) return {};
-    return routed_->router().unavailable_reason(std::chrono::steady_clock::now());
+    const auto now = std::chrono::steady_clock::now();
+    // Speech with the embedded fallback always has an engine; the language
+    // model has none.
+    if (routed_ != nullptr) {
+        if (auto why = routed_->router().unavailable_reason(now); !why.empty()) return why;
+    }
+    if (remote_stt_ && !remote_stt_->has_fallback()) {
+        if (auto why = remote_stt_->router().unavailable_reason(now); !why.empty()) return why;
+    }
+    if (remote_tts_ && !remote_tts_->has_fallback()) {
+        if (auto why = remote_tts_->router().unavailable_reason(now); !why.empty()) return why;
+    }
+    return {};
 }
 
 void SharedEngines::attach_metrics(metrics::Metrics* metrics) {
     engines_.metrics = metrics;
     if (routed_ != nullptr) routed_->router().attach_metrics(metrics);
+    if (remote_stt_) remote_stt_->router().attach_metrics(metrics);
+    if (remote_tts_) remote_tts_->router().attach_metrics(metrics);
     stt_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("stt") : nullptr);
     tts_->observe_queue_wait(metrics != nullptr ? &metrics->queue_wait("tts") : nullptr);
 }
 
 std::vector<std::string> SharedEngines::voices() const {
-    return tts_->synthesizer().voices();
+    return voices_;
 }
 
 std::string SharedEngines::overload_reason(int max_wait_ms) const {

@@ -25,6 +25,8 @@ namespace confab::pool {
 
 class SttPool;
 class TtsPool;
+class RemoteStt;
+class RemoteTts;
 
 class SharedEngines {
 public:
@@ -59,8 +61,12 @@ public:
 private:
     std::unique_ptr<engines::LanguageModel> llm_;
     engines::RoutedLanguageModel* routed_ = nullptr;  // llm_, unless offline
-    std::unique_ptr<SttPool> stt_;
-    std::unique_ptr<TtsPool> tts_;
+    std::unique_ptr<SttPool> stt_;  // pocketsphinx: the engine, or the remote one's fallback
+    std::unique_ptr<TtsPool> tts_;  // flite/espeak-ng: likewise
+    // Remote servers, when configured (declared after the pools they fall back to).
+    std::unique_ptr<RemoteStt> remote_stt_;
+    std::unique_ptr<RemoteTts> remote_tts_;
+    std::vector<std::string> voices_;  // what sessions may ask for
     pool::EngineRefs engines_;
 };
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engines/stt/speech_recognizer.hpp"
+#include "pool/stt_service.hpp"
 #include "pool/stt_stream.hpp"
 #include "util/fair_queue.hpp"
 
@@ -29,7 +30,7 @@ class Histogram;
 
 namespace confab::pool {
 
-class SttPool {
+class SttPool final : public SttService {
 public:
     struct Options {
         int workers = 4;
@@ -50,19 +51,19 @@ public:
 
     SttPool(std::shared_ptr<engines::SpeechRecognizerFactory> factory, int sample_rate,
             Options options);
-    ~SttPool();  // stop()
+    ~SttPool() override;  // stop()
     // Closes the queue and joins the workers (idempotent). Their last
     // callbacks post to session strands, so this must run while the
     // io_context still exists.
     void stop();
 
-    int sample_rate() const { return sample_rate_; }
-    std::size_t batch_samples() const {
+    int sample_rate() const override { return sample_rate_; }
+    std::size_t batch_samples() const override {
         return static_cast<std::size_t>(sample_rate_) *
                static_cast<std::size_t>(options_.batch_ms) / 1000;
     }
     // Queues the stream for the next free worker; false if the queue is full.
-    bool submit(const std::string& session_key, std::shared_ptr<SttStream> stream);
+    bool submit(const std::string& session_key, std::shared_ptr<SttStream> stream) override;
 
     int workers() const { return static_cast<int>(threads_.size()); }
     int busy() const { return busy_.load(); }

@@ -21,7 +21,7 @@ bool SttStream::feed(std::span<const std::int16_t> pcm) {
         pending_.insert(pending_.end(), pcm.begin(), pcm.end());
         if (pending_.size() < min_batch_) return true;  // the worker would only go back to sleep
     }
-    cv_.notify_one();
+    wake();
     return true;
 }
 
@@ -30,7 +30,7 @@ void SttStream::request_partial() {
         const std::lock_guard lock(mutex_);
         partial_requested_ = true;
     }
-    cv_.notify_one();
+    wake();
 }
 
 void SttStream::finish() {
@@ -38,7 +38,7 @@ void SttStream::finish() {
         const std::lock_guard lock(mutex_);
         finished_ = true;
     }
-    cv_.notify_one();
+    wake();
 }
 
 void SttStream::cancel() {
@@ -46,6 +46,41 @@ void SttStream::cancel() {
         const std::lock_guard lock(mutex_);
         cancelled_ = true;
         pending_.clear();
+    }
+    wake();
+}
+
+void SttStream::wake() {
+    std::function<void()> waker;
+    {
+        const std::lock_guard lock(mutex_);
+        waker = waker_;
+    }
+    cv_.notify_one();
+    if (waker) waker();
+}
+
+bool SttStream::take(Batch& batch) {
+    const std::lock_guard lock(mutex_);
+    if (cancelled_) return false;
+    batch.audio.clear();
+    batch.audio.swap(pending_);
+    batch.finished = finished_;
+    batch.partial_requested = std::exchange(partial_requested_, false);
+    return true;
+}
+
+void SttStream::set_waker(std::function<void()> waker) {
+    const std::lock_guard lock(mutex_);
+    waker_ = std::move(waker);
+}
+
+void SttStream::put_back(std::vector<std::int16_t> audio, bool partial_requested) {
+    {
+        const std::lock_guard lock(mutex_);
+        audio.insert(audio.end(), pending_.begin(), pending_.end());
+        pending_.swap(audio);
+        partial_requested_ = partial_requested_ || partial_requested;
     }
     cv_.notify_one();
 }

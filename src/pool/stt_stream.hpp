@@ -57,6 +57,21 @@ public:
         bool partial_requested = false;
     };
     bool wait_audio(Batch& batch);
+    // For a consumer on the session's strand (RemoteStt), which must not
+    // block: moves whatever is pending into `batch` at once; false if
+    // cancelled.
+    bool take(Batch& batch);
+    // Called (outside the lock, on the caller's thread: the session's strand)
+    // after each feed that completes a batch, request_partial, finish and
+    // cancel: how a strand consumer learns of new work without polling.
+    // Empty: nobody. Set by the consumer that took the stream.
+    void set_waker(std::function<void()> waker);
+    // Gives audio already taken back, ahead of anything pending, with a
+    // partial request if one was taken and not answered: another consumer
+    // (the embedded SttPool, as a fallback) then decodes the utterance whole.
+    void put_back(std::vector<std::int16_t> audio, bool partial_requested);
+    const boost::asio::any_io_executor& executor() const { return executor_; }
+    std::size_t max_pending() const { return max_pending_; }
     bool cancelled() const;
     void deliver_partial(std::string text);
     void deliver_requested_partial(std::string text);
@@ -64,6 +79,8 @@ public:
     void deliver_error(std::error_code ec, std::string message);
 
 private:
+    void wake();  // the worker's condition variable, then the strand consumer's waker
+
     boost::asio::any_io_executor executor_;
     Callbacks callbacks_;
     const std::size_t max_pending_;
@@ -75,6 +92,7 @@ private:
     bool finished_ = false;
     bool cancelled_ = false;
     bool partial_requested_ = false;
+    std::function<void()> waker_;
 };
 
 }  // namespace confab::pool

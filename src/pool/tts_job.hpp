@@ -1,6 +1,7 @@
 // One piece of text to speak, as queued in the TtsPool.
 #pragma once
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -24,6 +25,8 @@ struct TtsJob {
     std::function<void(std::span<const std::int16_t> pcm, int sample_rate)> on_audio;
     std::function<void(std::error_code)> on_done;
     std::chrono::steady_clock::time_point queued_at;  // set by TtsPool::submit
+    // The session's strand: a remote synthesis runs there (RemoteTts).
+    boost::asio::any_io_executor executor;
 };
 
 }  // namespace confab::pool

@@ -27,7 +27,7 @@ bool TtsPool::submit(const std::string& session_key, TtsJob job) {
     return queue_.push(session_key, std::move(job)) == util::FairQueue<TtsJob>::PushResult::ok;
 }
 
-std::size_t TtsPool::cancel_queued(const std::string& session_key, const std::string& tag) {
+std::size_t TtsPool::cancel(const std::string& session_key, const std::string& tag) {
     return queue_.erase_if(session_key, [&](const TtsJob& j) { return j.tag == tag; });
 }
 

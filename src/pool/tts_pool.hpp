@@ -11,6 +11,7 @@
 
 #include "engines/tts/speech_synthesizer.hpp"
 #include "pool/tts_job.hpp"
+#include "pool/tts_service.hpp"
 #include "util/fair_queue.hpp"
 
 namespace confab::metrics {
@@ -19,7 +20,7 @@ class Histogram;
 
 namespace confab::pool {
 
-class TtsPool {
+class TtsPool final : public TtsService {
 public:
     struct Options {
         int workers = 2;
@@ -28,7 +29,7 @@ public:
     };
 
     TtsPool(std::shared_ptr<engines::SpeechSynthesizer> synthesizer, Options options);
-    ~TtsPool();
+    ~TtsPool() override;
     // Closes the queue and joins the workers (idempotent). Their last
     // callbacks post to session strands, so this must run while the
     // io_context still exists.
@@ -36,9 +37,9 @@ public:
 
     engines::SpeechSynthesizer& synthesizer() { return *synthesizer_; }
     // False when the queue refused the job (full).
-    bool submit(const std::string& session_key, TtsJob job);
+    bool submit(const std::string& session_key, TtsJob job) override;
     // Removes queued (not yet running) jobs of a response; returns how many.
-    std::size_t cancel_queued(const std::string& session_key, const std::string& tag);
+    std::size_t cancel(const std::string& session_key, const std::string& tag) override;
 
     int workers() const { return static_cast<int>(threads_.size()); }
     int busy() const { return busy_.load(); }

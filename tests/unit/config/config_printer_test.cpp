@@ -187,16 +187,19 @@ TEST(ConfigOptions, TableCoversEveryField) {
     // tables, read by config_toml.cpp (backend_list_test.cpp covers it).
     [[maybe_unused]] auto [m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16,
                            m17, m18, m19, m20] = LlmConfig{};
-    [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7, r8] = SttConfig{};
-    [[maybe_unused]] auto [t1, t2, t3, t4] = TtsConfig{};
+    // As LlmConfig's, the `backends` of SttConfig and TtsConfig have no row.
+    [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16,
+                           r17, r18, r19] = SttConfig{};
+    [[maybe_unused]] auto [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15] =
+        TtsConfig{};
     [[maybe_unused]] auto [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = AuthConfig{};
     [[maybe_unused]] auto [g1, g2] = LogConfig{};
     [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6, c7] = Config{};
     EXPECT_EQ(options_in("server"), 17u);
     EXPECT_EQ(options_in("limits"), 26u);
     EXPECT_EQ(options_in("llm"), 19u);
-    EXPECT_EQ(options_in("stt"), 8u);
-    EXPECT_EQ(options_in("tts"), 4u);
+    EXPECT_EQ(options_in("stt"), 18u);
+    EXPECT_EQ(options_in("tts"), 14u);
     EXPECT_EQ(options_in("auth"), 10u);
     EXPECT_EQ(options_in("log"), 2u);
     EXPECT_EQ(config_sections(),
