@@ -279,11 +279,13 @@ struct FakeSpeechServer::Impl {
     // before the io_context goes, and it is destroyed after it.
     FakeSpeechEngines engines;
     FakeSpeechResponder responder;
+    // Before the io_context too: the coroutine frames it destroys last
+    // (connections still open) unregister their socket here.
+    std::set<tcp::socket*> open_sockets;  // the io thread's only
     asio::io_context io;
     // Keeps the io thread running while stopped (no acceptor, no connections).
     asio::executor_work_guard<asio::io_context::executor_type> keep_running{io.get_executor()};
     tcp::acceptor acceptor;
-    std::set<tcp::socket*> open_sockets;  // the io thread's only
     unsigned short port = 0;
     std::thread thread;
 };
