@@ -69,6 +69,10 @@ Config unusual_config(const test::TempDir& dir) {
     c.server.tls_key = dir.write("key.pem", "k");
     c.llm.base_url = "https://llm.example:8443/v1";
     c.llm.api_key.clear();  // a secret does not round-trip; see the next test
+    c.stt.base_url = "http://stt.example:8000/v1";
+    c.tts.base_url = "https://tts.example/v1";
+    c.stt.api_key.clear();
+    c.tts.api_key.clear();
     c.server.admin_token.clear();
     c.server.trusted_proxies = "10.0.0.0/8, ::1";  // proxy_protocol (flipped on) needs some
     c.llm.connect_timeout_ms = 1000;
