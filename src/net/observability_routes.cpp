@@ -169,8 +169,15 @@ std::optional<http::message_generator> route_observability(const Request& req,
                        metrics::TextWriter::kContentType);
     }
     if (path == "/dashboard/data") {
-        return respond(req, http::status::ok, json::serialize(context.history->to_json()),
-                       "application/json");
+        json::object data = context.history->to_json();
+        // The engine backends as they are now (breakers, load, latency).
+        json::array backends;
+        if (context.shared_engines != nullptr) {
+            for (const auto& b : context.shared_engines->backend_status())
+                backends.push_back(backend_json(b));
+        }
+        data["backends"] = std::move(backends);
+        return respond(req, http::status::ok, json::serialize(data), "application/json");
     }
     return dashboard_page(req, context);
 }

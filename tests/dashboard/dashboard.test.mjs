@@ -140,6 +140,7 @@ test('the dashboard shows live data while confab is under load', { timeout: 2400
       p50: document.getElementById('t-p50').textContent,
       cpu: document.getElementById('t-cpu').textContent,
       mem: document.getElementById('t-mem').textContent,
+      backendRows: [...document.querySelectorAll('#backends tbody tr')].map((r) => r.textContent),
     }));
     console.log(JSON.stringify(state));
     assert.deepEqual(pageErrors, []);
@@ -150,11 +151,16 @@ test('the dashboard shows live data while confab is under load', { timeout: 2400
     assert.match(state.sessions, /^[1-9]\d* \/ \d+$/, 'sessions tile shows connected users');
     assert.match(state.p50, /\d+ (ms|s)$/, 'reply latency tile has a value');
     assert.match(state.mem, /^\d+ MB$/);
+    // The language model's one backend (the fake LLM), closed, with requests answered.
+    assert.equal(state.dashboard.backends, 1);
+    assert.match(state.backendRows[0], /^llm127\.0\.0\.1:\d+closed/, state.backendRows[0]);
 
     // The data behind the charts: sessions were seen and replies were timed.
     const data = await (await fetch(`http://127.0.0.1:${port}/dashboard/data`)).json();
     assert.ok(data.points.some((p) => p.sessions > 0));
     assert.ok(data.points.some((p) => p.latency_s.end_of_speech_to_first_audio.n > 0));
+    assert.equal(data.backends.length, 1);
+    assert.ok(data.backends[0].succeeded > 0, JSON.stringify(data.backends));
     if (load instanceof Promise) await load;
   } finally {
     if (context) await context.close();
