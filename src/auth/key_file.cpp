@@ -1,12 +1,11 @@
 #include "auth/key_file.hpp"
 
-#include <toml++/toml.h>
-
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "auth/crypto.hpp"
+#include "config/toml_library.hpp"
 
 namespace confab::auth {
 namespace {
@@ -28,7 +27,10 @@ bool valid_id(std::string_view id) {
 }
 
 std::optional<std::chrono::system_clock::time_point> to_time_point(const toml::date_time& dt) {
-    if (!dt.offset) return std::nullopt;
+    // The clock counts nanoseconds in 64 bits: years outside 1970..2200 do
+    // not fit (the credentials fuzzer found year 1508 overflowing), and no
+    // key expires then.
+    if (!dt.offset || dt.date.year < 1970 || dt.date.year > 2200) return std::nullopt;
     std::tm tm{};
     tm.tm_year = dt.date.year - 1900;
     tm.tm_mon = dt.date.month - 1;
@@ -112,7 +114,9 @@ ApiKey read_entry(EntryReader& in) {
         const auto* dt = node->as_date_time();
         const auto when = dt != nullptr ? to_time_point(dt->get()) : std::nullopt;
         if (!when)
-            in.fail("expires_at must be a date-time with an offset, e.g. 2027-06-01T00:00:00Z");
+            in.fail(
+                "expires_at must be a date-time with an offset between the years 1970 and "
+                "2200, e.g. 2027-06-01T00:00:00Z");
         else
             key.expires_at = when;
     }

@@ -1,11 +1,10 @@
 #include "auth/user_file.hpp"
 
-#include <toml++/toml.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "auth/crypto.hpp"
+#include "config/toml_library.hpp"
 
 namespace confab::auth {
 namespace {

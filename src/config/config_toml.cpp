@@ -1,23 +1,11 @@
 #include "config/config_toml.hpp"
 
-// toml++ 3.3.0 (Debian 12) asserts parser preconditions that malformed files
-// violate (a table header `[` followed by a line break or `[[[1]]]`:
-// marzer/tomlplusplus#301; a value that starts with what ends one), and then
-// reports them as the syntax errors they are. Built with NDEBUG its
-// TOML_ASSERT_ASSUME is a no-op under g++, which is what Confab ships, but
-// an assertion failure in an assert-enabled (sanitizer) build and an
-// assumption clang may optimise on (undefined behaviour) in a clang release
-// build. It is made a no-op for every build; ASan still watches what the
-// parser then does.
-#include <toml++/impl/preprocessor.h>
-#undef TOML_ASSERT_ASSUME
-#define TOML_ASSERT_ASSUME(expr) static_assert(true)
-#include <toml++/toml.h>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "config/toml_library.hpp"
 
 #include "config/config_option.hpp"
 

@@ -1,5 +1,5 @@
 // Reads a TOML configuration file into a Config. This is the only place that
-// includes toml++ (a heavy header-only library): keep it out of other files.
+// includes toml++ for the configuration (config/toml_library.hpp; auth/ parses its own files).
 //
 // Every problem — unreadable file, syntax error, unknown section or key, wrong
 // value type — is appended to `errors` as one message naming the file, line

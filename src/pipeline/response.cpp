@@ -32,7 +32,8 @@ std::string llm_error_code(std::error_code error) {
 }  // namespace
 
 Response::Response(asio::any_io_executor strand, pipeline::EventSink& sink,
-                   engines::LanguageModel& llm, pool::TtsService* tts, Listener* listener, Setup setup)
+                   engines::LanguageModel& llm, pool::TtsService* tts, Listener* listener,
+                   Setup setup)
     : strand_(std::move(strand)),
       sink_(sink),
       llm_(llm),

@@ -19,13 +19,23 @@ std::vector<engines::BackendRouter::Backend> router_backends(
 }
 
 void log_backend(const char* engine, const BackendConfig& b) {
-    log::info("remote engine backend", {{"engine", engine},
-                                        {"name", b.name},
-                                        {"url", b.base_url},
-                                        {"model", b.model},
-                                        {"max_concurrent_requests",
-                                         std::to_string(b.max_concurrent_requests)},
-                                        {"weight", std::to_string(b.weight)}});
+    log::info("remote engine backend",
+              {{"engine", engine},
+               {"name", b.name},
+               {"url", b.base_url},
+               {"model", b.model},
+               {"max_concurrent_requests", std::to_string(b.max_concurrent_requests)},
+               {"weight", std::to_string(b.weight)}});
+}
+
+std::unique_ptr<engines::BackendRouter> make_router(const char* engine,
+                                                    const std::vector<BackendConfig>& backends,
+                                                    int breaker_failures, int breaker_cooldown_ms) {
+    engines::CircuitBreaker::Options breaker;
+    breaker.failure_threshold = breaker_failures;
+    breaker.cooldown = std::chrono::milliseconds(breaker_cooldown_ms);
+    for (const BackendConfig& b : backends) log_backend(engine, b);
+    return std::make_unique<engines::BackendRouter>(engine, router_backends(backends), breaker);
 }
 
 }  // namespace
@@ -60,13 +70,8 @@ std::unique_ptr<RemoteStt> make_remote_stt(const SttConfig& config, SttService* 
         o.total_timeout_ms = std::max(config.timeout_ms, 30000);
         o.max_concurrent_requests = b.max_concurrent_requests;
         clients.push_back(std::make_unique<engines::OpenAiTranscriptionClient>(o));
-        log_backend("stt", b);
     }
-    engines::CircuitBreaker::Options breaker;
-    breaker.failure_threshold = config.breaker_failures;
-    breaker.cooldown = std::chrono::milliseconds(config.breaker_cooldown_ms);
-    auto router =
-        std::make_unique<engines::BackendRouter>("stt", router_backends(backends), breaker);
+    auto router = make_router("stt", backends, config.breaker_failures, config.breaker_cooldown_ms);
     return std::make_unique<RemoteStt>(std::move(clients), std::move(router),
                                        config.fallback ? embedded : nullptr, config.stream);
 }
@@ -85,13 +90,8 @@ std::unique_ptr<RemoteTts> make_remote_tts(const TtsConfig& config, TtsService* 
         o.first_byte_timeout_ms = config.first_byte_timeout_ms;
         o.max_concurrent_requests = b.max_concurrent_requests;
         clients.push_back(std::make_unique<engines::OpenAiSpeechClient>(o));
-        log_backend("tts", b);
     }
-    engines::CircuitBreaker::Options breaker;
-    breaker.failure_threshold = config.breaker_failures;
-    breaker.cooldown = std::chrono::milliseconds(config.breaker_cooldown_ms);
-    auto router =
-        std::make_unique<engines::BackendRouter>("tts", router_backends(backends), breaker);
+    auto router = make_router("tts", backends, config.breaker_failures, config.breaker_cooldown_ms);
     RemoteTts::Voices voices{split_list(config.remote_voices), std::move(embedded_voices)};
     return std::make_unique<RemoteTts>(std::move(clients), std::move(router),
                                        config.fallback ? embedded : nullptr, std::move(voices));

@@ -23,17 +23,6 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using engines::BackendRouter;
 
-namespace {
-
-BackendRouter::Failure failure_kind(std::error_code error) {
-    if (error == errc::timeout) return BackendRouter::Failure::timeout;
-    if (error == errc::backend_unreachable) return BackendRouter::Failure::unreachable;
-    if (error == errc::backend_saturated) return BackendRouter::Failure::saturated;
-    return BackendRouter::Failure::error;
-}
-
-}  // namespace
-
 struct RemoteStt::Result {
     std::error_code error;
     std::string message;
@@ -117,22 +106,23 @@ asio::awaitable<void> RemoteStt::run(std::shared_ptr<Utterance> u) {
     for (;;) {
         SttStream::Batch batch;
         if (!stream.take(batch)) co_return;  // cancelled
-        const std::size_t room = stream.max_pending() - std::min(stream.max_pending(), u->audio.size());
+        const std::size_t room =
+            stream.max_pending() - std::min(stream.max_pending(), u->audio.size());
         if (batch.audio.size() > room && !u->overflowed) {
             u->overflowed = true;
             log::warn("utterance longer than its bound: the rest is not transcribed",
                       {{"session", u->key}});
         }
-        u->audio.insert(u->audio.end(), batch.audio.begin(),
-                        batch.audio.begin() + static_cast<std::ptrdiff_t>(
-                                                  std::min(room, batch.audio.size())));
+        u->audio.insert(
+            u->audio.end(), batch.audio.begin(),
+            batch.audio.begin() + static_cast<std::ptrdiff_t>(std::min(room, batch.audio.size())));
         if (batch.partial_requested) {
             if (u->spec_running) {
                 u->spec_again = true;
             } else {
-                asio::co_spawn(stream.executor(), speculate(u),
-                               asio::bind_cancellation_slot(u->cancel_speculation.slot(),
-                                                            asio::detached));
+                asio::co_spawn(
+                    stream.executor(), speculate(u),
+                    asio::bind_cancellation_slot(u->cancel_speculation.slot(), asio::detached));
             }
         }
         if (batch.finished) break;
@@ -184,8 +174,8 @@ asio::awaitable<void> RemoteStt::speculate(std::shared_ptr<Utterance> u) {
 }
 
 asio::awaitable<RemoteStt::Result> RemoteStt::transcribe(std::shared_ptr<Utterance> u,
-                                                          std::vector<std::int16_t> audio,
-                                                          bool partials) {
+                                                         std::vector<std::int16_t> audio,
+                                                         bool partials) {
     std::vector<bool> tried(clients_.size(), false);
     std::string failures;
     Result last{make_error_code(errc::backend_unreachable), {}, {}};
@@ -214,7 +204,7 @@ asio::awaitable<RemoteStt::Result> RemoteStt::transcribe(std::shared_ptr<Utteran
             attempt->abandoned();
             co_return Result{make_error_code(errc::cancelled), "cancelled", {}};
         }
-        attempt->failed(failure_kind(outcome.error), outcome.message, Clock::now());
+        attempt->failed(BackendRouter::failure_of(outcome.error), outcome.message, Clock::now());
         const std::string& name = router_->backend(index).name;
         log::warn("speech-to-text backend failed",
                   {{"backend", name}, {"session", u->key}, {"error", outcome.message}});

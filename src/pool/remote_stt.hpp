@@ -42,8 +42,7 @@ public:
     // `fallback` (may be null) must outlive this object.
     // `partials`: the servers stream them (stt.stream).
     RemoteStt(std::vector<std::unique_ptr<engines::OpenAiTranscriptionClient>> clients,
-              std::unique_ptr<engines::BackendRouter> router, SttService* fallback,
-              bool partials);
+              std::unique_ptr<engines::BackendRouter> router, SttService* fallback, bool partials);
     ~RemoteStt() override;
 
     int sample_rate() const override { return 16000; }

@@ -23,13 +23,6 @@ using engines::BackendRouter;
 
 namespace {
 
-BackendRouter::Failure failure_kind(std::error_code error) {
-    if (error == errc::timeout) return BackendRouter::Failure::timeout;
-    if (error == errc::backend_unreachable) return BackendRouter::Failure::unreachable;
-    if (error == errc::backend_saturated) return BackendRouter::Failure::saturated;
-    return BackendRouter::Failure::error;
-}
-
 bool has(const std::vector<std::string>& list, const std::string& name) {
     return std::find(list.begin(), list.end(), name) != list.end();
 }
@@ -119,13 +112,13 @@ asio::awaitable<void> RemoteTts::run(std::string session_key, TtsJob job,
         tried[index] = true;
         const Clock::time_point start = Clock::now();
         std::optional<Clock::time_point> first_audio;
-        engines::SpeechOutcome outcome = co_await clients_[index]->synthesize(
-            session_key, job.text, voice, job.options.speed,
-            [&](std::span<const std::int16_t> pcm, int rate) {
-                if (cancelled()) return;
-                if (!first_audio) first_audio = Clock::now();
-                job.on_audio(pcm, rate);
-            });
+        engines::SpeechOutcome outcome =
+            co_await clients_[index]->synthesize(session_key, job.text, voice, job.options.speed,
+                                                 [&](std::span<const std::int16_t> pcm, int rate) {
+                                                     if (cancelled()) return;
+                                                     if (!first_audio) first_audio = Clock::now();
+                                                     job.on_audio(pcm, rate);
+                                                 });
         if (!outcome.error && !cancelled()) {
             attempt->succeeded(first_audio.value_or(Clock::now()) - start);
             forget(running);
@@ -138,7 +131,7 @@ asio::awaitable<void> RemoteTts::run(std::string session_key, TtsJob job,
             job.on_done(make_error_code(errc::cancelled));
             co_return;
         }
-        attempt->failed(failure_kind(outcome.error), outcome.message, Clock::now());
+        attempt->failed(BackendRouter::failure_of(outcome.error), outcome.message, Clock::now());
         const std::string& name = router_->backend(index).name;
         log::warn("text-to-speech backend failed",
                   {{"backend", name}, {"session", session_key}, {"error", outcome.message}});

@@ -43,8 +43,7 @@ public:
 
     // `fallback` (may be null) must outlive this object.
     RemoteTts(std::vector<std::unique_ptr<engines::OpenAiSpeechClient>> clients,
-              std::unique_ptr<engines::BackendRouter> router, TtsService* fallback,
-              Voices voices);
+              std::unique_ptr<engines::BackendRouter> router, TtsService* fallback, Voices voices);
     ~RemoteTts() override;
 
     bool submit(const std::string& session_key, TtsJob job) override;

@@ -31,13 +31,6 @@ CircuitBreaker::Options breaker_options(const LlmConfig& config) {
     return options;
 }
 
-BackendRouter::Failure failure_kind(std::error_code error) {
-    if (error == errc::timeout) return BackendRouter::Failure::timeout;
-    if (error == errc::backend_unreachable) return BackendRouter::Failure::unreachable;
-    if (error == errc::backend_saturated) return BackendRouter::Failure::saturated;
-    return BackendRouter::Failure::error;
-}
-
 std::string ms(std::chrono::milliseconds value) {
     return std::to_string(value.count()) + " ms";
 }
@@ -142,7 +135,7 @@ asio::awaitable<ChatOutcome> RoutedLanguageModel::stream(ChatRequest request, St
             outcome.message =
                 "no first token within llm.failover_after_ms (" + ms(failover_after_) + ")";
         }
-        attempt->failed(failure_kind(outcome.error), outcome.message, now);
+        attempt->failed(BackendRouter::failure_of(outcome.error), outcome.message, now);
         if (first_output) {
             // Midway: what was said stays said; the reply ends as it would
             // with one backend.

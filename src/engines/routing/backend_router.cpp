@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "metrics/metrics.hpp"
+#include "util/errors.hpp"
 #include "util/log.hpp"
 
 namespace confab::engines {
@@ -40,6 +41,13 @@ std::string_view outcome_name(BackendRouter::Failure failure) {
 }
 
 }  // namespace
+
+BackendRouter::Failure BackendRouter::failure_of(std::error_code error) {
+    if (error == errc::timeout) return Failure::timeout;
+    if (error == errc::backend_unreachable) return Failure::unreachable;
+    if (error == errc::backend_saturated) return Failure::saturated;
+    return Failure::error;
+}
 
 struct BackendRouter::Slot {
     Slot(Backend b, CircuitBreaker::Options options) : backend(std::move(b)), breaker(options) {}

@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "engines/routing/backend_status.hpp"
@@ -53,6 +54,8 @@ public:
 
     // How a failed request ended, for the metrics' outcome label.
     enum class Failure { error, timeout, unreachable, saturated };
+    // The kind of a request's failure from its error code (util/errors.hpp).
+    static Failure failure_of(std::error_code error);
 
     class Attempt {
     public:

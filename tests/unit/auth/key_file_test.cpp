@@ -99,3 +99,37 @@ TEST(KeyFile, AnEmptyFileHasNoKeys) {
 
 }  // namespace
 }  // namespace confab::auth
+
+namespace confab::auth {
+namespace {
+
+// Found by tests/fuzz/credentials_fuzz.cpp (regressions/credentials/): toml++
+// 3.3.0 reached an "unreachable" point (undefined behaviour, caught by the
+// sanitizer build) on any character from U+00A1 to U+0499, as in "José" or
+// "é" after a space; config/toml_library.hpp makes those points return.
+TEST(KeyFile, LatinCharactersAnywhereAreRead) {
+    const auto result = parse_key_file(
+        "# clés de l'équipe \xC3\xA9\n[[key]]\nid = \"jose\"\n"
+        "user = \"Jos\xC3\xA9 \xC3\xA9\"\nsha256 = \"" +
+            kHash + "\"\n",
+        "keys.toml");
+    ASSERT_TRUE(result.errors.empty()) << result.errors.front();
+    ASSERT_EQ(result.keys.size(), 1u);
+    EXPECT_EQ(result.keys[0].user, "Jos\xC3\xA9 \xC3\xA9");
+    // A bare key starting with one is a syntax error, reported as such.
+    const auto bad = parse_key_file("[[key]]\nid = \"x\"\nuser \xC3\xA9 = \"y\"\n", "keys.toml");
+    EXPECT_FALSE(bad.errors.empty());
+}
+
+// Also from the fuzzer: a year outside what the clock can count overflowed it.
+TEST(KeyFile, AnExpiryOutsideTheClocksRangeIsRefused) {
+    const auto result = parse_key_file("[[key]]\nid = \"old\"\nuser = \"u\"\nsha256 = \"" + kHash +
+                                           "\"\nexpires_at = 1508-01-01T00:00:00Z\n",
+                                       "keys.toml");
+    ASSERT_FALSE(result.errors.empty());
+    EXPECT_NE(result.errors.front().find("between the years 1970 and 2200"), std::string::npos)
+        << result.errors.front();
+}
+
+}  // namespace
+}  // namespace confab::auth

