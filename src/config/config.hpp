@@ -146,6 +146,9 @@ struct SttConfig {
     std::string api_key;
     std::string language = "en";  // sent to the server; "" lets it detect
     bool stream = false;          // ask for streamed partials (stream=true)
+    // Without streamed partials: pocketsphinx decodes alongside for partials
+    // only (a decoder per speaking user), the server makes the transcript.
+    bool local_partials = false;
     int max_concurrent_requests = 16;
     int timeout_ms = 10000;  // no transcript within this long: the next backend
     // When no remote backend can transcribe: pocketsphinx does (true), or

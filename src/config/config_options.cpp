@@ -191,6 +191,10 @@ std::vector<ConfigOption> build_table() {
          .help = "Language sent to the server (ISO-639-1); empty lets it detect."},
         {CONFAB_OPTION(stt, stream),
          .help = "Ask the server for streamed partials (stream=true; speaches, OpenAI)."},
+        {CONFAB_OPTION(stt, local_partials),
+         .help = "With a remote server and no streamed partials: pocketsphinx decodes alongside "
+                 "for partials only (a decoder per speaking user); the server makes the final "
+                 "transcript."},
         {CONFAB_OPTION(stt, max_concurrent_requests), .min = 1, .max = 10'000,
          .help = "Transcriptions in flight to each server at once; the rest wait in a fair queue."},
         {CONFAB_OPTION(stt, timeout_ms), .min = 1, .max = 5 * kMinute,

@@ -72,8 +72,14 @@ std::unique_ptr<RemoteStt> make_remote_stt(const SttConfig& config, SttService* 
         clients.push_back(std::make_unique<engines::OpenAiTranscriptionClient>(o));
     }
     auto router = make_router("stt", backends, config.breaker_failures, config.breaker_cooldown_ms);
+    RemoteStt::Partials partials = RemoteStt::Partials::none;
+    if (config.stream) {
+        partials = RemoteStt::Partials::server;
+    } else if (config.local_partials && config.fallback) {
+        partials = RemoteStt::Partials::local;
+    }
     return std::make_unique<RemoteStt>(std::move(clients), std::move(router),
-                                       config.fallback ? embedded : nullptr, config.stream);
+                                       config.fallback ? embedded : nullptr, partials);
 }
 
 std::unique_ptr<RemoteTts> make_remote_tts(const TtsConfig& config, TtsService* embedded,

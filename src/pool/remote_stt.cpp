@@ -44,6 +44,9 @@ struct RemoteStt::Utterance {
     bool woken = false;
     std::vector<std::int16_t> audio;  // all of the utterance so far
     bool overflowed = false;
+    // Partials::local: the same audio decoded by pocketsphinx, for its
+    // partials only (its final is ignored; cancelled once ours is in).
+    std::shared_ptr<SttStream> shadow;
     // Terminal cancellation of the requests in flight when the stream is
     // cancelled (the user's turn was dropped, the session closed).
     asio::cancellation_signal cancel_final;
@@ -68,7 +71,7 @@ struct RemoteStt::Utterance {
 };
 
 RemoteStt::RemoteStt(std::vector<std::unique_ptr<engines::OpenAiTranscriptionClient>> clients,
-                     std::unique_ptr<BackendRouter> router, SttService* fallback, bool partials)
+                     std::unique_ptr<BackendRouter> router, SttService* fallback, Partials partials)
     : clients_(std::move(clients)),
       router_(std::move(router)),
       fallback_(fallback),
@@ -88,12 +91,25 @@ bool RemoteStt::submit(const std::string& session_key, std::shared_ptr<SttStream
         if (!self) return;
         self->wake();
         if (!self->stream->cancelled()) return;
+        if (self->shadow) self->shadow->cancel();
         // Posted: never emitted from inside a coroutine's own call stack.
         asio::post(self->stream->executor(), [self] {
             self->cancel_final.emit(asio::cancellation_type::terminal);
             self->cancel_speculation.emit(asio::cancellation_type::terminal);
         });
     });
+    if (partials_ == Partials::local && fallback_ != nullptr) {
+        std::weak_ptr<SttStream> weak_stream = u->stream;
+        SttStream::Callbacks relay;
+        relay.on_partial = [weak_stream](const std::string& text) {
+            if (auto target = weak_stream.lock()) target->deliver_partial(text);
+        };
+        auto shadow =
+            std::make_shared<SttStream>(u->stream->executor(), std::move(relay),
+                                        u->stream->max_pending(), fallback_->batch_samples());
+        // A full embedded queue costs the partials, not the transcript.
+        if (fallback_->submit(session_key, shadow)) u->shadow = std::move(shadow);
+    }
     asio::co_spawn(u->stream->executor(), run(u),
                    asio::bind_cancellation_slot(u->cancel_final.slot(), asio::detached));
     return true;
@@ -105,7 +121,10 @@ asio::awaitable<void> RemoteStt::run(std::shared_ptr<Utterance> u) {
     SttStream& stream = *u->stream;
     for (;;) {
         SttStream::Batch batch;
-        if (!stream.take(batch)) co_return;  // cancelled
+        if (!stream.take(batch)) {  // cancelled
+            if (u->shadow) u->shadow->cancel();
+            co_return;
+        }
         const std::size_t room =
             stream.max_pending() - std::min(stream.max_pending(), u->audio.size());
         if (batch.audio.size() > room && !u->overflowed) {
@@ -116,6 +135,7 @@ asio::awaitable<void> RemoteStt::run(std::shared_ptr<Utterance> u) {
         u->audio.insert(
             u->audio.end(), batch.audio.begin(),
             batch.audio.begin() + static_cast<std::ptrdiff_t>(std::min(room, batch.audio.size())));
+        if (u->shadow) u->shadow->feed(batch.audio);
         if (batch.partial_requested) {
             if (u->spec_running) {
                 u->spec_again = true;
@@ -128,7 +148,9 @@ asio::awaitable<void> RemoteStt::run(std::shared_ptr<Utterance> u) {
         if (batch.finished) break;
         co_await u->sleep();
     }
-    // The turn ended. A speculation of exactly this audio is the answer.
+    // The turn ended: no more partials (the shadow's final is not wanted).
+    if (u->shadow) u->shadow->cancel();
+    // A speculation of exactly this audio is the answer.
     while (u->spec_running && u->spec_samples == u->audio.size()) {
         co_await u->sleep();
         if (stream.cancelled()) co_return;
@@ -139,7 +161,7 @@ asio::awaitable<void> RemoteStt::run(std::shared_ptr<Utterance> u) {
     }
     // A speculation of less than the whole is of no use any more.
     if (u->spec_running) u->cancel_speculation.emit(asio::cancellation_type::terminal);
-    Result result = co_await transcribe(u, u->audio, partials_);
+    Result result = co_await transcribe(u, u->audio, partials_ == Partials::server);
     if (stream.cancelled() || result.error == errc::cancelled) co_return;
     if (!result.error) {
         stream.deliver_final(std::move(result.text));

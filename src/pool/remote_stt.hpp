@@ -16,8 +16,9 @@
 //     audio back to the stream and the stream to the SttPool, whose
 //     pocketsphinx transcribes it; without a fallback the turn's
 //     transcription fails with the backends' reasons.
-// Partials: the server's, when stt.stream asks for them; otherwise none but
-// the pause's (docs/engines.md says what each choice costs).
+// Partials: the server's, when stt.stream asks for them; or pocketsphinx's,
+// decoding a copy of the audio on the embedded pool (stt.local_partials);
+// otherwise none but the pause's (docs/engines.md says what each costs).
 //
 // Ownership: owned by SharedEngines, which outlives every session; each
 // utterance's coroutine holds its stream. Threads: submit() on a session's
@@ -40,9 +41,14 @@ namespace confab::pool {
 class RemoteStt final : public SttService {
 public:
     // `fallback` (may be null) must outlive this object.
-    // `partials`: the servers stream them (stt.stream).
+    // Where partial transcripts come from: none (but the pause's), the
+    // servers' streams (stt.stream), or the embedded pool decoding alongside
+    // (stt.local_partials; needs the fallback pool).
+    enum class Partials { none, server, local };
+
     RemoteStt(std::vector<std::unique_ptr<engines::OpenAiTranscriptionClient>> clients,
-              std::unique_ptr<engines::BackendRouter> router, SttService* fallback, bool partials);
+              std::unique_ptr<engines::BackendRouter> router, SttService* fallback,
+              Partials partials);
     ~RemoteStt() override;
 
     int sample_rate() const override { return 16000; }
@@ -66,7 +72,7 @@ private:
     std::vector<std::unique_ptr<engines::OpenAiTranscriptionClient>> clients_;
     std::unique_ptr<engines::BackendRouter> router_;
     SttService* fallback_;
-    const bool partials_;
+    const Partials partials_;
 };
 
 }  // namespace confab::pool

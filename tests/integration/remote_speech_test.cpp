@@ -165,6 +165,50 @@ TEST(RemoteSpeech, ThePausesSpeculativeTranscriptIsAdopted) {
     EXPECT_LT(transcriptions.front().received_at, *heard.speech_stopped);
 }
 
+// stt.local_partials: pocketsphinx's partials while the user speaks, the
+// server's transcript at the end (a canned one here, so the two are told apart).
+TEST(RemoteSpeech, LocalPartialsWhileTheServerMakesTheTranscript) {
+    FakeSpeechServer speech;
+    FakeSpeechScript canned;
+    canned.mode = FakeSpeechScript::Mode::canned;
+    canned.canned_text = "the server heard this";
+    speech.set_default_script(FakeSpeechRoute::transcription, canned);
+    FakeLlmServer llm;
+    auto flags = remote_flags(speech.url(), llm.url());
+    flags.push_back("--stt-local-partials");
+    ServerProcess server(flags);
+    WsClient client(server.port());
+    ASSERT_TRUE(client.connect() && client.receive());
+
+    auto audio = silence24k(300);
+    const auto wav = load_shared_wav("platforms.wav");
+    const auto speech24k = resample(wav.samples, wav.sample_rate, 24000);
+    audio.insert(audio.end(), speech24k.begin(), speech24k.end());
+    const auto tail = silence24k(1500);
+    audio.insert(audio.end(), tail.begin(), tail.end());
+    send_in_real_time(client, audio);
+    std::string partials, final_text;
+    bool delta_before_stop = false, stopped = false;
+    while (auto ev = client.receive(30s)) {
+        const std::string type(ev->at("type").as_string());
+        if (type == "input_audio_buffer.speech_stopped") stopped = true;
+        if (type == "conversation.item.input_audio_transcription.delta") {
+            partials += std::string(ev->at("delta").as_string());
+            if (!stopped) delta_before_stop = true;
+        }
+        if (type == "conversation.item.input_audio_transcription.completed") {
+            final_text = std::string(ev->at("transcript").as_string());
+            break;
+        }
+    }
+    EXPECT_TRUE(delta_before_stop) << "no partial while the user spoke";
+    std::printf("local partials: %s | final: %s\n", partials.c_str(), final_text.c_str());
+    // (Deltas only extend what was said; pocketsphinx rewrites early words
+    // as it goes, so their sum is not a transcript to score.)
+    EXPECT_FALSE(partials.empty());
+    EXPECT_EQ(final_text, "the server heard this");
+}
+
 TEST(RemoteSpeech, WithTheSpeechServerDownTheEmbeddedEnginesStandIn) {
     FakeSpeechServer speech;
     speech.stop();  // refuses connections: both remote engines are down

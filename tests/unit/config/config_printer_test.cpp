@@ -193,7 +193,7 @@ TEST(ConfigOptions, TableCoversEveryField) {
                            m17, m18, m19, m20] = LlmConfig{};
     // As LlmConfig's, the `backends` of SttConfig and TtsConfig have no row.
     [[maybe_unused]] auto [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16,
-                           r17, r18, r19] = SttConfig{};
+                           r17, r18, r19, r20] = SttConfig{};
     [[maybe_unused]] auto [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15] =
         TtsConfig{};
     [[maybe_unused]] auto [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = AuthConfig{};
@@ -202,7 +202,7 @@ TEST(ConfigOptions, TableCoversEveryField) {
     EXPECT_EQ(options_in("server"), 17u);
     EXPECT_EQ(options_in("limits"), 26u);
     EXPECT_EQ(options_in("llm"), 19u);
-    EXPECT_EQ(options_in("stt"), 18u);
+    EXPECT_EQ(options_in("stt"), 19u);
     EXPECT_EQ(options_in("tts"), 14u);
     EXPECT_EQ(options_in("auth"), 10u);
     EXPECT_EQ(options_in("log"), 2u);
