@@ -43,7 +43,13 @@ common=(--confab-arg --max-sessions --confab-arg "$((max_users * 2))"
         --confab-arg --max-unauthenticated-per-address --confab-arg 0
         --confab-arg --handshakes-per-second-per-address --confab-arg 0
         --confab-arg --admission-max-queue-wait-ms --confab-arg 0)
-remote=(--confab-arg --stt-fallback=false --confab-arg --stt-workers --confab-arg 1)
+# The engines stand for GPU servers that take every request at once: the
+# per-backend request limits (16 by default) are lifted, or replies would
+# queue behind them, not behind confab.
+remote=(--confab-arg --stt-fallback=false --confab-arg --stt-workers --confab-arg 1
+        --confab-arg --llm-max-concurrent-requests --confab-arg 1000
+        --confab-arg --stt-max-concurrent-requests --confab-arg 1000
+        --confab-arg --tts-max-concurrent-requests --confab-arg 1000)
 speech="--canned --stt-latency-ms 100 --tts-first-byte-ms 80 --tts-realtime-factor 2"
 
 echo "== remote engines: N = $users, ${duration} s each" >&2
@@ -54,7 +60,7 @@ echo "== the remote hop's latency at N = $latency_users: remote, then embedded" 
 "$repo/bench/run_bench.sh" --name hop_remote --out "$work" --users "$latency_users" \
   --duration "$duration" "${common[@]}" "${remote[@]}" --fake-speech "$speech"
 "$repo/bench/run_bench.sh" --name hop_embedded --out "$work" --users "$latency_users" \
-  --duration "$duration" "${common[@]}"
+  --duration "$duration" "${common[@]}" --confab-arg --llm-max-concurrent-requests --confab-arg 1000
 
 python3 "$repo/bench/remote_capacity_report.py" --work "$work" --speech "$speech" \
   --invocation "$invocation" --out "$repo/bench/results/$name"
