@@ -241,6 +241,40 @@ TEST(RemoteSpeech, WithTheSpeechServerDownTheEmbeddedEnginesStandIn) {
               std::string::npos);
 }
 
+// Without the fallback, a turn no server could transcribe fails with its
+// reason, and the session goes on.
+TEST(RemoteSpeech, WithoutTheFallbackATurnNoServerTranscribesFailsWithTheReason) {
+    FakeSpeechServer speech;
+    FakeSpeechScript broken;
+    broken.error_status = 503;
+    speech.set_default_script(FakeSpeechRoute::transcription, broken);
+    FakeLlmServer llm;
+    auto flags = remote_flags(speech.url(), llm.url());
+    flags.push_back("--stt-fallback=false");
+    ServerProcess server(flags);
+    WsClient client(server.port());
+    ASSERT_TRUE(client.connect() && client.receive());
+    auto audio = silence24k(300);
+    const auto wav = load_shared_wav("platforms.wav");
+    const auto speech24k = resample(wav.samples, wav.sample_rate, 24000);
+    audio.insert(audio.end(), speech24k.begin(), speech24k.end());
+    const auto tail = silence24k(1500);
+    audio.insert(audio.end(), tail.begin(), tail.end());
+    send_audio(client, audio);
+    const auto failed =
+        client.receive_type("conversation.item.input_audio_transcription.failed", 30s);
+    ASSERT_TRUE(failed) << client.error();
+    const std::string why(failed->at("error").at("message").as_string());
+    // The pause's speculative request failed first and opened the breaker
+    // (one failure, as configured): the reason names the backend, its state
+    // and the server's answer.
+    EXPECT_NE(why.find("stt backend"), std::string::npos) << why;
+    EXPECT_NE(why.find("HTTP 503"), std::string::npos) << why;
+    // No decoder to fall back to, and none was loaded; the server stays ready
+    // only while the breaker lets a probe through (one failure opens it here).
+    EXPECT_NE(server.log().find("remote engine backend"), std::string::npos);
+}
+
 TEST(RemoteSpeech, ASynthesisFailureBeforeAudioFallsBackMidReply) {
     FakeSpeechServer speech;
     FakeSpeechScript broken;
