@@ -11,6 +11,8 @@
 #
 # Usage: bench/remote_capacity.sh [--users "20 50 100 120"] [--duration 60]
 #                                 [--latency-users 4] [--out NAME]
+# --latency-users 0 runs only the curve (its report is then made with
+# remote_capacity_report.py --more, from a first run's folder).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 users="20 50 80 100 120"
@@ -56,6 +58,8 @@ echo "== remote engines: N = $users, ${duration} s each" >&2
 "$repo/bench/run_bench.sh" --name remote --out "$work" --users "$users" --duration "$duration" \
   "${common[@]}" "${remote[@]}" --fake-speech "$speech"
 
+cp "$repo"/bench/results/tmp/remote/n*.cpu "$work"/  # run_bench.sh's next run clears its folder
+(( latency_users > 0 )) || { echo "== no latency runs (--latency-users 0)" >&2; exit 0; }
 echo "== the remote hop's latency at N = $latency_users: remote, then embedded" >&2
 "$repo/bench/run_bench.sh" --name hop_remote --out "$work" --users "$latency_users" \
   --duration "$duration" "${common[@]}" "${remote[@]}" --fake-speech "$speech"

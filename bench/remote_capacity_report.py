@@ -21,9 +21,13 @@ def load(path):
         return json.load(f)
 
 
-def cpu_file(repo, run_name, users):
-    path = os.path.join(repo, "bench", "results", "tmp", run_name, f"n{users}.cpu")
-    return load(path) if os.path.exists(path) else {}
+def cpu_file(repo, run_name, users, work=None):
+    """The CPU seconds run_bench.sh recorded for N (copied into `work` by remote_capacity.sh)."""
+    for folder in ([work] if work else []) + [os.path.join(repo, "bench", "results", "tmp", run_name)]:
+        path = os.path.join(folder, f"n{users}.cpu")
+        if os.path.exists(path):
+            return load(path)
+    return {}
 
 
 def p(lat, key, q):
@@ -65,6 +69,8 @@ def fmt(v, spec=".0f"):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
+    # More curve runs (another remote_capacity.sh --out NAME's work folder), for N beyond the first.
+    ap.add_argument("--more", action="append", default=[])
     ap.add_argument("--speech", required=True)
     ap.add_argument("--invocation", required=True)
     ap.add_argument("--out", required=True)
@@ -72,7 +78,10 @@ def main():
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
     curve = load(os.path.join(args.work, "remote.json"))
-    rows = [row(r, cpu_file(repo, "remote", r["users"]["requested"])) for r in curve["runs"]]
+    rows = [row(r, cpu_file(repo, "remote", r["users"]["requested"], args.work)) for r in curve["runs"]]
+    for more in args.more:
+        extra = load(os.path.join(more, "remote.json"))
+        rows += [row(r, cpu_file(repo, "remote", r["users"]["requested"], more)) for r in extra["runs"]]
     rows.sort(key=lambda r: r["users"])
     largest = capacity_report.largest_passing([{"users": r["users"], "pass": r["pass"]} for r in rows])
     # RSS per session: the slope between the smallest and largest N run.
