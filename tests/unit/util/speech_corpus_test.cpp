@@ -4,16 +4,23 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "util/wer.hpp"
 
 namespace confab {
 namespace {
 
-// A corpus laid out like ../shared and pocketsphinx-testdata, in a temporary directory.
+// A corpus laid out like ../shared and pocketsphinx-testdata, in a temporary
+// directory of this process's own: ctest runs tests in parallel, and another
+// process removing a shared directory made this one abort.
 class SpeechCorpusTest : public ::testing::Test {
 protected:
-    SpeechCorpusTest() : root(std::filesystem::temp_directory_path() / "confab_speech_corpus") {
+    SpeechCorpusTest()
+        : root(std::filesystem::temp_directory_path() /
+               ("confab_speech_corpus_" + std::to_string(::getpid()))) {
         std::filesystem::create_directories(root / "audio");
         std::filesystem::create_directories(root / "librivox");
         std::ofstream(root / "audio" / "manifest.tsv")
