@@ -37,6 +37,10 @@ public:
     // would abort an answer that names none of its protocols, and echoing one
     // that Confab does not speak (or the key) would be a lie.
     bool acceptable() const { return empty() || realtime_; }
+    // What the refusal of an unacceptable offer says (400 unsupported_subprotocol).
+    static constexpr std::string_view kUnacceptable =
+        "None of the offered WebSocket subprotocols is supported: offer \"realtime\" (a key "
+        "may be given as \"openai-insecure-api-key.<key>\"), or offer none.";
 
     // The key of `openai-insecure-api-key.<key>` (the first one, if several).
     const std::optional<std::string>& api_key() const { return api_key_; }

@@ -14,6 +14,7 @@
 #include "net/bounded_message_read.hpp"
 #include "net/client_credential.hpp"
 #include "net/close_cause.hpp"
+#include "net/connection_errors.hpp"
 #include "net/http_response.hpp"
 #include "net/query_param.hpp"
 #include "net/subprotocol_offer.hpp"
@@ -47,6 +48,7 @@ public:
           limits_(context.config.limits),
           resumption_(context.resume_store, *this),
           source_address_(peer.text()),
+          via_proxy_(peer.via_proxy),
           writer_(
               ws_,
               {limits_.max_outgoing_bytes, std::chrono::milliseconds(limits_.max_outgoing_lag_ms)},
@@ -131,7 +133,7 @@ private:
             context_.audit->record(session_audit_entry(*pass_, source_address_, id_,
                                                        std::move(event), std::move(reason)));
     }
-    asio::awaitable<bool> admit();
+    std::optional<AdmissionRefusal> admit();
     asio::awaitable<void> read_until_closed();
     asio::awaitable<void> idle_watchdog();
     asio::awaitable<void> refuse(AdmissionRefusal refusal);
@@ -153,6 +155,7 @@ private:
     ClientCredential credential_;
     std::optional<GatePass> pass_;
     std::string source_address_;  // the client, as the HTTP layer resolved it (trusted proxies)
+    const bool via_proxy_;        // the request came through a trusted proxy
     std::atomic<std::shared_ptr<const session::SessionStats>>
         stats_;                        // set once the session exists
     std::optional<CloseCause> cause_;  // why the connection ends, once known
@@ -223,17 +226,16 @@ void WebSocketConnection<Stream>::configure_socket(std::optional<std::string_vie
     }
 }
 
-// Admission by the registry; a refusal is told to the client (AdmissionRefusal's table).
+// Admission by the registry: a place, or what to tell the client (AdmissionRefusal's).
 template <class Stream>
-asio::awaitable<bool> WebSocketConnection<Stream>::admit() {
+std::optional<AdmissionRefusal> WebSocketConnection<Stream>::admit() {
     session::SessionRegistry::Refusal why{};
     membership_ = context_.registry.try_admit(id_, model_, this->shared_from_this(), why);
-    if (membership_) co_return true;
+    if (membership_) return std::nullopt;
     auto refusal = admission_refusal(why, context_.registry);
     if (context_.metrics != nullptr) context_.metrics->sessions_refused(refusal.label).inc();
     log::warn("session refused", {{"session", id_}, {"reason", refusal.label}});
-    co_await refuse(std::move(refusal));
-    co_return false;
+    return refusal;
 }
 
 template <class Stream>
@@ -243,11 +245,8 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     const std::string model = model_param.empty() ? "confab" : model_param;
     const auto offer = SubprotocolOffer::parse(request);
     if (!offer.acceptable()) {
-        const GateRefusal refusal{
-            400, "unsupported_subprotocol",
-            "None of the offered WebSocket subprotocols is supported: offer \"realtime\" (a key "
-            "may be given as \"openai-insecure-api-key.<key>\"), or offer none.",
-            0};
+        const GateRefusal refusal{400, "unsupported_subprotocol",
+                                  std::string(SubprotocolOffer::kUnacceptable), 0};
         co_await refuse_upgrade(request, refusal);
         co_return;
     }
@@ -259,15 +258,25 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     }
     pass_ = std::move(gate.pass);
 
+    // Admitted before the upgrade: a trusted proxy is told 503, which HAProxy
+    // retries on another node (deploy/haproxy.cfg); a direct client, in the socket.
+    model_ = model;
+    auto refusal = admit();
+    if (refusal && via_proxy_) {
+        const GateRefusal busy{503, refusal->code, refusal->message, 1};  // named: g++ 12
+        co_await refuse_upgrade(request, busy);
+        co_return;
+    }
     configure_socket(offer.selected());
     auto [accept_ec] = co_await ws_.async_accept(request, use_nothrow);
     if (accept_ec) {
         log::info("websocket handshake failed", {{"error", accept_ec.message()}});
         co_return;
     }
-
-    model_ = model;
-    if (!co_await admit()) co_return;
+    if (refusal) {
+        co_await refuse(std::move(*refusal));
+        co_return;
+    }
     ticket_.authenticated();  // admitted: no longer counted as unauthenticated for its address
     if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
     const auto subprotocol = offer.selected().value_or("none");
@@ -335,11 +344,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::read_until_closed() {
         }
         last_activity_ = std::chrono::steady_clock::now();
         if (!ws_.got_text()) {
-            send_event(
-                protocol::events::error(protocol::ProtocolError{
-                    "invalid_frame",
-                    "Binary frames are not supported: send JSON events as text frames.", "", ""}),
-                {});
+            send_event(protocol::events::error(binary_frame_error()), {});
             buffer.consume(buffer.size());
             continue;
         }
@@ -366,12 +371,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::idle_watchdog() {
         if (writer_.closing()) break;
         if (std::chrono::steady_clock::now() >= last_activity_ + idle) {
             log::info("session idle: closing", {{"session", id_}});
-            send_event(protocol::events::error(protocol::ProtocolError{
-                           "session_idle_timeout",
-                           "No client event for " + std::to_string(limits_.idle_timeout_ms) +
-                               " ms; the session is closed.",
-                           "", ""}),
-                       {});
+            send_event(protocol::events::error(idle_timeout_error(limits_.idle_timeout_ms)), {});
             close(CloseCause::idle_timeout, "idle timeout");
             break;
         }

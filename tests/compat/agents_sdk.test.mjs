@@ -14,12 +14,10 @@
 // keeps the call's output on that entry) and the assistant message.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { RealtimeAgent, RealtimeSession, tool } from '@openai/agents-realtime';
-import { startFakeLlm, startConfab, tempDir, cleanup, readWav, audioDir, sleep } from '../e2e/harness.mjs';
-import { StreamingResampler } from '../../web/js/pcm.js';
+import { startFakeLlm, startConfab, tempDir, cleanup, recording24k, sleep } from '../e2e/harness.mjs';
 
 // The tool's answer: a word pocketsphinx reliably hears in flite's voice.
 const WEATHER = 'sunny';
@@ -190,19 +188,6 @@ async function transcribe(pcm) {
 }
 
 // ---- the recording ----
-
-// The recording (16 kHz) as 24 kHz PCM16, through the web client's resampler.
-function recording24k(name) {
-  const { rate, samples } = readWav(path.join(audioDir, name));
-  const resampler = new StreamingResampler(rate, 24000, { maxBlock: samples.length });
-  const input = Float32Array.from(samples, (s) => s / 32768);
-  const out = new Float32Array(resampler.maxOutput(input.length) + resampler.maxOutput(resampler.halfTaps * 2));
-  let n = resampler.process(input, out);
-  n += resampler.flush(out.subarray(n));
-  const pcm = Buffer.alloc(2 * n);
-  for (let i = 0; i < n; i++) pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(out[i] * 32768))), 2 * i);
-  return pcm;
-}
 
 // Sends audio as a microphone would: 40 ms chunks at real-time pace.
 async function sendRealTime(session, pcm) {

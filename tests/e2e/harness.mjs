@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { StreamingResampler } from '../../web/js/pcm.js';
 
 export const sourceDir = process.env.CONFAB_SOURCE_DIR || path.resolve(new URL('../..', import.meta.url).pathname);
 const buildDir = path.join(sourceDir, 'build');
@@ -114,6 +115,20 @@ export function readWav(file) {
     offset += 8 + size + (size & 1);
   }
   throw new Error(`${file}: no data chunk`);
+}
+
+// A recording of ../shared/audio (16 kHz) as 24 kHz PCM16, the Realtime
+// API's input, through the web client's own resampler.
+export function recording24k(name) {
+  const { rate, samples } = readWav(path.join(audioDir, name));
+  const resampler = new StreamingResampler(rate, 24000, { maxBlock: samples.length });
+  const input = Float32Array.from(samples, (s) => s / 32768);
+  const out = new Float32Array(resampler.maxOutput(input.length) + resampler.maxOutput(resampler.halfTaps * 2));
+  let n = resampler.process(input, out);
+  n += resampler.flush(out.subarray(n));
+  const pcm = Buffer.alloc(2 * n);
+  for (let i = 0; i < n; i++) pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(out[i] * 32768))), 2 * i);
+  return pcm;
 }
 
 // Writes a WAV of `parts`: recording names from ../shared/audio and
