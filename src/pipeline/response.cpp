@@ -94,9 +94,10 @@ void Response::open_message() {
     sink_.send_event(events::content_part_added(ref(), part()));
 }
 
-void Response::start() {
+void Response::start(const std::function<void()>& created) {
     timings_.created = Clock::now();
     sink_.send_event(events::response_created(info_));
+    if (created) created();
     log::debug("response started", {{"session", session_key_},
                                     {"response", info_.id},
                                     {"llm", llm_.name()},

@@ -20,6 +20,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -78,8 +79,12 @@ public:
              engines::LanguageModel& llm, pool::TtsService* tts, Listener* listener, Setup setup);
     ~Response();
 
-    // Sends response.created and starts the LLM.
-    void start();
+    // Sends response.created, calls `created`, then starts the LLM. The LLM's
+    // coroutine is dispatched on the strand, so it can run at once and send
+    // a prefetched reply's items from inside start(): whatever must come
+    // between response.created and those (the session's
+    // rate_limits.updated) goes in `created`.
+    void start(const std::function<void()>& created = {});
     // Cancels everything in flight; `reason` is "turn_detected" or "client_cancelled".
     void cancel(const std::string& reason);
     // Stops telling the listener (the session is being destroyed).

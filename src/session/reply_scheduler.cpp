@@ -224,8 +224,8 @@ void ReplyScheduler::start(Deferred reply) {
 
     response_ = std::make_shared<pipeline::Response>(ctx_.strand, ctx_.sink, *ctx_.engines.llm,
                                                      ctx_.engines.tts, this, std::move(setup));
-    response_->start();
-    ctx_.listener.reply_started();
+    // The limits follow response.created, before any of the reply's items.
+    response_->start([this] { ctx_.listener.reply_started(); });
 }
 
 std::optional<std::string> ReplyScheduler::on_output_item(const protocol::ConversationItem& item) {

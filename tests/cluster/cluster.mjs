@@ -4,7 +4,7 @@
 // SDK always speaks wss:), its runtime API read for the nodes' states, and
 // each node's admin view of its sessions.
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, openSync } from 'node:fs';
+import { readFileSync, writeFileSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startConfab, sourceDir, sleep } from '../e2e/harness.mjs';
@@ -128,4 +128,31 @@ export async function sessionCount(node) {
     { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
   const body = await res.json();
   return body.sessions.length;
+}
+
+// A node kept running as systemd's Restart=always would: when its process
+// exits it is started again on the same port. `events` records, in order,
+// {name, what: 'exit' | 'ready', code, at}. `pidFile` always holds the
+// running process's pid, for a restart command to signal.
+export async function startSupervisedNode(dir, name, args = []) {
+  const port = await freePort();
+  const nodeDir = path.join(dir, name);
+  execFileSync('mkdir', ['-p', nodeDir]);
+  const pidFile = path.join(nodeDir, 'pid');
+  const node = { name, port, dir: nodeDir, pidFile, events: [], stopping: false, child: null };
+  const all = ['--port', String(port), '--trusted-proxies', '127.0.0.1', '--admin-token', ADMIN_TOKEN, ...args];
+  const launch = async () => {
+    rmSync(path.join(nodeDir, 'port'), { force: true });  // the new process writes it again
+    const started = await startConfab(nodeDir, { args: all });
+    node.child = started.child;
+    writeFileSync(pidFile, String(started.child.pid));
+    node.events.push({ name, what: 'ready', at: Date.now() });
+    started.child.on('exit', (code, signal) => {
+      node.events.push({ name, what: 'exit', code, signal, at: Date.now() });
+      if (!node.stopping) launch().catch((e) => node.events.push({ name, what: 'failed', error: String(e), at: Date.now() }));
+    });
+  };
+  await launch();
+  node.stop = () => { node.stopping = true; node.child.kill('SIGTERM'); };
+  return node;
 }

@@ -39,6 +39,10 @@ TEST_F(ReplyPrefetchTest, TheTurnsResponseAdoptsTheReplyAskedForDuringThePause) 
     send_audio(400, false);
     speak_then_pause(800, 1);
     EXPECT_EQ(last_user_message(0), "what time is it");
+    // The prefetched reply has all its text before the turn ends (the pause
+    // is counted in audio, not in this wait), so the response can send its
+    // items as soon as it starts.
+    run_for(std::chrono::milliseconds(50));
     send_audio(400, false);  // the turn ends
     ASSERT_TRUE(saw("input_audio_buffer.speech_stopped"));
     ASSERT_TRUE(replied());
@@ -53,6 +57,10 @@ TEST_F(ReplyPrefetchTest, TheTurnsResponseAdoptsTheReplyAskedForDuringThePause) 
     // The reply follows the user's completed transcript, as without prefetching.
     EXPECT_LT(index_of("conversation.item.input_audio_transcription.completed"),
               index_of("response.created"));
+    // The limits follow response.created at once, before the reply's items,
+    // even when the reply's text was all there when it started.
+    EXPECT_EQ(index_of("rate_limits.updated"), index_of("response.created") + 1);
+    EXPECT_LT(index_of("rate_limits.updated"), index_of("response.output_item.added"));
 }
 
 TEST_F(ReplyPrefetchTest, SpeakingOnCancelsThePrefetchedReplyAndTheNextPauseAsksAgain) {
