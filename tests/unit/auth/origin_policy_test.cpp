@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace confab::auth {
 namespace {
 
@@ -38,6 +40,20 @@ TEST(OriginPolicy, NormalisesOnlyRealOrigins) {
     EXPECT_EQ(OriginPolicy::normalise("https://a.example/path"), "");
     EXPECT_EQ(OriginPolicy::normalise("https://user@a.example"), "");
     EXPECT_EQ(OriginPolicy::normalise("a.example"), "");
+}
+
+// Found by the credentials fuzzer in CI: "https://App.Example\n/" normalised to
+// "https://app.example\n", which a second pass trimmed to another origin.
+TEST(OriginPolicy, AnOriginWithASpaceOrAControlCharacterIsNone) {
+    EXPECT_EQ(OriginPolicy::normalise("https://App.Example\n/"), "");
+    EXPECT_EQ(OriginPolicy::normalise("https://a.exa\tmple"), "");
+    EXPECT_EQ(OriginPolicy::normalise(std::string("https://a\0b", 11)), "");
+    EXPECT_EQ(OriginPolicy::normalise("https://a.example\x7f"), "");
+    EXPECT_EQ(OriginPolicy::normalise("  https://a.example/  "), "https://a.example");
+    // Normalising is idempotent, as the fuzzer's oracle says.
+    const std::string once = OriginPolicy::normalise(" HTTPS://A.example/ \n");
+    EXPECT_EQ(once, "https://a.example");
+    EXPECT_EQ(OriginPolicy::normalise(once), once);
 }
 
 }  // namespace
