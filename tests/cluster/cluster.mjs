@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startConfab, sourceDir, sleep } from '../e2e/harness.mjs';
+import { makeCertificate } from '../compat/tls_confab.mjs';
 
 // A loopback port free right now (the proxy needs one named up front).
 export function freePort() {
@@ -21,14 +22,10 @@ export function freePort() {
   });
 }
 
-// A self-signed certificate for 127.0.0.1: `cert` for clients to trust,
-// `pem` (certificate and key) for haproxy's `crt`.
+// The compat tests' self-signed certificate for 127.0.0.1: `cert` for
+// clients to trust, `pem` (certificate and key) for haproxy's `crt`.
 export function makeProxyCertificate(dir) {
-  const key = path.join(dir, 'lb-key.pem');
-  const cert = path.join(dir, 'lb-cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const { key, cert } = makeCertificate(dir);
   const pem = path.join(dir, 'lb.pem');
   writeFileSync(pem, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'));
   return { cert, pem, ca: readFileSync(cert) };
