@@ -210,9 +210,7 @@ void RedisClient::on_disconnect() {
 // hiredis frees the context: the descriptor is its (it closes it), so Asio
 // lets go of it; waits still queued belong to the old connection.
 void RedisClient::released() {
-    boost::system::error_code ignored;
-    socket_.cancel(ignored);
-    if (socket_.is_open()) socket_.release();
+    if (socket_.is_open()) socket_.release();  // cancels the waits, too
     ctx_ = nullptr;
     ++generation_;
     want_read_ = want_write_ = reading_ = writing_ = false;

@@ -3,8 +3,8 @@
 // on loopback, TLS at the proxy with a certificate made here (the official
 // SDK always speaks wss:), its runtime API read for the nodes' states, and
 // each node's admin view of its sessions.
-import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, openSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, openSync, rmSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startConfab, sourceDir, sleep } from '../e2e/harness.mjs';
@@ -33,6 +33,8 @@ export function makeProxyCertificate(dir) {
 
 // The nodes' admin token (their /v1/admin/sessions exists only with one).
 const ADMIN_TOKEN = 'cluster-test-admin-token';
+// What every node is started with: the proxy on 127.0.0.1 is trusted.
+const NODE_FLAGS = ['--trusted-proxies', '127.0.0.1', '--admin-token', ADMIN_TOKEN];
 
 // `count` nodes, each in its own directory under `dir`, trusting the proxy
 // on 127.0.0.1; `args`: further flags for every node.
@@ -40,8 +42,8 @@ export async function startNodes(dir, count, args = []) {
   const nodes = [];
   for (let i = 1; i <= count; i++) {
     const nodeDir = path.join(dir, `node${i}`);
-    execFileSync('mkdir', ['-p', nodeDir]);
-    const node = await startConfab(nodeDir, { args: ['--trusted-proxies', '127.0.0.1', '--admin-token', ADMIN_TOKEN, ...args] });
+    mkdirSync(nodeDir, { recursive: true });
+    const node = await startConfab(nodeDir, { args: [...NODE_FLAGS, ...args] });
     nodes.push({ ...node, name: `node${i}`, dir: nodeDir });
   }
   return nodes;
@@ -51,7 +53,7 @@ export async function startNodes(dir, count, args = []) {
 // and its own port, certificate and check interval from the environment;
 // returns once every node has the state `expect` gives it.
 export async function startHaproxy(dir, nodes, { checkMs = 1000, expect = () => 'UP' } = {}) {
-  execFileSync('mkdir', ['-p', dir]);
+  mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const tls = makeProxyCertificate(dir);
   const stats = path.join(dir, 'haproxy.sock');
@@ -134,10 +136,10 @@ export async function sessionCount(node) {
 export async function startSupervisedNode(dir, name, args = []) {
   const port = await freePort();
   const nodeDir = path.join(dir, name);
-  execFileSync('mkdir', ['-p', nodeDir]);
+  mkdirSync(nodeDir, { recursive: true });
   const pidFile = path.join(nodeDir, 'pid');
   const node = { name, port, dir: nodeDir, pidFile, events: [], stopping: false, child: null };
-  const all = ['--port', String(port), '--trusted-proxies', '127.0.0.1', '--admin-token', ADMIN_TOKEN, ...args];
+  const all = ['--port', String(port), ...NODE_FLAGS, ...args];
   const launch = async () => {
     rmSync(path.join(nodeDir, 'port'), { force: true });  // the new process writes it again
     const started = await startConfab(nodeDir, { args: all });
