@@ -215,6 +215,15 @@ struct LogConfig {
     bool operator==(const LogConfig&) const = default;
 };
 
+// Where conversations are kept for resuming: this process's memory unless a
+// Redis is named (docs/deployment.md).
+struct StoreConfig {
+    std::string redis_url;       // redis://host:port; empty: in memory
+    std::string redis_password;  // AUTH, when set
+
+    bool operator==(const StoreConfig&) const = default;
+};
+
 struct Config {
     ServerConfig server;
     SessionLimits limits;
@@ -223,6 +232,7 @@ struct Config {
     TtsConfig tts;
     AuthConfig auth;
     LogConfig log;
+    StoreConfig store;
 
     bool operator==(const Config&) const = default;
 };

@@ -270,6 +270,14 @@ std::vector<ConfigOption> build_table() {
         {CONFAB_OPTION(log, level), .choices = {"trace", "debug", "info", "warn", "error"},
          .help = "Least severe level logged."},
         {CONFAB_OPTION(log, json), .help = "Log JSON lines instead of text."},
+
+        // [store]
+        {CONFAB_OPTION(store, redis_url), .constraint = "empty, or redis://host:port",
+         .help = "The Redis every node of a cluster writes conversations through to, so a "
+                 "resume token works on any node and a node's death loses at most its replies "
+                 "in flight; empty: kept in this process's memory."},
+        {CONFAB_OPTION(store, redis_password), .secret = true,
+         .help = "Password sent with AUTH to store.redis_url's Redis; empty: none."},
     };
 #undef CONFAB_OPTION
 

@@ -1,5 +1,7 @@
 #include "config/config_validator.hpp"
 
+#include "config/redis_url.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -205,6 +207,10 @@ std::vector<std::string> validate_config(const Config& config) {
     check_tls(config.server, errors);
     check_admin_token(config.server, errors);
     check_edge(config.server, errors);
+    if (const auto& url = config.store.redis_url; !url.empty() && !parse_redis_url(url)) {
+        errors.push_back(option("store", "redis_url").label() + ": " + toml_quote(url) +
+                         " is not of the form redis://host:port");
+    }
     check_paths(config, errors);
     check_llm(config.llm, errors);
     check_remote_speech_backends(config, errors);

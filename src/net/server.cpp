@@ -1,5 +1,9 @@
 #include "net/server.hpp"
 
+#include "config/redis_url.hpp"
+#include "store/memory_session_store.hpp"
+#include "store/redis_session_store.hpp"
+
 #include <boost/asio.hpp>
 #include <fstream>
 #include <thread>
@@ -30,15 +34,37 @@ IpNetworkList parse_trusted_proxies(const std::string& text) {
     if (!list) throw std::runtime_error("server.trusted_proxies: bad entry '" + bad + "'");
     return *list;
 }
+// As many parked conversations in memory as live sessions: enough for all of
+// them to drop at once, and a bound that follows the server's size.
+std::unique_ptr<store::SessionStore> make_session_store(
+    const Config& config, const protocol::SessionConstraints& constraints,
+    asio::any_io_executor executor) {
+    const std::chrono::milliseconds window(config.limits.resume_window_ms);
+    if (config.store.redis_url.empty()) {
+        return std::make_unique<store::MemorySessionStore>(
+            window, static_cast<std::size_t>(config.limits.max_sessions));
+    }
+    const auto address = parse_redis_url(config.store.redis_url);  // validated
+    if (!address) throw std::runtime_error("store.redis_url: not redis://host:port");
+    store::RedisClient::Options options;
+    options.host = address->host;
+    options.port = address->port;
+    options.password = config.store.redis_password;
+    auto client = store::RedisClient::create(std::move(executor), options);
+    client->start();
+    log::info("session store: redis", {{"address", client->address()}});
+    protocol::SessionConfig base;  // a new session's defaults, as RealtimeSession sets them
+    base.voice = config.tts.voice;
+    base.speed = config.tts.speed;
+    base.transcription_model = constraints.transcription_models.front();
+    return std::make_unique<store::RedisSessionStore>(std::move(client), window, constraints,
+                                                      std::move(base));
+}
 }  // namespace
 
 Server::Server(const Config& config)
     : config_(config),
       registry_(static_cast<std::size_t>(config.limits.max_sessions)),
-      // As many parked conversations as live sessions: enough for all of
-      // them to drop at once, and a bound that follows the server's size.
-      resume_store_(std::chrono::milliseconds(config.limits.resume_window_ms),
-                    static_cast<std::size_t>(config.limits.max_sessions)),
       address_limits_(address_limit_options(config.limits)),
       trusted_proxies_(parse_trusted_proxies(config.server.trusted_proxies)),
       ioc_(config.server.io_threads),
@@ -73,8 +99,9 @@ Server::Server(const Config& config)
     constraints.tools =
         protocol::ToolLimits{config.limits.max_tools, config.limits.max_tool_description_chars,
                              config.limits.max_tool_parameters_bytes};
+    session_store_ = make_session_store(config, constraints, ioc_.get_executor());
     context_ = std::make_unique<ServerContext>(ServerContext{
-        config_, registry_, resume_store_, constraints, pools_->engines(), tls_.get(),
+        config_, registry_, *session_store_, constraints, pools_->engines(), tls_.get(),
         metrics_.get(), history_.get(), audit_.get(), authenticator_.get(), key_usage_.get(),
         origins_.get(), login_.get(), &address_limits_, &trusted_proxies_, pools_.get()});
 
@@ -239,8 +266,10 @@ void Server::finish() {
     finished_ = true;
     drain_timer_.cancel();
     log::info("all sessions closed");
-    // Idle keep-alive HTTP connections would otherwise hold the loop open.
-    ioc_.stop();
+    // What the drain parked is written before the process goes; then idle
+    // keep-alive HTTP connections would otherwise hold the loop open.
+    session_store_->close(std::chrono::seconds(2),
+                          [this] { asio::post(strand_, [this] { ioc_.stop(); }); });
 }
 
 }  // namespace confab::net

@@ -20,8 +20,8 @@
 #include "net/address_limits.hpp"
 #include "net/server_context.hpp"
 #include "pool/shared_engines.hpp"
-#include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
+#include "store/session_store.hpp"
 
 namespace confab::net {
 
@@ -49,7 +49,8 @@ private:
     // Declared before the io_context so they outlive it: destroying the
     // io_context destroys pending session coroutines, which still use them.
     session::SessionRegistry registry_;
-    session::ResumeStore resume_store_;          // conversations of dropped connections
+    // Conversations for resuming: in memory, or written through to Redis.
+    std::unique_ptr<store::SessionStore> session_store_;
     std::unique_ptr<metrics::Metrics> metrics_;  // null when server.metrics is off
     std::unique_ptr<metrics::History> history_;
     std::unique_ptr<AuditLog> audit_;  // null when auth.audit_log is empty

@@ -12,8 +12,8 @@
 #include "config/config.hpp"
 #include "pool/engine_refs.hpp"
 #include "protocol/session_config.hpp"
-#include "session/resume_store.hpp"
 #include "session/session_registry.hpp"
+#include "store/session_store.hpp"
 #include "util/audit_log.hpp"
 #include "util/ip_network_list.hpp"
 
@@ -33,7 +33,7 @@ class AddressLimits;
 struct ServerContext {
     const Config& config;
     session::SessionRegistry& registry;
-    session::ResumeStore& resume_store;
+    store::SessionStore& resume_store;
     protocol::SessionConstraints constraints;
     const pool::EngineRefs& engines;
     boost::asio::ssl::context* tls = nullptr;  // null: plain HTTP/WS

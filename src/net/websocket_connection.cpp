@@ -156,8 +156,7 @@ private:
     std::optional<GatePass> pass_;
     std::string source_address_;  // the client, as the HTTP layer resolved it (trusted proxies)
     const bool via_proxy_;        // the request came through a trusted proxy
-    std::atomic<std::shared_ptr<const session::SessionStats>>
-        stats_;                        // set once the session exists
+    std::atomic<std::shared_ptr<const session::SessionStats>> stats_;  // once the session exists
     std::optional<CloseCause> cause_;  // why the connection ends, once known
     std::string read_error_;           // the read error that ended it, if any
     std::size_t memory_at_end_ = 0;    // what the session held when it ended
@@ -279,16 +278,18 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     }
     ticket_.authenticated();  // admitted: no longer counted as unauthenticated for its address
     if (context_.metrics != nullptr) context_.metrics->sessions_admitted.inc();
-    const auto subprotocol = offer.selected().value_or("none");
     log::info("session started", {{"session", id_},
                                   {"model", model},
                                   {"auth", credential_.source_name()},
-                                  {"subprotocol", subprotocol},
+                                  {"subprotocol", offer.selected().value_or("none")},
                                   {"key", pass_->identity.key_id},
                                   {"user", pass_->identity.user},
                                   {"address", source_address_}});
     audit_session("session_created", pass_->identity.via);
 
+    resumption_.set_owner(pass_->identity.key_id);
+    const std::string resume_token = query_param(request.target(), "confab_resume");
+    auto resumed = co_await resumption_.take(resume_token);
     session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config,
                                                           context_.constraints, context_.engines,
                                                           *this, id_, model);
@@ -300,8 +301,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     session_->on_idle([this] {
         if (shutdown_requested_) close(CloseCause::shutdown, "server shutting down");
     });
-    resumption_.set_owner(pass_->identity.key_id);
-    resumption_.start(*session_, query_param(request.target(), "confab_resume"));
+    resumption_.start(*session_, resume_token, std::move(resumed));
     // Checked when minted; a configuration that no longer applies (a voice
     // gone since) is said, and the session goes on with the defaults.
     if (preset_error) send_event(protocol::events::error(*preset_error), {});

@@ -27,7 +27,8 @@ Conversation::Inserted Conversation::insert(protocol::ConversationItem item,
     }
     if (pos != items_.begin()) result.previous_item_id = std::prev(pos)->id;
     const std::string id = item.id;
-    items_.insert(pos, std::move(item));
+    const auto added = items_.insert(pos, std::move(item));
+    if (observer_ != nullptr) observer_->item_put(*added, result.previous_item_id);
     result.evicted = enforce_bounds(id);
     return result;
 }
@@ -45,6 +46,7 @@ std::vector<std::string> Conversation::enforce_bounds(const std::string& keep_id
         total -= victim->char_count();
         evicted.push_back(victim->id);
         items_.erase(victim);
+        if (observer_ != nullptr) observer_->item_removed(evicted.back());
     }
     return evicted;
 }
@@ -52,8 +54,18 @@ std::vector<std::string> Conversation::enforce_bounds(const std::string& keep_id
 bool Conversation::remove(const std::string& id) {
     auto it = std::find_if(items_.begin(), items_.end(), [&](const auto& i) { return i.id == id; });
     if (it == items_.end()) return false;
+    const std::string removed = id;  // `id` may be the erased item's own
     items_.erase(it);
+    if (observer_ != nullptr) observer_->item_removed(removed);
     return true;
+}
+
+void Conversation::changed(const std::string& id) {
+    auto it = std::find_if(items_.begin(), items_.end(), [&](const auto& i) { return i.id == id; });
+    if (it == items_.end() || observer_ == nullptr) return;
+    std::optional<std::string> previous;
+    if (it != items_.begin()) previous = std::prev(it)->id;
+    observer_->item_put(*it, previous);
 }
 
 protocol::ConversationItem* Conversation::find(const std::string& id) {

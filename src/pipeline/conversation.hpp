@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/conversation_observer.hpp"
 #include "protocol/conversation_item.hpp"
 
 namespace confab::pipeline {
@@ -39,6 +40,12 @@ public:
     CallCheck check_call(const protocol::ConversationItem& item) const;
 
     bool remove(const std::string& id);
+    // An item was changed in place (a transcript in, a truncation, a reply
+    // done): the observer is told.
+    void changed(const std::string& id);
+    // Told of every insertion, change and removal from now on; null: none.
+    // Must outlive the conversation or be reset first.
+    void set_observer(ConversationObserver* observer) { observer_ = observer; }
     protocol::ConversationItem* find(const std::string& id);
     std::optional<std::string> last_id() const;
     const std::deque<protocol::ConversationItem>& items() const { return items_; }
@@ -48,6 +55,7 @@ private:
     const std::size_t max_items_;
     const std::size_t max_chars_;
     std::deque<protocol::ConversationItem> items_;
+    ConversationObserver* observer_ = nullptr;
 };
 
 }  // namespace confab::pipeline

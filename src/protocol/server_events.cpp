@@ -74,9 +74,10 @@ json::object confab_pong(const std::string& ping_event_id, std::optional<long lo
     return ev;
 }
 
-json::object session_resumed(std::size_t item_count) {
+json::object session_resumed(std::size_t item_count, bool response_restarted) {
     auto ev = make_event("confab.session.resumed");
     ev["item_count"] = static_cast<std::int64_t>(item_count);  // signed, like every count we send
+    if (response_restarted) ev["response_restarted"] = true;
     return ev;
 }
 

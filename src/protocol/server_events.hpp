@@ -23,7 +23,8 @@ boost::json::object session_updated(const SessionConfig& config, const std::stri
 // Confab extensions of session resumption (docs/protocol.md): the parked
 // conversation was restored, with `item_count` items; the token to resume
 // this session with, valid `expires_in` after the connection drops.
-boost::json::object session_resumed(std::size_t item_count);
+// response_restarted: the reply that died with the session's node is made again.
+boost::json::object session_resumed(std::size_t item_count, bool response_restarted = false);
 // confab.pong: answers the confab.ping `ping_event_id`, echoing its sent_at_ms.
 boost::json::object confab_pong(const std::string& ping_event_id,
                                 std::optional<long long> sent_at_ms);

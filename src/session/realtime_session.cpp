@@ -79,19 +79,6 @@ void RealtimeSession::start() {
     sink_.send_event(events::session_created(config_, id_));
 }
 
-void RealtimeSession::restore(ResumableSession state) {
-    config_ = std::move(state.config);
-    std::vector<std::int16_t> none;  // a new session's decoder holds nothing back yet
-    input_decoder_.set_format(config_.input_format, none);
-    apply_turn_detection();
-    for (auto& item : state.items) conversation_.insert(std::move(item), std::nullopt);
-}
-
-ResumableSession RealtimeSession::suspend() {
-    replies_.cancel_active("session_closed");  // on_response_done stores what was sent
-    return {config_, {conversation_.items().begin(), conversation_.items().end()}};
-}
-
 namespace {
 // A confab.ping is charged to a budget of its own. Telling one apart needs a
 // parse, so only a frame this small that names the type is parsed before it
@@ -190,6 +177,7 @@ void RealtimeSession::on(protocol::SessionUpdate& ev) {
     // The silence being counted was asked for by the old settings.
     if (config_.turn_detection != turn_detection) idle_.stop();
     apply_turn_detection();
+    if (journal_) journal_->config_changed(config_);
     sink_.send_event(events::session_updated(config_, id_));
 }
 
@@ -358,6 +346,7 @@ void RealtimeSession::on(protocol::ItemTruncate& ev) {
         return;
     }
     protocol::truncate_audio_part(part, ev.audio_end_ms);
+    conversation_.changed(ev.item_id);
     sink_.send_event(
         events::conversation_item_truncated(ev.item_id, ev.content_index, ev.audio_end_ms));
 }
@@ -384,12 +373,14 @@ void RealtimeSession::reply_started() {
     idle_.stop();        // the user is answered; the silence counts from this reply's end
     send_rate_limits();  // as the Realtime API does: the limits follow response.created
     observer_.response_started();
+    if (journal_) journal_->reply_started();
 }
 
 void RealtimeSession::reply_done(const pipeline::Response& response) {
     start_idle_timeout(response);
     observer_.response_done(response);
     observer_.memory(memory_bytes());
+    if (journal_) journal_->reply_ended();
     if (on_idle_) on_idle_();
 }
 

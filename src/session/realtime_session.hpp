@@ -29,14 +29,18 @@
 #include "session/input_audio_buffer.hpp"
 #include "session/key_quota.hpp"
 #include "session/reply_scheduler.hpp"
-#include "session/resume_store.hpp"
 #include "session/session_observer.hpp"
 #include "session/session_rate_limits.hpp"
+#include "store/resumable_session.hpp"
+#include "store/session_journal.hpp"
 
 namespace confab::session {
 
+using ResumableSession = store::ResumableSession;
+
 class RealtimeSession final : public pipeline::SpeechInput::Listener,
-                              private ReplyScheduler::Listener {
+                              private ReplyScheduler::Listener,
+                              private pipeline::ConversationObserver {
 public:
     RealtimeSession(boost::asio::any_io_executor strand, const Config& config,
                     const protocol::SessionConstraints& constraints,
@@ -79,10 +83,21 @@ public:
     // The clock the rate limits read; tests freeze it to make limits deterministic.
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
     void set_clock(Clock clock) { now_ = std::move(clock); }
-    // Resuming (SessionResumption): restore() before start(); suspend() once
-    // the client is gone: it cancels the reply in flight, keeping what was sent.
+    // Resuming (SessionResumption; realtime_session_resume.cpp): restore()
+    // before start(), dropping what a reply that died with its node left
+    // half-made; then every change is written through `journal`, and park()
+    // once the client is gone cancels the reply in flight (keeping what was
+    // sent) and hands the journal the state to keep.
     void restore(ResumableSession state);
-    ResumableSession suspend();
+    void attach_journal(std::unique_ptr<store::SessionJournal> journal);
+    void park();
+    // The state as it is now, for the journal (its config and items).
+    ResumableSession snapshot() const;
+    // Whether the conversation ends waiting for an answer (a user message or
+    // a function call's output last): a resumed session whose reply died
+    // with its node answers it.
+    bool owes_reply() const;
+    boost::asio::any_io_executor strand() const { return strand_; }
     // State, counts and latencies for the admin endpoint; readable from any thread.
     std::shared_ptr<const SessionStats> stats() const { return observer_.stats(); }
 
@@ -116,6 +131,11 @@ private:
                        const std::string& event_id) override;
     void reply_started() override;
     void reply_done(const pipeline::Response& response) override;
+
+    // ConversationObserver: every change goes to the journal.
+    void item_put(const protocol::ConversationItem& item,
+                  const std::optional<std::string>& previous_id) override;
+    void item_removed(const std::string& id) override;
 
     void apply_turn_detection();
     // server_vad's idle_timeout_ms (realtime_session_idle.cpp): counting
@@ -172,6 +192,7 @@ private:
     SessionRateLimits rate_limits_;
     SessionObserver observer_;  // metrics and admin stats
     std::function<void()> on_idle_;
+    std::unique_ptr<store::SessionJournal> journal_;  // null until resuming is set up
     ReplyScheduler replies_;
     // Last: destroyed first, so no expiry reaches a half-destroyed session.
     IdleTimeout idle_;

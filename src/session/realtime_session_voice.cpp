@@ -81,6 +81,7 @@ void RealtimeSession::on_transcript_final(pipeline::UserTurn& turn, const std::s
     observer_.transcript_final();
     if (auto* item = conversation_.find(turn.item_id())) {
         item->content.front().transcript = text;
+        conversation_.changed(turn.item_id());
         sink_.send_event(events::transcription_completed(turn.item_id(), text));
         sink_.send_event(events::conversation_item_done(*item, std::nullopt));
     }

@@ -239,6 +239,7 @@ void ReplyScheduler::on_response_done(pipeline::Response& response) {
     for (auto& done : response.output()) {
         if (auto* item = ctx_.conversation.find(done.id)) {
             *item = std::move(done);
+            ctx_.conversation.changed(item->id);
             pipeline::announce_evictions(ctx_.sink, ctx_.conversation.enforce_bounds(item->id),
                                          ctx_.session_id);
         }

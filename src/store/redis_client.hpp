@@ -78,6 +78,8 @@ public:
     std::size_t pending() const { return pending_.load(); }
     const Counters& counters() const { return counters_; }
     std::string address() const;
+    // The client's strand, where its callbacks run.
+    boost::asio::strand<boost::asio::any_io_executor> executor() const { return strand_; }
 
 private:
     struct Pending;

@@ -25,6 +25,7 @@
 #include "net/server_context.hpp"
 #include "net/static_files.hpp"
 #include "net/subprotocol_offer.hpp"
+#include "store/memory_session_store.hpp"
 
 namespace {
 namespace beast = boost::beast;
@@ -45,7 +46,7 @@ struct Server {
         return c;
     }();
     session::SessionRegistry registry{4};
-    session::ResumeStore resume_store{std::chrono::seconds(60), 4};
+    store::MemorySessionStore resume_store{std::chrono::seconds(60), 4};
     pool::EngineRefs engines;
     metrics::Metrics metrics;
     metrics::History history{metrics, [] { return metrics::History::Gauges{}; }, {}};

@@ -74,6 +74,8 @@ Config unusual_config(const test::TempDir& dir) {
     c.stt.api_key.clear();
     c.tts.api_key.clear();
     c.server.admin_token.clear();
+    c.store.redis_url = "redis://10.0.0.5:6380";
+    c.store.redis_password.clear();
     c.server.trusted_proxies = "10.0.0.0/8, ::1";  // proxy_protocol (flipped on) needs some
     c.llm.connect_timeout_ms = 1000;
     c.llm.first_token_timeout_ms = 2000;
@@ -198,7 +200,8 @@ TEST(ConfigOptions, TableCoversEveryField) {
         TtsConfig{};
     [[maybe_unused]] auto [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = AuthConfig{};
     [[maybe_unused]] auto [g1, g2] = LogConfig{};
-    [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6, c7] = Config{};
+    [[maybe_unused]] auto [k1, k2] = StoreConfig{};
+    [[maybe_unused]] auto [c1, c2, c3, c4, c5, c6, c7, c8] = Config{};
     EXPECT_EQ(options_in("server"), 17u);
     EXPECT_EQ(options_in("limits"), 26u);
     EXPECT_EQ(options_in("llm"), 19u);
@@ -206,8 +209,9 @@ TEST(ConfigOptions, TableCoversEveryField) {
     EXPECT_EQ(options_in("tts"), 14u);
     EXPECT_EQ(options_in("auth"), 10u);
     EXPECT_EQ(options_in("log"), 2u);
-    EXPECT_EQ(config_sections(),
-              (std::vector<std::string>{"server", "limits", "llm", "stt", "tts", "auth", "log"}));
+    EXPECT_EQ(options_in("store"), 2u);
+    EXPECT_EQ(config_sections(), (std::vector<std::string>{"server", "limits", "llm", "stt", "tts",
+                                                           "auth", "log", "store"}));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "net/server_context.hpp"
+#include "store/memory_session_store.hpp"
 #include "test_paths.hpp"
 
 namespace confab::net {
@@ -22,7 +23,7 @@ struct Router : ::testing::Test {
         return c;
     }();
     session::SessionRegistry registry{4};
-    session::ResumeStore resume_store{std::chrono::seconds(60), 4};
+    store::MemorySessionStore resume_store{std::chrono::seconds(60), 4};
     pool::EngineRefs engines;
     auth::Authenticator authenticator{config.auth};
     auth::KeyUsage key_usage{config.auth};
