@@ -14,3 +14,16 @@ std::string query_param(std::string_view target, std::string_view key) {
 }
 
 }  // namespace confab::net
+
+namespace confab::net {
+
+std::string resume_token_of(
+    const boost::beast::http::request<boost::beast::http::string_body>& request) {
+    std::string token = query_param(request.target(), "confab_resume");
+    if (!token.empty()) return token;
+    const auto header = request.find("Confab-Resume");
+    if (header == request.end()) return {};
+    return std::string(header->value());
+}
+
+}  // namespace confab::net

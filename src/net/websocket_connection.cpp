@@ -288,7 +288,7 @@ asio::awaitable<void> WebSocketConnection<Stream>::run(http::request<http::strin
     audit_session("session_created", pass_->identity.via);
 
     resumption_.set_owner(pass_->identity.key_id);
-    const std::string resume_token = query_param(request.target(), "confab_resume");
+    const std::string resume_token = resume_token_of(request);
     auto resumed = co_await resumption_.take(resume_token);
     session_ = std::make_unique<session::RealtimeSession>(ws_.get_executor(), context_.config,
                                                           context_.constraints, context_.engines,

@@ -33,10 +33,11 @@ asio::awaitable<std::optional<ResumableSession>> SessionResumption::take(
 
 void SessionResumption::start(RealtimeSession& session, const std::string& requested_token,
                               std::optional<ResumableSession> resumed) {
-    const std::size_t item_count = resumed ? resumed->items.size() : 0;
     const bool interrupted = resumed && resumed->reply_interrupted;
     // Restored first, so that session.created already shows the resumed config.
     if (resumed) session.restore(std::move(*resumed));
+    // What the session holds: a dead reply's partial items are not restored.
+    const std::size_t item_count = session.conversation().items().size();
     session.start();
     const bool restart = interrupted && session.owes_reply();
 

@@ -7,7 +7,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, openSync, rmSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { startConfab, sourceDir, sleep } from '../e2e/harness.mjs';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import { startConfab, sourceDir, sleep, recording24k } from '../e2e/harness.mjs';
 import { makeCertificate } from '../compat/tls_confab.mjs';
 
 // A loopback port free right now (the proxy needs one named up front).
@@ -121,6 +124,11 @@ export function runtimeApi(socket, command) {
   });
 }
 
+// Whether a node's process is still running (a signal leaves exitCode null).
+export function alive(node) {
+  return node.child.exitCode === null && node.child.signalCode === null;
+}
+
 // The sessions a node holds now (its admin endpoint).
 export async function sessionCount(node) {
   const res = await fetch(`http://127.0.0.1:${node.port}/v1/admin/sessions`,
@@ -154,4 +162,145 @@ export async function startSupervisedNode(dir, name, args = []) {
   await launch();
   node.stop = () => { node.stopping = true; node.child.kill('SIGTERM'); };
   return node;
+}
+
+// A real redis-server (Debian's) on a loopback port, without persistence:
+// kill() is the outage (SIGKILL, everything it held is gone), start() brings
+// an empty one back on the same port, as a restarted Redis without an
+// append-only file would be (docs/deployment.md, "Failures").
+export async function startRedis(dir) {
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const logFile = path.join(dir, 'redis.log');
+  const redis = { port, url: `redis://127.0.0.1:${port}`, child: null, log: () => readFileSync(logFile, 'utf8') };
+  redis.start = async () => {
+    const out = openSync(logFile, 'a');
+    redis.child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+      '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', out, out] });
+    for (let i = 0; i < 100; i++) {
+      if (await answersPing(port)) return;
+      await sleep(50);
+    }
+    throw new Error(`redis-server did not start:\n${redis.log()}`);
+  };
+  redis.kill = async () => {
+    const { child } = redis;
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGKILL'); });
+  };
+  // One inline command (words without spaces); its reply's first line.
+  redis.command = (line) => new Promise((resolve, reject) => {
+    const conn = net.connect(port, '127.0.0.1');
+    let text = '';
+    conn.on('connect', () => conn.write(`${line}\r\n`));
+    conn.on('data', (d) => { text += d; if (text.includes('\r\n')) { conn.destroy(); resolve(text.split('\r\n')[0]); } });
+    conn.on('error', reject);
+  });
+  await redis.start();
+  return redis;
+}
+
+// True when something on the port answers PING with +PONG.
+function answersPing(port) {
+  return new Promise((resolve) => {
+    const conn = net.connect(port, '127.0.0.1');
+    let text = '';
+    conn.on('connect', () => conn.write('PING\r\n'));
+    conn.on('data', (d) => { text += d; if (text.includes('\r\n')) { conn.destroy(); resolve(text.startsWith('+PONG')); } });
+    conn.on('error', () => resolve(false));
+  });
+}
+
+// One SDK client through the proxy, every event it receives kept in order;
+// `resume`: a token to present (the Confab-Resume header, sent through the
+// SDK's `headers` option: docs/protocol.md).
+export class SdkClient {
+  static all = [];
+
+  static closeAll() {
+    for (const c of SdkClient.all) c.close();
+  }
+
+  constructor(lb, resume) {
+    const client = new OpenAI({ apiKey: 'sk-cluster-test', baseURL: lb.url });
+    const headers = resume ? { 'Confab-Resume': resume } : {};
+    this.rt = new OpenAIRealtimeWS({ model: 'gpt-realtime', options: { ca: lb.tls.ca, headers } }, client);
+    this.events = [];
+    this.cursor = 0;
+    this.waiters = [];
+    this.rt.on('event', (e) => { this.events.push(e); this.wake(); });
+    this.rt.on('error', () => {});  // kept in `events` as type "error"
+    this.rt.socket.on('close', () => { this.closed = true; this.wake(); });
+    SdkClient.all.push(this);
+  }
+
+  wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  // The next event (after the last one returned) of `type` matching `pred`.
+  async next(type, pred = () => true, timeoutMs = 30000) {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      for (let i = this.cursor; i < this.events.length; i++) {
+        const e = this.events[i];
+        if (e.type === type && pred(e)) { this.cursor = i + 1; return e; }
+      }
+      const left = end - Date.now();
+      if (left <= 0 || this.closed) {
+        throw new Error(`no ${type} (closed: ${!!this.closed}); seen: ${this.events.map((e) => e.type).join(' ')}`);
+      }
+      await new Promise((r) => { this.waiters.push(r); setTimeout(r, left); });
+    }
+  }
+
+  send(event) { this.rt.send(event); }
+  close() { try { this.rt.close(); } catch { /* already closed */ } }
+
+  // Transcription by the recognizer, no turn detection (the test decides
+  // when a turn ends), replies in text.
+  async configure() {
+    this.send({ type: 'session.update', session: { type: 'realtime', output_modalities: ['text'],
+      audio: { input: { transcription: { model: 'pocketsphinx' }, turn_detection: null } } } });
+    await this.next('session.updated');
+  }
+
+  // Speaks a recording and commits it: its transcript. Sent as fast as the
+  // server takes it: at most 8 s ahead of real time since the first audio
+  // (its limits.input_audio_lead_ms is 15 s).
+  async say(name) {
+    const silence = Buffer.alloc(2 * 24000 * 0.3);
+    const all = Buffer.concat([silence, recording24k(name), silence]);
+    const chunk = 2 * 24000 * 0.5;
+    this.audioSince ??= Date.now();
+    this.audioMs ??= 0;
+    for (let o = 0; o < all.length; o += chunk) {
+      const part = all.subarray(o, o + chunk);
+      const ahead = this.audioMs - (Date.now() - this.audioSince);
+      if (ahead > 8000) await sleep(ahead - 8000);
+      this.send({ type: 'input_audio_buffer.append', audio: part.toString('base64') });
+      this.audioMs += (part.length / 2 / 24000) * 1000;
+    }
+    this.send({ type: 'input_audio_buffer.commit' });
+    const done = await this.next('conversation.item.input_audio_transcription.completed');
+    return done.transcript;
+  }
+
+  // A typed turn: the text, then its reply to the end.
+  async ask(text) {
+    this.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user',
+      content: [{ type: 'input_text', text }] } });
+    this.send({ type: 'response.create' });
+    const done = await this.next('response.done');
+    assert.equal(done.response.status, 'completed', JSON.stringify(done.response));
+  }
+
+  // A whole turn: the recording, then its reply to the end.
+  async turn(name) {
+    const heard = await this.say(name);
+    this.send({ type: 'response.create' });
+    const done = await this.next('response.done');
+    assert.equal(done.response.status, 'completed', JSON.stringify(done.response));
+    return heard;
+  }
 }

@@ -37,9 +37,15 @@ check "compose.yaml refuses an unset Grafana password, naming it" compose_withou
 three_nodes() {
   local services
   services=$(GRAFANA_ADMIN_PASSWORD=test docker-compose -f "$src/deploy/compose.yaml" config --services | sort | tr '\n' ' ')
-  [[ "$services" == "confab1 confab2 confab3 grafana haproxy prometheus " ]] || { echo "services: $services"; return 1; }
+  [[ "$services" == "confab1 confab2 confab3 grafana haproxy prometheus redis " ]] || { echo "services: $services"; return 1; }
 }
-check "compose.yaml has haproxy, three nodes, prometheus and grafana" three_nodes
+check "compose.yaml has redis, haproxy, three nodes, prometheus and grafana" three_nodes
+nodes_use_redis() {
+  local config
+  config=$(GRAFANA_ADMIN_PASSWORD=test docker-compose -f "$src/deploy/compose.yaml" config)
+  [[ $(grep -c "CONFAB_STORE_REDIS_URL: redis://redis:6379" <<<"$config") == 3 ]] || { echo "$config"; return 1; }
+}
+check "every node writes its conversations through to the compose Redis" nodes_use_redis
 
 cp -r "$src/deploy" "$work/deploy"
 mkdir -p "$work/scripts" && cp "$src/scripts/confab-key" "$work/scripts/"
