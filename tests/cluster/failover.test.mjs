@@ -9,7 +9,7 @@
 //       sends through its `headers` option), lands on another node, the
 //       reply that died is made again, and that request carries the whole
 //       history.
-//   (d) Redis killed mid-conversation: the sessions keep talking and every
+//   (d) Redis killed mid-conversation (typed turns): the session keeps talking and every
 //       node stays ready; Redis back (empty: no persistence), the next
 //       refresh writes each conversation whole again, and a later node kill
 //       still resumes with all of it. What the outage lost is what
@@ -26,7 +26,10 @@ const REPLY = 'Noted, that is an interesting thing to say and I will remember it
 // The resume window (4 s): a parked conversation's TTL in Redis, and a live
 // one's refresh every 2 s (window / 2), which after an outage writes it whole.
 const WINDOW_MS = 4000;
-const RECORDINGS = ['platforms.wav', 'jfk.wav', 'expression.wav', 'three_speakers.wav'];
+// Three short turns, then a long one (its reply dies with its node).
+const RECORDINGS = ['platforms.wav', 'expression.wav', 'platforms.wav', 'jfk.wav'];
+// (d) talks in text: the recordings' part is (a)'s.
+const TYPED = ['first thing', 'second thing', 'said during the outage', 'also during the outage'];
 
 let dir;
 let redis;
@@ -129,13 +132,13 @@ test('(d) Redis killed mid-conversation: sessions keep talking; once it is back 
   const token = (await c.next('confab.session.resume_token')).token;
   await c.configure();
   const heard = [];
-  heard.push(await c.turn(RECORDINGS[0]));
-  heard.push(await c.turn(RECORDINGS[1]));
+  for (const text of TYPED.slice(0, 2)) { await c.ask(text); heard.push(text); }
 
   await redis.kill();
   // The outage: the conversation goes on from memory, and every living node
   // stays ready (a store outage does not take the cluster out of rotation).
-  heard.push(await c.turn(RECORDINGS[2]));
+  await c.ask(TYPED[2]);
+  heard.push(TYPED[2]);
   for (const n of nodes.filter(alive)) {
     const res = await fetch(`http://127.0.0.1:${n.port}/readyz`);
     assert.equal(res.status, 200, `${n.name} /readyz during the outage`);
@@ -146,7 +149,8 @@ test('(d) Redis killed mid-conversation: sessions keep talking; once it is back 
   const invalid = await during.next('error');
   assert.equal(invalid.error.code, 'resume_token_invalid');
   during.close();
-  heard.push(await c.turn(RECORDINGS[3]));
+  await c.ask(TYPED[3]);
+  heard.push(TYPED[3]);
   const holder = await nodeOf();
   assert.match(holder.log(), /redis unavailable: writes are dropped until it is back/);
   assert.equal(holder.log().match(/redis unavailable/g).length, 1, 'warned once for the outage');
