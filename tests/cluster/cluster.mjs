@@ -304,3 +304,14 @@ export class SdkClient {
     return heard;
   }
 }
+
+// A cluster test's teardown: clients, proxy, nodes, model server, Redis,
+// and its directory unless CONFAB_KEEP_TEST_DIR is set.
+export async function stopCluster({ lb, nodes = [], llm, redis, dir }) {
+  SdkClient.closeAll();
+  lb?.stop();
+  for (const n of nodes) n.stop();
+  llm?.stop();
+  await redis?.kill();
+  if (dir && !process.env.CONFAB_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
+}

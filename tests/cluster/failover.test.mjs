@@ -19,8 +19,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { tempDir, cleanup, startFakeLlm, sleep } from '../e2e/harness.mjs';
-import { startNodes, startHaproxy, startRedis, sessionCount, SdkClient, alive } from './cluster.mjs';
+import { tempDir, startFakeLlm, sleep } from '../e2e/harness.mjs';
+import { startNodes, startHaproxy, startRedis, sessionCount, SdkClient, alive, stopCluster } from './cluster.mjs';
 
 const REPLY = 'Noted, that is an interesting thing to say and I will remember it for the rest of our talk.';
 // The resume window (4 s): a parked conversation's TTL in Redis, and a live
@@ -46,14 +46,7 @@ before(async () => {
   lb = await startHaproxy(path.join(dir, 'lb'), nodes, { checkMs: 200 });
 });
 
-after(async () => {
-  SdkClient.closeAll();
-  lb?.stop();
-  for (const n of nodes) n.stop();
-  llm?.stop();
-  await redis?.kill();
-  if (!process.env.CONFAB_KEEP_TEST_DIR) cleanup(dir);
-});
+after(() => stopCluster({ lb, nodes, llm, redis, dir }));
 
 // The node holding the only session there is (each test's conversation is
 // alone when its node is killed; a client just closed may take a moment to

@@ -13,8 +13,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
-import { tempDir, cleanup, sourceDir, sleep, startFakeLlm } from '../e2e/harness.mjs';
-import { startSupervisedNode, startHaproxy, startRedis, SdkClient } from './cluster.mjs';
+import { tempDir, sourceDir, sleep, startFakeLlm } from '../e2e/harness.mjs';
+import { startSupervisedNode, startHaproxy, startRedis, SdkClient, stopCluster } from './cluster.mjs';
 
 const WAIT_MS = 15000;
 let dir;
@@ -26,12 +26,7 @@ const sockets = [];
 
 after(async () => {
   for (const s of sockets) s.close();
-  SdkClient.closeAll();
-  lb?.stop();
-  for (const n of nodes) n.stop();
-  llm?.stop();
-  await redis?.kill();
-  if (!process.env.CONFAB_KEEP_TEST_DIR) cleanup(dir);
+  await stopCluster({ lb, nodes, llm, redis, dir });
 });
 
 // An SDK session through the proxy; resolves once admitted with what it
