@@ -15,7 +15,6 @@
 // per-node capacity. Writes bench/results/store_cost.md (and .json).
 //
 // Usage: confab-store-cost [--sessions N] [--turns T] [--reps R] [--out DIR]
-#include <pthread.h>
 #include <time.h>
 
 #include <algorithm>

@@ -13,10 +13,6 @@ std::string query_param(std::string_view target, std::string_view key) {
     return {};
 }
 
-}  // namespace confab::net
-
-namespace confab::net {
-
 std::string resume_token_of(
     const boost::beast::http::request<boost::beast::http::string_body>& request) {
     std::string token = query_param(request.target(), "confab_resume");

@@ -185,30 +185,30 @@ export async function startRedis(dir) {
   };
   redis.kill = async () => {
     const { child } = redis;
-    if (!child || child.exitCode !== null) return;
+    // A killed process has a signalCode and no exitCode: it is gone either way.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGKILL'); });
   };
-  // One inline command (words without spaces); its reply's first line.
-  redis.command = (line) => new Promise((resolve, reject) => {
+  redis.command = (line) => redisLine(port, line);
+  await redis.start();
+  return redis;
+}
+
+// One inline command (words without spaces) to the Redis on `port`; the
+// first line of its reply.
+function redisLine(port, line) {
+  return new Promise((resolve, reject) => {
     const conn = net.connect(port, '127.0.0.1');
     let text = '';
     conn.on('connect', () => conn.write(`${line}\r\n`));
     conn.on('data', (d) => { text += d; if (text.includes('\r\n')) { conn.destroy(); resolve(text.split('\r\n')[0]); } });
     conn.on('error', reject);
   });
-  await redis.start();
-  return redis;
 }
 
 // True when something on the port answers PING with +PONG.
 function answersPing(port) {
-  return new Promise((resolve) => {
-    const conn = net.connect(port, '127.0.0.1');
-    let text = '';
-    conn.on('connect', () => conn.write('PING\r\n'));
-    conn.on('data', (d) => { text += d; if (text.includes('\r\n')) { conn.destroy(); resolve(text.startsWith('+PONG')); } });
-    conn.on('error', () => resolve(false));
-  });
+  return redisLine(port, 'PING').then((reply) => reply === '+PONG', () => false);
 }
 
 // One SDK client through the proxy, every event it receives kept in order;
@@ -286,22 +286,45 @@ export class SdkClient {
     return done.transcript;
   }
 
-  // A typed turn: the text, then its reply to the end.
-  async ask(text) {
-    this.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user',
-      content: [{ type: 'input_text', text }] } });
+  // Asks for a reply and waits for it to complete.
+  async reply() {
     this.send({ type: 'response.create' });
     const done = await this.next('response.done');
     assert.equal(done.response.status, 'completed', JSON.stringify(done.response));
   }
 
+  // A typed turn: the text, then its reply to the end.
+  async ask(text) {
+    this.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user',
+      content: [{ type: 'input_text', text }] } });
+    await this.reply();
+  }
+
   // A whole turn: the recording, then its reply to the end.
   async turn(name) {
     const heard = await this.say(name);
-    this.send({ type: 'response.create' });
-    const done = await this.next('response.done');
-    assert.equal(done.response.status, 'completed', JSON.stringify(done.response));
+    await this.reply();
     return heard;
+  }
+
+  // Resumes `token` through the proxy: {client, resumed, token} with the
+  // confab.session.resumed event and the fresh token. Tried `attempts`
+  // times, `pauseMs` apart, while haproxy may still send a try to a node
+  // going down (its checks take it out within a few hundred ms).
+  static async resume(lb, token, { attempts, timeoutMs, pauseMs }) {
+    for (let attempt = 1; ; attempt++) {
+      const client = new SdkClient(lb, token);
+      try {
+        await client.next('session.created', () => true, timeoutMs);
+        const resumed = await client.next('confab.session.resumed', () => true, timeoutMs);
+        const fresh = (await client.next('confab.session.resume_token', () => true, timeoutMs)).token;
+        return { client, resumed, token: fresh };
+      } catch (err) {
+        client.close();
+        if (attempt >= attempts) throw err;
+        await sleep(pauseMs);
+      }
+    }
   }
 }
 

@@ -72,21 +72,9 @@ function lastRequest() {
   return all[all.length - 1].messages;
 }
 
-// Resumes `token` through the proxy (retrying while haproxy still tries the
-// dead node: its checks take it out within a few hundred ms).
-async function resume(token) {
-  for (let i = 0; ; i++) {
-    const c = new SdkClient(lb, token);
-    try {
-      await c.next('session.created', () => true, 5000);
-      const e = await c.next('confab.session.resumed', () => true, 5000);
-      return { client: c, resumed: e };
-    } catch (err) {
-      c.close();
-      if (i >= 5) throw err;
-      await sleep(500);
-    }
-  }
+// Resumes `token` through the proxy, on a node other than the dead one.
+function resume(token) {
+  return SdkClient.resume(lb, token, { attempts: 6, timeoutMs: 5000, pauseMs: 500 });
 }
 
 test('(a) a node killed mid-reply: the conversation resumes on another node with its whole history', async () => {

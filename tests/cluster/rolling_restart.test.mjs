@@ -86,20 +86,14 @@ class Conversation {
   }
 
   async resume() {
-    for (let attempt = 0; ; attempt++) {
-      const next = new SdkClient(lb, this.token);
-      try {
-        await next.next('session.created', () => true, 10000);
-        const resumed = await next.next('confab.session.resumed', () => true, 10000);
-        this.token = (await next.next('confab.session.resume_token')).token;
-        this.resumes.push(resumed.item_count);
-        this.client = next;
-        return;
-      } catch (e) {
-        next.close();
-        if (attempt >= 3) { this.failures.push(`resume failed: ${e.message}`); throw e; }
-        await sleep(300);
-      }
+    try {
+      const next = await SdkClient.resume(lb, this.token, { attempts: 4, timeoutMs: 10000, pauseMs: 300 });
+      this.token = next.token;
+      this.resumes.push(next.resumed.item_count);
+      this.client = next.client;
+    } catch (e) {
+      this.failures.push(`resume failed: ${e.message}`);
+      throw e;
     }
   }
 }

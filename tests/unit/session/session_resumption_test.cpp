@@ -260,14 +260,13 @@ TEST_P(WrittenThroughTest, AReplyThatDiedWithItsNodeIsMadeAgain) {
     run_until([&] { return !resumed->session->busy(); });
 }
 
+// The tests are named by their store ("…/memory", "…/redis").
+std::string store_name(const ::testing::TestParamInfo<std::string>& param_info) {
+    return param_info.param;
+}
 INSTANTIATE_TEST_SUITE_P(Stores, SessionResumptionTest, ::testing::Values("memory", "redis"),
-                         [](const ::testing::TestParamInfo<std::string>& param_info) {
-                             return param_info.param;
-                         });
-INSTANTIATE_TEST_SUITE_P(Stores, WrittenThroughTest, ::testing::Values("redis"),
-                         [](const ::testing::TestParamInfo<std::string>& param_info) {
-                             return param_info.param;
-                         });
+                         store_name);
+INSTANTIATE_TEST_SUITE_P(Stores, WrittenThroughTest, ::testing::Values("redis"), store_name);
 
 }  // namespace
 }  // namespace confab::session
